@@ -1,0 +1,1 @@
+"""Providers, auditors, accounts, certificates, status lists and the transparency log."""

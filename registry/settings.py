@@ -1,0 +1,77 @@
+"""Every setting of the registry, read once from `RIGHTSMARK_*` environment variables.
+
+Each field is documented in the README's configuration table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RIGHTSMARK_", frozen=True)
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "var",
+        description="Where the SQLite database, evidence files, keys and first token live.",
+    )
+    database_url: str = Field(
+        default="",
+        description="sqlite:///path/to.db or postgresql://user@host:port/db; "
+        "empty means SQLite at <data_dir>/rightsmark.sqlite.",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface the server binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public origin of the registry: credential ids and the issuer DID derive "
+        "from it.",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest accepted request body, in bytes."
+    )
+    token_ttl_days: int = Field(
+        default=90, ge=1, le=3650, description="Default lifetime of a new API token, in days."
+    )
+    log_level: str = Field(default="info", description="debug, info, warning or error.")
+    standards_library: Path = Field(
+        default=PROJECT_ROOT / "standards" / "library",
+        description="Folder of <slug>/<version>.yaml rule sets published at start-up.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"sqlite", "postgres", "postgresql"}:
+            raise ValueError("RIGHTSMARK_DATABASE_URL must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _origin_only(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("RIGHTSMARK_PUBLIC_URL must be an http(s) origin")
+        return value.rstrip("/")
+
+    @property
+    def is_postgres(self) -> bool:
+        return urlsplit(self.database_url).scheme in {"postgres", "postgresql"}
+
+    @property
+    def sqlite_path(self) -> Path:
+        if self.database_url:
+            return Path(urlsplit(self.database_url).path.removeprefix("/") or "rightsmark.sqlite")
+        return self.data_dir / "rightsmark.sqlite"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Core-rights standards as versioned, data-only rule sets (pure: no Piccolo, no Litestar)."""
