@@ -86,3 +86,22 @@ class UnknownKeyError(NoteError):
 
 class InvalidSignatureError(NoteError):
     """A signature from a trusted key does not verify."""
+
+
+# --- use cases -----------------------------------------------------------------------------
+
+
+class NotFoundError(RegistryError):
+    """The record named in the request does not exist (or is not visible to the caller)."""
+
+
+class ConflictError(RegistryError):
+    """The request contradicts the current state (already revoked, duplicate, ...)."""
+
+
+class InvalidRequestError(RegistryError):
+    """Input that passed the schema but breaks a rule; `field` names the offending part."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)

@@ -130,3 +130,11 @@ class VersionOrderError(StandardsError):
         self.version = version
         self.latest = latest
         super().__init__(f"version {version} is not greater than published version {latest}")
+
+
+class StandardNotFound(StandardsError):
+    """No such standard or version."""
+
+
+class LifecycleError(StandardsError):
+    """The requested transition is not allowed from the version's current status."""

@@ -1,0 +1,45 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run init test test-sqlite test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+init: $(STAMP)
+	$(BIN)/rightsmark init
+
+run: init
+	$(BIN)/rightsmark serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+# Every test on SQLite; then every database test again on PostgreSQL when it answers.
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -n 2 -q
+
+test-postgres: $(STAMP)
+	@if $(BIN)/python -m tests.pg_available "$(PG_URL)"; then \
+		RIGHTSMARK_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -m db -p no:randomly; \
+	else \
+		echo "*** PostgreSQL at $(PG_URL) is not reachable: SKIPPING the PostgreSQL run ***"; \
+	fi
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

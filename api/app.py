@@ -1,0 +1,50 @@
+"""The one place the Litestar application is built."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from api.logging import access_log_middleware, configure_logging
+from api.problems import EXCEPTION_HANDLERS
+from api.routes.accounts import AccountsController
+from api.routes.health import health, live
+from api.routes.standards import StandardsController
+from registry.database import close_pool, start_pool
+from registry.settings import get_settings
+
+API_DESCRIPTION = """Rightsmark: core-rights standards as versioned rule sets, assessments
+scored by a published engine, and signed verifiable certificates.
+
+Errors are RFC 9457 problem details (`application/problem+json`) whose `errors` list names
+each offending field. Write operations need `Authorization: Bearer rm_...`."""
+
+
+def create_app(*, access_log: bool = True) -> Litestar:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return Litestar(
+        route_handlers=[health, live, StandardsController, AccountsController],
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[start_pool],
+        on_shutdown=[close_pool],
+        middleware=[access_log_middleware] if access_log else [],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Rightsmark registry API",
+            version="0.1.0",
+            description=API_DESCRIPTION,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http", scheme="bearer", description="rm_... API token"
+                    )
+                }
+            ),
+        ),
+        debug=False,
+    )

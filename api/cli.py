@@ -1,0 +1,91 @@
+"""`rightsmark`: the one command line of the registry (click + rich)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from typing import Any
+
+import click
+
+from api.cli_accounts import accounts_group
+from api.cli_audits import audits_group
+from api.cli_standards import standards_group
+from api.cli_support import console, fail, run
+from registry.settings import get_settings
+
+@click.group()
+def main() -> None:
+    """Rightsmark registry: standards, audits and verifiable certificates."""
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the database, publish the standards library, create the first
+    secretariat account if there is none (its token is printed once and written to the data
+    folder). Safe to run again: it keeps all data."""
+    from registry import accounts
+    from registry.database import migrate
+    from standards import service
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def work() -> tuple[list[Any], str | None]:
+        with contextlib.redirect_stdout(io.StringIO()):  # Piccolo's migration chatter
+            await migrate()
+        published = await service.publish_library(settings.standards_library, actor="system:init")
+        token = None
+        if not await accounts.has_active_secretariat():
+            _, token, _ = await accounts.create_account(
+                name="Secretariat", role=accounts.Role.SECRETARIAT, actor="system:init",
+                ttl_days=settings.token_ttl_days,
+            )
+        return published, token
+
+    from standards.errors import StandardsError
+
+    try:
+        published, token = run(work())
+    except StandardsError as exc:
+        fail(f"standards library: {exc}")
+        return
+    for summary, new in published:
+        state = "published" if new else "already published"
+        console.print(f"standard {summary.slug}@{summary.version}: {state} ({summary.digest})")
+    if token:
+        token_file = settings.data_dir / "secretariat-token"
+        token_file.write_text(token + "\n")
+        token_file.chmod(0o600)
+        console.print(f"[bold]First secretariat token[/] (shown once, also in {token_file}):")
+        console.print(token, highlight=False, soft_wrap=True)
+    console.print(f"database ready: {_describe_database()}")
+
+
+def _describe_database() -> str:
+    settings = get_settings()
+    return "PostgreSQL" if settings.is_postgres else f"SQLite at {settings.sqlite_path}"
+
+
+@main.command()
+@click.option("--workers", default=1, show_default=True, help="Server processes.")
+def serve(workers: int) -> None:
+    """Serve the registry on RIGHTSMARK_HOST:RIGHTSMARK_PORT."""
+    import uvicorn
+
+    settings = get_settings()
+    console.print(f"serving on http://{settings.host}:{settings.port} ({_describe_database()})")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        access_log=False,  # the app writes its own structured access log, without headers
+        log_level=settings.log_level,
+    )
+
+
+main.add_command(accounts_group)
+main.add_command(standards_group)
+main.add_command(audits_group)

@@ -1,0 +1,210 @@
+"""The scoring engine: a pure, deterministic function of (standard version, submission).
+
+Scores are computed in exact integer arithmetic and rounded once per published number, half
+to even, to hundredths (docs/scoring.md writes the formula out). Numbers in a report are JSON
+numbers with at most two decimals: a whole number is an `int`, so the canonical (RFC 8785)
+form of a report is the same whether it comes from here, from `rfc8785`, or from another
+language. The same inputs give the same report and the same digests, whatever the order of
+the findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from operator import attrgetter
+from typing import Any, Final
+
+import msgspec
+
+from audits.errors import InvalidSubmission
+from audits.model import (
+    CategoryScore,
+    Finding,
+    FindingProblem,
+    NonConformity,
+    Report,
+    ReportBody,
+    Submission,
+    SubmissionDocument,
+)
+from audits.tables import FULL, CompiledRuleSet, IndicatorTable
+from audits.validation import Evaluation, decode, evaluate
+from standards.canonical import canonical_digest, canonical_json
+from standards.model import NonConformityClass, RuleSet
+
+METHOD: Final = "rightsmark-score/1"
+_SEVERITY: Final = {c: n for n, c in enumerate(NonConformityClass)}  # critical first
+_ENCODER: Final = msgspec.json.Encoder(order="sorted")
+# For the digested structs, whose fields are declared in canonical order (audits.model).
+_IN_ORDER: Final = msgspec.json.Encoder()
+_BY_INDICATOR: Final = attrgetter("indicator")
+
+
+class _Inputs(msgspec.Struct, frozen=True):
+    """The document `inputs_digest` names."""
+
+    standard: str
+    standard_digest: str
+    submission: Submission
+
+
+def score(ruleset: RuleSet, submission: Submission, *, as_of: dt.date | None = None) -> Report:
+    """The report of a submission; raises `InvalidSubmission` listing every problem.
+
+    `as_of` is the date deadlines count from: the audit's last day unless given.
+    """
+    if isinstance(submission, SubmissionDocument):
+        submission = submission.submission()
+    ev = evaluate(ruleset, submission)
+    if ev.problems:
+        raise InvalidSubmission(ev.problems)
+    return build_report(submission, ev, as_of)
+
+
+def parse_and_score(
+    ruleset: RuleSet, data: bytes, *, as_of: dt.date | None = None
+) -> Report | list[FindingProblem]:
+    """The one path from JSON bytes to a report, shared by the API and the CLI."""
+    result = decode(ruleset, data)
+    if isinstance(result, list):
+        return result
+    return build_report(result[0], result[1], as_of)
+
+
+def build_report(submission: Submission, ev: Evaluation, as_of: dt.date | None) -> Report:
+    """Assemble the report from a problem-free evaluation of `submission`."""
+    table, scope = ev.table, ev.scope
+    assert scope is not None
+    assert not ev.problems
+    assert None not in ev.results
+    categories, overall = _category_scores(table, ev.earned, scope.possible, scope.counts)
+    floor_holds = not any(ind.core for ind in ev.failed)
+    grade = None
+    if floor_holds:
+        grade = next((name for name, least in table.grades if overall >= least), None)
+    as_of = as_of or submission.ended_on
+    body = ReportBody(
+        as_of=as_of,
+        audit_type=submission.audit_type,
+        categories=categories,
+        floor_holds=floor_holds,
+        grade=grade,
+        indicators=tuple(ev.results),  # type: ignore[arg-type]  # no None: asserted above
+        inputs_digest=inputs_digest(table, submission, ev),
+        method=METHOD,
+        non_conformities=_non_conformities(table, ev.failed, as_of),
+        provider_types=scope.provider_types,
+        score=hundredths_number(overall),
+        standard=table.ref,
+        standard_digest=table.digest,
+    )
+    fields: list[Any] = [*msgspec.structs.astuple(body), _digest(body, fast=not ev.tiny)]
+    return Report(*fields)
+
+
+def _category_scores(
+    table: CompiledRuleSet, earned: list[int], possible: list[int], counts: list[int]
+) -> tuple[tuple[CategoryScore, ...], int]:
+    scores: list[CategoryScore] = []
+    total = weights = 0
+    for (category, weight), got, best, count in zip(
+        table.categories, earned, possible, counts, strict=True
+    ):
+        if not count:  # nothing applies: left out, and the other weights renormalised
+            scores.append(CategoryScore(0, category.id, category.name, None))
+            continue
+        # Hundredths of a 0-100 score; `divide_half_even` and `hundredths_number` inlined.
+        best *= FULL
+        cat, rest = divmod(10_000 * got, best)
+        if 2 * rest > best or (2 * rest == best and cat & 1):
+            cat += 1
+        shown = cat // 100 if not cat % 100 else cat / 100
+        scores.append(CategoryScore(count, category.id, category.name, shown))
+        # The overall score is the weighted mean of the category scores as published, so a
+        # reader can recompute it from the report alone.
+        total += weight * cat
+        weights += weight
+    return tuple(scores), divide_half_even(total, weights) if weights else 0
+
+
+def _non_conformities(
+    table: CompiledRuleSet, failed: list[IndicatorTable], as_of: dt.date
+) -> tuple[NonConformity, ...]:
+    ncs: list[NonConformity] = []
+    for ind in sorted(failed, key=lambda i: (_SEVERITY[i.failure], i.position)):
+        rule = table.deadlines[ind.failure]
+        ncs.append(
+            NonConformity(
+                category=ind.category_id,
+                class_=ind.failure,
+                close_by=None if rule.close is None else as_of + rule.close,
+                close_by_next_surveillance=rule.next_surveillance,
+                corrective_plan_due=None if rule.plan is None else as_of + rule.plan,
+                indicator=ind.id,
+                suspends_certificate=rule.suspends,
+                withdraw_if_open_on=None if rule.withdraw is None else as_of + rule.withdraw,
+            )
+        )
+    return tuple(ncs)
+
+
+def divide_half_even(numerator: int, denominator: int) -> int:
+    """numerator / denominator (both >= 0) rounded to an integer, ties to even."""
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient % 2):
+        quotient += 1
+    return quotient
+
+
+def hundredths_number(hundredths: int) -> float:
+    """8750 -> 87.5 and 10000 -> 100: the JSON number with its canonical spelling."""
+    whole, rest = divmod(hundredths, 100)
+    return whole if not rest else hundredths / 100
+
+
+def inputs_digest(table: CompiledRuleSet, submission: Submission, ev: Evaluation) -> str:
+    findings = sorted(submission.findings, key=_BY_INDICATOR)
+    if ev.whole:
+        findings = [_whole(f) for f in findings]
+    normalised = msgspec.structs.replace(
+        submission,
+        provider_types=tuple(sorted(submission.provider_types)),
+        findings=tuple(findings),
+    )
+    doc = _Inputs(table.ref, table.digest, normalised)
+    return _digest(doc, fast=not ev.tiny)
+
+
+def _whole(finding: Finding) -> Finding:
+    value = finding.value
+    if type(value) is float and value.is_integer():
+        return msgspec.structs.replace(finding, value=int(value))
+    return finding
+
+
+def _digest(doc: msgspec.Struct, *, fast: bool) -> str:
+    """`sha256:` of the RFC 8785 form of `doc`.
+
+    msgspec writes exactly the RFC 8785 bytes for these documents: ASCII keys in sorted
+    order, strings escaped alike, integers, and floats that are not whole and not below 1e-4,
+    which both write as the shortest round-trip decimal (property-tested against `rfc8785`).
+    Tiny floats, which msgspec writes in exponent form earlier than RFC 8785, go to rfc8785.
+    """
+    if fast:
+        return "sha256:" + hashlib.sha256(_IN_ORDER.encode(doc)).hexdigest()
+    return canonical_digest(msgspec.to_builtins(doc))
+
+
+def canonical_report(report: Report) -> bytes:
+    """The report's canonical JSON bytes, e.g. to store or to serve pre-encoded."""
+    if any(type(r.value) is float and -1e-4 < r.value < 1e-4 for r in report.indicators):
+        return canonical_json(msgspec.to_builtins(report))
+    return _ENCODER.encode(report)
+
+
+def report_digest_holds(report: Report) -> bool:
+    """Whether `report_digest` is the digest of the rest of the report."""
+    doc: Any = msgspec.to_builtins(report.body())
+    return canonical_digest(doc) == report.report_digest

@@ -1,0 +1,21 @@
+"""Rightsmark benchmark harness, run by `make bench` (`python -m bench`).
+
+Each figure compares a Rightsmark code path with a baseline measured in the same run on the
+same machine, and holds the ratio against a target:
+
+1. foundation: requests/s of a published standard version vs `/health/live`, one real
+   server process, driven over loopback by `wrk` (or a labelled Python fallback);
+2. audits scoring: `score()` and parse+validate+score vs `json.loads` of the same bytes;
+3. offline verification of a signed credential vs a raw Ed25519 verify;
+4. Merkle inclusion and consistency proofs at 1,000,000 vs 1,000 leaves.
+
+Durations are bounded: `RIGHTSMARK_BENCH_SECONDS` (default 10) per load phase and per pure
+figure. Results are printed as a table and written to `var/bench/latest.json`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECONDS = 10.0

@@ -1,0 +1,250 @@
+"""Accounts, roles and API tokens.
+
+A token is `rm_` + 43 characters of URL-safe randomness (256 bits). Only its SHA-256 is
+stored: with that much entropy a salted slow hash adds nothing, and a plain digest lets a
+request be authenticated with one indexed look-up. The token itself is shown once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from registry.database import write_transaction
+from registry.errors import ConflictError, InvalidRequestError, NotFoundError
+from registry.tables import AccountRow, ApiTokenRow
+
+TOKEN_PREFIX = "rm_"
+
+
+class Role(StrEnum):
+    SECRETARIAT = "secretariat"
+    AUDITOR = "auditor"
+    PROVIDER = "provider"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is calling: resolved from a valid token on every authenticated request."""
+
+    account_id: str
+    role: Role
+    provider_id: str | None
+    token_id: str
+
+    @property
+    def label(self) -> str:
+        """What audit trails record: the role and the account, never the token."""
+        return f"{self.role.value}:{self.account_id}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def _public_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _account_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["public_id"],
+        "name": row["name"],
+        "email": row["email"],
+        "role": row["role"],
+        "provider_id": row["provider_id"],
+        "created_at": _iso(row["created_at"]),
+        "revoked_at": _iso(row["revoked_at"]),
+        "active": row["revoked_at"] is None,
+    }
+
+
+def _token_view(row: dict[str, Any], account_id: str) -> dict[str, Any]:
+    now = _now()
+    state = "active"
+    if row["revoked_at"] is not None:
+        state = "revoked"
+    elif row["expires_at"] <= now:
+        state = "expired"
+    return {
+        "id": row["public_id"],
+        "account_id": account_id,
+        "hint": row["hint"] + "…",
+        "label": row["label"],
+        "created_at": _iso(row["created_at"]),
+        "expires_at": _iso(row["expires_at"]),
+        "revoked_at": _iso(row["revoked_at"]),
+        "state": state,
+    }
+
+
+async def _account_row(account_id: str) -> dict[str, Any]:
+    row = await AccountRow.select().where(AccountRow.public_id == account_id).first().run()
+    if row is None:
+        raise NotFoundError(f"account {account_id} does not exist")
+    return row  # type: ignore[no-any-return]
+
+
+async def _insert_token(account_pk: int, label: str, ttl_days: int) -> tuple[str, dict[str, Any]]:
+    token = new_token()
+    now = _now()
+    row = ApiTokenRow(
+        public_id=_public_id("tok"),
+        account=account_pk,
+        token_hash=hash_token(token),
+        hint=token[:8],
+        label=label,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=ttl_days),
+    )
+    await ApiTokenRow.insert(row).run()
+    saved = await ApiTokenRow.select().where(ApiTokenRow.public_id == row.public_id).first().run()
+    return token, saved  # type: ignore[return-value]
+
+
+async def create_account(
+    *,
+    name: str,
+    role: Role,
+    actor: str,
+    ttl_days: int,
+    email: str | None = None,
+    provider_id: str | None = None,
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """Create an account with its first token. Returns (account, token, token view)."""
+    if role is Role.PROVIDER and not provider_id:
+        raise InvalidRequestError(
+            "a provider account belongs to one provider organisation", field="provider_id"
+        )
+    if role is not Role.PROVIDER and provider_id:
+        raise InvalidRequestError(
+            "only provider accounts belong to a provider organisation", field="provider_id"
+        )
+    async with write_transaction():
+        public_id = _public_id("acc")
+        await AccountRow.insert(
+            AccountRow(
+                public_id=public_id,
+                name=name,
+                email=email,
+                role=role.value,
+                provider_id=provider_id,
+                created_at=_now(),
+                created_by=actor,
+            )
+        ).run()
+        row = await _account_row(public_id)
+        token, token_row = await _insert_token(row["id"], "initial", ttl_days)
+    return _account_view(row), token, _token_view(token_row, public_id)
+
+
+async def issue_token(
+    account_id: str, *, label: str, ttl_days: int
+) -> tuple[str, dict[str, Any]]:
+    async with write_transaction():
+        row = await _account_row(account_id)
+        if row["revoked_at"] is not None:
+            raise ConflictError(f"account {account_id} is revoked; it cannot get new tokens")
+        token, token_row = await _insert_token(row["id"], label, ttl_days)
+    return token, _token_view(token_row, account_id)
+
+
+async def revoke_account(account_id: str) -> dict[str, Any]:
+    """Revoke an account and every token it has. Revoking twice is a conflict, not a no-op,
+    so the caller learns the first revocation's time from the answer's detail."""
+    async with write_transaction():
+        row = await _account_row(account_id)
+        if row["revoked_at"] is not None:
+            raise ConflictError(f"account {account_id} was already revoked at "
+                                f"{_iso(row['revoked_at'])}")
+        now = _now()
+        await AccountRow.update({AccountRow.revoked_at: now}).where(
+            AccountRow.id == row["id"]
+        ).run()
+        await ApiTokenRow.update({ApiTokenRow.revoked_at: now}).where(
+            (ApiTokenRow.account == row["id"]) & ApiTokenRow.revoked_at.is_null()
+        ).run()
+        return _account_view(await _account_row(account_id))
+
+
+async def revoke_token(token_id: str) -> dict[str, Any]:
+    async with write_transaction():
+        row = await ApiTokenRow.select(
+            *ApiTokenRow.all_columns(), ApiTokenRow.account.public_id.as_alias("account_public")
+        ).where(ApiTokenRow.public_id == token_id).first().run()
+        if row is None:
+            raise NotFoundError(f"token {token_id} does not exist")
+        if row["revoked_at"] is not None:
+            raise ConflictError(f"token {token_id} is already revoked")
+        await ApiTokenRow.update({ApiTokenRow.revoked_at: _now()}).where(
+            ApiTokenRow.id == row["id"]
+        ).run()
+        row["revoked_at"] = _now()
+        return _token_view(row, row["account_public"])
+
+
+async def list_accounts(*, role: Role | None = None, limit: int, offset: int) -> list[dict[str, Any]]:
+    query = AccountRow.select().order_by(AccountRow.id).limit(limit).offset(offset)
+    if role is not None:
+        query = query.where(AccountRow.role == role.value)
+    return [_account_view(row) for row in await query.run()]
+
+
+async def get_account(account_id: str) -> dict[str, Any]:
+    return _account_view(await _account_row(account_id))
+
+
+async def list_tokens(account_id: str) -> list[dict[str, Any]]:
+    row = await _account_row(account_id)
+    tokens = await ApiTokenRow.select().where(ApiTokenRow.account == row["id"]).order_by(
+        ApiTokenRow.id
+    ).run()
+    return [_token_view(token, account_id) for token in tokens]
+
+
+async def authenticate(token: str) -> Actor | None:
+    """The actor a token stands for, or None when unknown, expired or revoked."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    row = await ApiTokenRow.select(
+        ApiTokenRow.public_id,
+        ApiTokenRow.expires_at,
+        ApiTokenRow.revoked_at,
+        ApiTokenRow.account.public_id.as_alias("account_id"),
+        ApiTokenRow.account.role.as_alias("role"),
+        ApiTokenRow.account.provider_id.as_alias("provider_id"),
+        ApiTokenRow.account.revoked_at.as_alias("account_revoked_at"),
+    ).where(ApiTokenRow.token_hash == hash_token(token)).first().run()
+    if row is None or row["revoked_at"] is not None or row["account_revoked_at"] is not None:
+        return None
+    if row["expires_at"] <= _now():
+        return None
+    return Actor(
+        account_id=row["account_id"],
+        role=Role(row["role"]),
+        provider_id=row["provider_id"],
+        token_id=row["public_id"],
+    )
+
+
+async def has_active_secretariat() -> bool:
+    count: int = await AccountRow.count().where(
+        (AccountRow.role == Role.SECRETARIAT.value) & AccountRow.revoked_at.is_null()
+    ).run()
+    return count > 0

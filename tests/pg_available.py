@@ -1,0 +1,21 @@
+"""Exit 0 when the PostgreSQL at the given URL answers, 1 otherwise (used by `make test`)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import asyncpg
+
+
+async def _reachable(url: str) -> bool:
+    try:
+        connection = await asyncpg.connect(url, timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    await connection.close()
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(0 if asyncio.run(_reachable(sys.argv[1])) else 1)
