@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from registry.accounts import Actor, Role, authenticate
 
+# How guarded handlers receive the caller: `actor: ActorDep`.
+ActorDep = NamedDependency[Actor]
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="rightsmark"'}
 
@@ -33,9 +37,7 @@ async def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor
         )
     actor = await authenticate(token.strip())
     if actor is None:
-        raise NotAuthorizedException(
-            "the token is unknown, expired or revoked", headers=_CHALLENGE
-        )
+        raise NotAuthorizedException("the token is unknown, expired or revoked", headers=_CHALLENGE)
     connection.state["actor"] = actor
     return actor
 
@@ -44,9 +46,7 @@ def requires(*roles: Role) -> Guard:
     """A guard admitting any authenticated actor whose role is one of `roles`."""
     allowed = frozenset(roles)
 
-    async def guard(
-        connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-    ) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         actor = await current_actor(connection)
         if actor is None:
             raise NotAuthorizedException("this operation needs a bearer token", headers=_CHALLENGE)
@@ -63,7 +63,7 @@ authenticated = requires()
 secretariat_only = requires(Role.SECRETARIAT)
 
 
-async def provide_actor(request: Any) -> Actor:
+async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     """Dependency for guarded handlers: the actor their guard already resolved."""
     actor: Actor | None = request.state.get("actor")
     if actor is None:  # a handler wired without a guard is a programming error

@@ -14,6 +14,7 @@ from api.cli_standards import standards_group
 from api.cli_support import console, fail, run
 from registry.settings import get_settings
 
+
 @click.group()
 def main() -> None:
     """Rightsmark registry: standards, audits and verifiable certificates."""
@@ -38,7 +39,9 @@ def init() -> None:
         token = None
         if not await accounts.has_active_secretariat():
             _, token, _ = await accounts.create_account(
-                name="Secretariat", role=accounts.Role.SECRETARIAT, actor="system:init",
+                name="Secretariat",
+                role=accounts.Role.SECRETARIAT,
+                actor="system:init",
                 ttl_days=settings.token_ttl_days,
             )
         return published, token

@@ -29,8 +29,12 @@ def create(
     try:
         account, token, _ = run(
             accounts.create_account(
-                name=name, role=accounts.Role(role), email=email, provider_id=provider_id,
-                actor="cli", ttl_days=ttl_days or get_settings().token_ttl_days,
+                name=name,
+                role=accounts.Role(role),
+                email=email,
+                provider_id=provider_id,
+                actor="cli",
+                ttl_days=ttl_days or get_settings().token_ttl_days,
             )
         )
     except RegistryError as exc:
@@ -44,15 +48,14 @@ def create(
 def list_accounts(role: str | None) -> None:
     """List accounts."""
     rows = run(
-        accounts.list_accounts(
-            role=accounts.Role(role) if role else None, limit=10_000, offset=0
-        )
+        accounts.list_accounts(role=accounts.Role(role) if role else None, limit=10_000, offset=0)
     )
     table = Table("id", "name", "role", "provider", "created", "state")
     for row in rows:
         state = "active" if row["active"] else f"revoked {row['revoked_at']}"
-        table.add_row(row["id"], row["name"], row["role"], row["provider_id"] or "",
-                      row["created_at"], state)
+        table.add_row(
+            row["id"], row["name"], row["role"], row["provider_id"] or "", row["created_at"], state
+        )
     console.print(table)
 
 

@@ -47,18 +47,21 @@ def score(findings: Path, standard: str | None, as_json: bool) -> None:
     data = findings.read_bytes()
     ref = standard or peek_standard(data)
     if not ref:
-        fail(f"{findings}: no \"standard\" field; pass --standard", 2)
+        fail(f'{findings}: no "standard" field; pass --standard', 2)
     result = parse_and_score(_resolve(ref), data)
     if isinstance(result, list):
         for problem in result:
-            err.print(f"[red]{problem.path}[/]: {problem.message} [{problem.code}]",
-                      highlight=False)
+            err.print(
+                f"[red]{problem.path}[/]: {problem.message} [{problem.code}]", highlight=False
+            )
         fail(f"{len(result)} problem(s) in {findings}", 1)
     if as_json:
         click.echo(msgspec.json.encode(result).decode())
         return
-    console.print(f"score {result.score} grade {result.grade or '-'} "
-                  f"floor {'holds' if result.floor_holds else 'FAILS'}")
+    console.print(
+        f"score {result.score} grade {result.grade or '-'} "
+        f"floor {'holds' if result.floor_holds else 'FAILS'}"
+    )
     for nc in result.non_conformities:
         console.print(f"  {nc.class_} {nc.indicator}")
     console.print(f"inputs {result.inputs_digest}\nreport {result.report_digest}")

@@ -90,8 +90,14 @@ def diff(old: str, new: str, as_json: bool) -> None:
                     str(change.get("bump", "")),
                 )
     for change in data.get("rules_changed", []):
-        table.add_row("rule changed", "", str(change.get("field", "")), _short(change.get("old")),
-                      _short(change.get("new")), str(change.get("bump", "")))
+        table.add_row(
+            "rule changed",
+            "",
+            str(change.get("field", "")),
+            _short(change.get("old")),
+            _short(change.get("new")),
+            str(change.get("bump", "")),
+        )
     console.print(table)
     console.print(f"implied version bump: [bold]{result.implied_bump}[/]")
     for reason in result.reasons:

@@ -8,7 +8,8 @@ import time
 from typing import Any
 
 import structlog
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 
 def configure_logging(level: str) -> None:
@@ -23,9 +24,7 @@ def configure_logging(level: str) -> None:
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.JSONRenderer(),
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelName(level.upper())
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,
     )
 
@@ -34,9 +33,10 @@ def access_log_middleware(app: ASGIApp) -> ASGIApp:
     log = structlog.get_logger("rightsmark.access")
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
+        http_scope: HTTPScope = scope
         started = time.perf_counter()
         status: dict[str, Any] = {"code": 500}
 
@@ -50,8 +50,8 @@ def access_log_middleware(app: ASGIApp) -> ASGIApp:
         finally:
             log.info(
                 "request",
-                method=scope["method"],
-                path=scope["path"],
+                method=http_scope["method"],
+                path=http_scope["path"],
                 status=status["code"],
                 ms=round((time.perf_counter() - started) * 1000, 2),
             )

@@ -72,7 +72,7 @@ def _validation_errors(extra: Any) -> list[dict[str, Any]]:
                 {
                     "field": str(item.get("key") or ""),
                     "message": str(item.get("message", "")),
-                    "source": str(item.get("source") or "body"),
+                    "source": str(item.get("source") or "body").rsplit(".", 1)[-1].lower(),
                 }
             )
     return errors
@@ -82,9 +82,11 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
     errors = _validation_errors(exc.extra) if isinstance(exc, ValidationException) else None
     status = exc.status_code
     if isinstance(exc, ValidationException):
-        # Litestar reports body-decoding and schema problems as 400; a well-formed request
-        # whose content breaks the schema is 422 so clients can tell the two apart.
-        status = 422 if errors and any(e["field"] for e in errors) else 400
+        # Litestar says 400 for every validation failure. A readable body whose content breaks
+        # the schema is 422, so clients can tell it from a malformed request or bad parameter.
+        status = (
+            422 if errors and any(e["field"] and e["source"] == "body" for e in errors) else 400
+        )
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if status == 413:
         detail = "the request body exceeds the limit this endpoint accepts"
@@ -108,8 +110,8 @@ def standards_error_handler(request: Request[Any, Any, Any], exc: StandardsError
             {"field": p.field, "message": p.message, "code": p.code, "line": p.line}
             for p in exc.problems
         ]
-    return problem(_standards_status(exc), str(exc) if errors is None else
-                   f"the rule set has {len(exc.problems)} problem(s)", errors=errors)
+    detail = f"the rule set has {len(errors)} problem(s)" if errors else str(exc)
+    return problem(_standards_status(exc), detail, errors=errors)
 
 
 def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) -> Response[Any]:

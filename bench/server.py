@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -54,10 +54,8 @@ def _stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
     """SIGTERM the whole process group, then SIGKILL whatever is left of it."""
     if process.poll() is not None:
         # The leader is gone; children in its group may not be.
-        try:
+        with suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         return
     try:
         os.killpg(process.pid, signal.SIGTERM)
@@ -66,10 +64,8 @@ def _stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
         return
     except subprocess.TimeoutExpired:
         pass
-    try:
+    with suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     process.wait(timeout=grace)
 
 
@@ -88,7 +84,6 @@ def run_step(command: Sequence[str], env: Mapping[str, str], log: Path, timeout:
         try:
             code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _stop(process)
             raise ServerError(f"{' '.join(command)} took over {timeout:.0f}s") from None
         finally:
             _stop(process)
@@ -164,7 +159,6 @@ def rightsmark_server(timeout: float = 60.0) -> Iterator[str]:
             "RIGHTSMARK_PORT": str(port),
             "RIGHTSMARK_HOST": "127.0.0.1",
             "RIGHTSMARK_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "RIGHTSMARK_LOG_LEVEL": "warning",  # access logs would tax the figure
         }
         with running_server(
             [command, "serve"],

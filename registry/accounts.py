@@ -18,7 +18,7 @@ from registry.database import write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
 from registry.tables import AccountRow, ApiTokenRow
 
-TOKEN_PREFIX = "rm_"
+TOKEN_PREFIX = "rm_"  # noqa: S105 - a recognisable prefix, not a secret
 
 
 class Role(StrEnum):
@@ -98,7 +98,7 @@ async def _account_row(account_id: str) -> dict[str, Any]:
     row = await AccountRow.select().where(AccountRow.public_id == account_id).first().run()
     if row is None:
         raise NotFoundError(f"account {account_id} does not exist")
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 async def _insert_token(account_pk: int, label: str, ttl_days: int) -> tuple[str, dict[str, Any]]:
@@ -154,9 +154,7 @@ async def create_account(
     return _account_view(row), token, _token_view(token_row, public_id)
 
 
-async def issue_token(
-    account_id: str, *, label: str, ttl_days: int
-) -> tuple[str, dict[str, Any]]:
+async def issue_token(account_id: str, *, label: str, ttl_days: int) -> tuple[str, dict[str, Any]]:
     async with write_transaction():
         row = await _account_row(account_id)
         if row["revoked_at"] is not None:
@@ -171,35 +169,47 @@ async def revoke_account(account_id: str) -> dict[str, Any]:
     async with write_transaction():
         row = await _account_row(account_id)
         if row["revoked_at"] is not None:
-            raise ConflictError(f"account {account_id} was already revoked at "
-                                f"{_iso(row['revoked_at'])}")
+            raise ConflictError(
+                f"account {account_id} was already revoked at {_iso(row['revoked_at'])}"
+            )
         now = _now()
-        await AccountRow.update({AccountRow.revoked_at: now}).where(
-            AccountRow.id == row["id"]
-        ).run()
-        await ApiTokenRow.update({ApiTokenRow.revoked_at: now}).where(
-            (ApiTokenRow.account == row["id"]) & ApiTokenRow.revoked_at.is_null()
-        ).run()
+        await (
+            AccountRow.update({AccountRow.revoked_at: now}).where(AccountRow.id == row["id"]).run()
+        )
+        await (
+            ApiTokenRow.update({ApiTokenRow.revoked_at: now})
+            .where((ApiTokenRow.account == row["id"]) & ApiTokenRow.revoked_at.is_null())
+            .run()
+        )
         return _account_view(await _account_row(account_id))
 
 
 async def revoke_token(token_id: str) -> dict[str, Any]:
     async with write_transaction():
-        row = await ApiTokenRow.select(
-            *ApiTokenRow.all_columns(), ApiTokenRow.account.public_id.as_alias("account_public")
-        ).where(ApiTokenRow.public_id == token_id).first().run()
+        row = (
+            await ApiTokenRow.select(
+                *ApiTokenRow.all_columns(), ApiTokenRow.account.public_id.as_alias("account_public")
+            )
+            .where(ApiTokenRow.public_id == token_id)
+            .first()
+            .run()
+        )
         if row is None:
             raise NotFoundError(f"token {token_id} does not exist")
         if row["revoked_at"] is not None:
             raise ConflictError(f"token {token_id} is already revoked")
-        await ApiTokenRow.update({ApiTokenRow.revoked_at: _now()}).where(
-            ApiTokenRow.id == row["id"]
-        ).run()
+        await (
+            ApiTokenRow.update({ApiTokenRow.revoked_at: _now()})
+            .where(ApiTokenRow.id == row["id"])
+            .run()
+        )
         row["revoked_at"] = _now()
         return _token_view(row, row["account_public"])
 
 
-async def list_accounts(*, role: Role | None = None, limit: int, offset: int) -> list[dict[str, Any]]:
+async def list_accounts(
+    *, role: Role | None = None, limit: int, offset: int
+) -> list[dict[str, Any]]:
     query = AccountRow.select().order_by(AccountRow.id).limit(limit).offset(offset)
     if role is not None:
         query = query.where(AccountRow.role == role.value)
@@ -212,9 +222,12 @@ async def get_account(account_id: str) -> dict[str, Any]:
 
 async def list_tokens(account_id: str) -> list[dict[str, Any]]:
     row = await _account_row(account_id)
-    tokens = await ApiTokenRow.select().where(ApiTokenRow.account == row["id"]).order_by(
-        ApiTokenRow.id
-    ).run()
+    tokens = (
+        await ApiTokenRow.select()
+        .where(ApiTokenRow.account == row["id"])
+        .order_by(ApiTokenRow.id)
+        .run()
+    )
     return [_token_view(token, account_id) for token in tokens]
 
 
@@ -222,15 +235,20 @@ async def authenticate(token: str) -> Actor | None:
     """The actor a token stands for, or None when unknown, expired or revoked."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    row = await ApiTokenRow.select(
-        ApiTokenRow.public_id,
-        ApiTokenRow.expires_at,
-        ApiTokenRow.revoked_at,
-        ApiTokenRow.account.public_id.as_alias("account_id"),
-        ApiTokenRow.account.role.as_alias("role"),
-        ApiTokenRow.account.provider_id.as_alias("provider_id"),
-        ApiTokenRow.account.revoked_at.as_alias("account_revoked_at"),
-    ).where(ApiTokenRow.token_hash == hash_token(token)).first().run()
+    row = (
+        await ApiTokenRow.select(
+            ApiTokenRow.public_id,
+            ApiTokenRow.expires_at,
+            ApiTokenRow.revoked_at,
+            ApiTokenRow.account.public_id.as_alias("account_id"),
+            ApiTokenRow.account.role.as_alias("role"),
+            ApiTokenRow.account.provider_id.as_alias("provider_id"),
+            ApiTokenRow.account.revoked_at.as_alias("account_revoked_at"),
+        )
+        .where(ApiTokenRow.token_hash == hash_token(token))
+        .first()
+        .run()
+    )
     if row is None or row["revoked_at"] is not None or row["account_revoked_at"] is not None:
         return None
     if row["expires_at"] <= _now():
@@ -244,7 +262,9 @@ async def authenticate(token: str) -> Actor | None:
 
 
 async def has_active_secretariat() -> bool:
-    count: int = await AccountRow.count().where(
-        (AccountRow.role == Role.SECRETARIAT.value) & AccountRow.revoked_at.is_null()
-    ).run()
+    count: int = (
+        await AccountRow.count()
+        .where((AccountRow.role == Role.SECRETARIAT.value) & AccountRow.revoked_at.is_null())
+        .run()
+    )
     return count > 0

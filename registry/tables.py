@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from piccolo.columns import ForeignKey, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class AccountRow(Table, tablename="accounts"):
+    id: Serial
     public_id = Varchar(length=40, unique=True)  # acc_...; never the row number
     name = Varchar(length=200)
     email = Varchar(length=254, null=True, default=None)
@@ -18,6 +19,7 @@ class AccountRow(Table, tablename="accounts"):
 
 
 class ApiTokenRow(Table, tablename="api_tokens"):
+    id: Serial
     public_id = Varchar(length=40, unique=True)  # tok_...
     account = ForeignKey(references=AccountRow)
     token_hash = Varchar(length=64, unique=True)  # SHA-256 hex of the whole token

@@ -78,19 +78,19 @@ def _summary(row: dict[str, Any]) -> VersionSummary:
 
 
 async def _rows(slug: str) -> list[dict[str, Any]]:
-    return await StandardVersionRow.select().where(StandardVersionRow.slug == slug).run()  # type: ignore[no-any-return]
+    return await StandardVersionRow.select().where(StandardVersionRow.slug == slug).run()
 
 
 async def _row(slug: str, version: str) -> dict[str, Any]:
     row = (
         await StandardVersionRow.select()
-        .where(StandardVersionRow.ref == f"{slug}@{version}")
+        .where(StandardVersionRow.slug_version == f"{slug}@{version}")
         .first()
         .run()
     )
     if row is None:
         raise StandardNotFound(f"standard version {slug}@{version} does not exist")
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 async def _latest_published(slug: str) -> RuleSet | None:
@@ -118,7 +118,7 @@ async def save_draft(
             return _summary(await _row(ruleset.slug, ruleset.version)), False
         current = next((r for r in rows if r["version"] == ruleset.version), None)
         version = parse_version(ruleset.version)
-        values = {
+        values: dict[Any, Any] = {
             StandardVersionRow.title: ruleset.title,
             StandardVersionRow.digest: digest,
             StandardVersionRow.document: canonical_json(ruleset.to_document()).decode(),
@@ -126,14 +126,16 @@ async def save_draft(
             StandardVersionRow.supersedes: ruleset.supersedes,
         }
         if current is not None:
-            await StandardVersionRow.update(values).where(
-                StandardVersionRow.id == current["id"]
-            ).run()
+            await (
+                StandardVersionRow.update(values)
+                .where(StandardVersionRow.id == current["id"])
+                .run()
+            )
             created = False
         else:
             await StandardVersionRow.insert(
                 StandardVersionRow(
-                    ref=ruleset.ref,
+                    slug_version=ruleset.ref,
                     slug=ruleset.slug,
                     version=ruleset.version,
                     major=version.major,
@@ -159,13 +161,17 @@ async def publish(slug: str, version: str, *, actor: str) -> tuple[VersionSummar
             return _summary(row), False
         if not can_edit(row["status"]):
             raise LifecycleError(f"{slug}@{version} is {row['status']} and cannot be published")
-        await StandardVersionRow.update(
-            {
-                StandardVersionRow.status: VersionStatus.PUBLISHED.value,
-                StandardVersionRow.published_at: _now(),
-                StandardVersionRow.published_by: actor,
-            }
-        ).where(StandardVersionRow.id == row["id"]).run()
+        await (
+            StandardVersionRow.update(
+                {
+                    StandardVersionRow.status: VersionStatus.PUBLISHED.value,
+                    StandardVersionRow.published_at: _now(),
+                    StandardVersionRow.published_by: actor,
+                }
+            )
+            .where(StandardVersionRow.id == row["id"])
+            .run()
+        )
         _published_cache.clear()
         return _summary(await _row(slug, version)), True
 
@@ -177,21 +183,29 @@ async def retire(slug: str, version: str, *, actor: str) -> VersionSummary:
             raise LifecycleError(
                 f"{slug}@{version} is {row['status']}; only a published version can be retired"
             )
-        await StandardVersionRow.update(
-            {
-                StandardVersionRow.status: VersionStatus.RETIRED.value,
-                StandardVersionRow.retired_at: _now(),
-                StandardVersionRow.retired_by: actor,
-            }
-        ).where(StandardVersionRow.id == row["id"]).run()
+        await (
+            StandardVersionRow.update(
+                {
+                    StandardVersionRow.status: VersionStatus.RETIRED.value,
+                    StandardVersionRow.retired_at: _now(),
+                    StandardVersionRow.retired_by: actor,
+                }
+            )
+            .where(StandardVersionRow.id == row["id"])
+            .run()
+        )
         _published_cache.clear()
         return _summary(await _row(slug, version))
 
 
 async def list_versions(*, include_drafts: bool = False) -> list[VersionSummary]:
-    query = StandardVersionRow.select().order_by(StandardVersionRow.slug).order_by(
-        StandardVersionRow.major
-    ).order_by(StandardVersionRow.minor).order_by(StandardVersionRow.patch)
+    query = (
+        StandardVersionRow.select()
+        .order_by(StandardVersionRow.slug)
+        .order_by(StandardVersionRow.major)
+        .order_by(StandardVersionRow.minor)
+        .order_by(StandardVersionRow.patch)
+    )
     if not include_drafts:
         query = query.where(StandardVersionRow.status != VersionStatus.DRAFT.value)
     return [_summary(row) for row in await query.run()]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Date, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Date, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class StandardVersionRow(Table, tablename="standard_versions"):
-    ref = Varchar(length=100, unique=True)  # slug@version
+    id: Serial
+    slug_version = Varchar(length=100, unique=True)  # slug@version
     slug = Varchar(length=64, index=True)
     version = Varchar(length=32)
     major = Integer()

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from api.auth import authenticated, provide_actor, secretariat_only
+from api.auth import ActorDep, authenticated, provide_actor, secretariat_only
 from api.schemas import (
     AccountCreate,
     AccountCreatedOut,
@@ -20,11 +20,11 @@ from api.schemas import (
     TokenOut,
 )
 from registry import accounts
-from registry.accounts import Actor, Role
+from registry.accounts import Role
 from registry.settings import get_settings
 
-AccountId = Annotated[str, Parameter(max_length=40, description="acc_...")]
-TokenId = Annotated[str, Parameter(max_length=40, description="tok_...")]
+AccountId = Annotated[str, PathParameter(max_length=40, description="acc_...")]
+TokenId = Annotated[str, PathParameter(max_length=40, description="tok_...")]
 
 
 class AccountsController(Controller):
@@ -39,7 +39,7 @@ class AccountsController(Controller):
         guards=[secretariat_only],
         status_code=201,
     )
-    async def create(self, data: AccountCreate, actor: Actor) -> AccountCreatedOut:
+    async def create(self, data: JSONBody[AccountCreate], actor: ActorDep) -> AccountCreatedOut:
         """The answer carries the account's bearer token; it is shown only this once."""
         account, token, details = await accounts.create_account(
             name=data.name,
@@ -61,15 +61,15 @@ class AccountsController(Controller):
     )
     async def list_all(
         self,
-        role: Role | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0,
+        role: Annotated[Role | None, QueryParameter()] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> AccountListOut:
         items = await accounts.list_accounts(role=role, limit=limit, offset=offset)
         return AccountListOut(items=[AccountOut(**a) for a in items], limit=limit, offset=offset)
 
     @get("/accounts/me", operation_id="getOwnAccount", summary="Who am I", guards=[authenticated])
-    async def me(self, actor: Actor) -> AccountOut:
+    async def me(self, actor: ActorDep) -> AccountOut:
         """The account the bearer token belongs to."""
         return AccountOut(**await accounts.get_account(actor.account_id))
 
@@ -108,7 +108,7 @@ class AccountsController(Controller):
         guards=[secretariat_only],
         status_code=201,
     )
-    async def issue(self, account_id: AccountId, data: TokenCreate) -> IssuedTokenOut:
+    async def issue(self, account_id: AccountId, data: JSONBody[TokenCreate]) -> IssuedTokenOut:
         """The token is in the answer only this once."""
         token, details = await accounts.issue_token(
             account_id, label=data.label, ttl_days=data.ttl_days or get_settings().token_ttl_days

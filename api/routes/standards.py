@@ -8,27 +8,20 @@ import yaml
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
-from litestar.params import Body, Parameter
+from litestar.params import PathParameter, QueryParameter, RawBody
 
-from api.auth import provide_actor, secretariat_only
+from api.auth import ActorDep, provide_actor, secretariat_only
 from api.schemas import DiffOut, StandardVersionOut, VersionListOut, VersionSummaryOut
-from registry.accounts import Actor
 from standards import service
 from standards.lifecycle import parse_version
 from standards.model import SLUG_PATTERN
 
-Slug = Annotated[str, Parameter(pattern=SLUG_PATTERN, max_length=64, description="e.g. core-rights")]
-Version = Annotated[str, Parameter(max_length=32, description="semantic version, e.g. 1.0.0")]
+Slug = Annotated[
+    str, PathParameter(pattern=SLUG_PATTERN, max_length=64, description="e.g. core-rights")
+]
+Version = Annotated[str, PathParameter(max_length=32, description="semantic version, e.g. 1.0.0")]
 
 _YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
-DraftBody = Annotated[
-    bytes,
-    Body(
-        media_type="application/yaml",
-        title="Rule set",
-        description="A rule set as YAML (application/yaml) or JSON (application/json).",
-    ),
-]
 
 
 def _check_version(version: str) -> None:
@@ -92,8 +85,8 @@ class StandardsController(Controller):
     async def diff(
         self,
         slug: Slug,
-        from_version: Annotated[str, Parameter(query="from", max_length=32)],
-        to_version: Annotated[str, Parameter(query="to", max_length=32)],
+        from_version: Annotated[str, QueryParameter(name="from", max_length=32)],
+        to_version: Annotated[str, QueryParameter(name="to", max_length=32)],
     ) -> DiffOut:
         """Indicators added, removed and changed field by field between two published
         versions, and the version bump the change implies."""
@@ -110,12 +103,14 @@ class StandardsController(Controller):
         status_code=201,
     )
     async def upload_draft(
-        self, request: Request[Any, Any, Any], data: DraftBody, actor: Actor
+        self, request: Request[Any, Any, Any], body: RawBody, actor: ActorDep
     ) -> Response[VersionSummaryOut]:
-        """Validate a rule set (every problem reported at once, with field and line) and store
+        """Body: the rule set as `application/yaml` or `application/json`.
+
+        Validate a rule set (every problem reported at once, with field and line) and store
         it as a draft. A draft of the same version is replaced (200). Uploading a rule set
         identical to a published version is a no-op (200); a different one is refused (409)."""
-        raw = data
+        raw = bytes(body)
         media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         source: Any
         if media in _YAML_TYPES:
@@ -141,7 +136,7 @@ class StandardsController(Controller):
         guards=[secretariat_only],
         status_code=200,
     )
-    async def publish(self, slug: Slug, version: Version, actor: Actor) -> VersionSummaryOut:
+    async def publish(self, slug: Slug, version: Version, actor: ActorDep) -> VersionSummaryOut:
         """Freeze a draft and record its digest. Publishing the same rule set again is a
         no-op; versions only increase (409 otherwise)."""
         _check_version(version)
@@ -155,12 +150,9 @@ class StandardsController(Controller):
         guards=[secretariat_only],
         status_code=200,
     )
-    async def retire(self, slug: Slug, version: Version, actor: Actor) -> VersionSummaryOut:
+    async def retire(self, slug: Slug, version: Version, actor: ActorDep) -> VersionSummaryOut:
         """No new applications may name a retired version; certificates already issued
         against it stay verifiable."""
         _check_version(version)
         summary = await service.retire(slug, version, actor=actor.label)
         return VersionSummaryOut(**summary.to_dict())
-
-
-

@@ -23,7 +23,7 @@ class AccountRow(Table, tablename="accounts", schema=None):
     )
 
 
-ID = "2026-11-28T04:04:42:336216"
+ID = "2026-11-28T04:08:57:485566"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 

@@ -8,7 +8,7 @@ from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-28T04:04:41:906050"
+ID = "2026-11-28T04:08:56:988747"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -28,8 +28,8 @@ async def forwards():
     manager.add_column(
         table_class_name="StandardVersionRow",
         tablename="standard_versions",
-        column_name="ref",
-        db_column_name="ref",
+        column_name="slug_version",
+        db_column_name="slug_version",
         column_class_name="Varchar",
         column_class=Varchar,
         params={

@@ -1,0 +1,96 @@
+"""Test set-up shared by every suite.
+
+The database is real: a fresh SQLite file per test process (in WAL mode), or the PostgreSQL
+named by RIGHTSMARK_TEST_DATABASE_URL (`make test-postgres` sets it when 127.0.0.1:5432
+answers). Tests that touch the database use the `db` fixture, which marks them `db`, so the
+PostgreSQL run re-runs exactly those. The environment is set here, before any project
+module reads its settings.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+_DATA_DIR = Path(tempfile.mkdtemp(prefix=f"rightsmark-test-{_WORKER}-"))
+os.environ["RIGHTSMARK_DATA_DIR"] = str(_DATA_DIR)
+os.environ["RIGHTSMARK_DATABASE_URL"] = os.environ.get("RIGHTSMARK_TEST_DATABASE_URL", "")
+os.environ.setdefault("RIGHTSMARK_LOG_LEVEL", "warning")
+
+from litestar.testing import AsyncTestClient  # noqa: E402
+
+from api.app import create_app  # noqa: E402
+from registry.settings import get_settings  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header() -> list[str]:
+    settings = get_settings()
+    if settings.is_postgres:
+        return [f"database: PostgreSQL ({settings.database_url})"]
+    return [
+        f"database: SQLite at {settings.sqlite_path}",
+        "PostgreSQL: run separately by `make test-postgres` (part of `make test`)",
+    ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+async def _reset_schema() -> None:
+    from registry.database import engine, migrate
+
+    if get_settings().is_postgres:
+        await engine().run_ddl("DROP SCHEMA public CASCADE")
+        await engine().run_ddl("CREATE SCHEMA public")
+    else:
+        get_settings().sqlite_path.unlink(missing_ok=True)
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        await migrate()
+
+
+@pytest.fixture(scope="session")
+async def _schema() -> None:
+    await _reset_schema()
+
+
+@pytest.fixture
+async def db(_schema: None) -> AsyncIterator[None]:
+    """An empty, migrated database for one test."""
+    from registry.piccolo_conf import APP_REGISTRY
+
+    tables = [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
+    from standards import service
+
+    for table in reversed(tables):  # children first: foreign keys
+        await table.delete(force=True).run()
+    service._published_cache.clear()
+    yield
+
+
+@pytest.fixture
+async def client(db: None) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    async with AsyncTestClient(app=create_app(access_log=False)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def library() -> Path:
+    return PROJECT_ROOT / "standards" / "library"
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    yield _DATA_DIR
