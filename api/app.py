@@ -22,14 +22,16 @@ Errors are RFC 9457 problem details (`application/problem+json`) whose `errors` 
 each offending field. Write operations need `Authorization: Bearer rm_...`."""
 
 
-def create_app(*, access_log: bool = True) -> Litestar:
+def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar:
+    """The application. `manage_pool=False` leaves the PostgreSQL pool to the caller (tests
+    that share one event loop and one pool with the app)."""
     settings = get_settings()
     configure_logging(settings.log_level)
     return Litestar(
         route_handlers=[health, live, StandardsController, AccountsController],
         exception_handlers=EXCEPTION_HANDLERS,
-        on_startup=[start_pool],
-        on_shutdown=[close_pool],
+        on_startup=[start_pool] if manage_pool else [],
+        on_shutdown=[close_pool] if manage_pool else [],
         middleware=[access_log_middleware] if access_log else [],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

@@ -19,17 +19,22 @@ TITLE = f"GET {STANDARD_PATH} / GET {BASELINE_PATH} (requests/s)"
 TARGET = 0.5
 
 
-def _probe(base: str, path: str) -> str | None:
-    """One request: the endpoint must answer 200 with JSON before it is worth loading."""
+def _probe(base: str, path: str) -> tuple[int, str | None]:
+    """One request: the endpoint must answer 200 with JSON before it is worth loading.
+
+    Returns the body size (so the report shows what one request carries) and any problem.
+    """
     try:
         response = httpx.get(base + path, timeout=10.0)
     except httpx.HTTPError as exc:
-        return f"GET {path}: {type(exc).__name__}: {exc}"
+        return 0, f"GET {path}: {type(exc).__name__}: {exc}"
+    size = len(response.content)
     if response.status_code != 200:
-        return f"GET {path}: HTTP {response.status_code}: {response.text[:200]}"
+        return size, f"GET {path}: HTTP {response.status_code}: {response.text[:200]}"
     if not response.headers.get("content-type", "").startswith("application/json"):
-        return f"GET {path}: content-type {response.headers.get('content-type')!r}, not JSON"
-    return None
+        kind = response.headers.get("content-type")
+        return size, f"GET {path}: content-type {kind!r}, not JSON"
+    return size, None
 
 
 def _details(name: str, load: LoadResult) -> dict[str, float | int | str]:
@@ -48,7 +53,11 @@ def bench_foundation_at(
     """Figure 1 against a server already running at `base`."""
     wrk = ensure_wrk() if generator != "python" else None
     chosen: Generator = "wrk" if wrk is not None and generator != "python" else "python"
-    messages = [m for m in (_probe(base, STANDARD_PATH), _probe(base, BASELINE_PATH)) if m]
+    (standard_bytes, bad_standard), (baseline_bytes, bad_baseline) = (
+        _probe(base, STANDARD_PATH),
+        _probe(base, BASELINE_PATH),
+    )
+    messages = [m for m in (bad_standard, bad_baseline) if m]
     if messages:
         return [make_figure(FIG_ID, TITLE, float("nan"), TARGET, ">=", errors=len(messages),
                             messages=messages)]  # fmt: skip
@@ -69,7 +78,9 @@ def bench_foundation_at(
         "generator": loads["standard"]["generator"],
         "connections": loads["standard"]["connections"],
         "seconds_per_phase": loads["standard"]["seconds"],
+        "standard_body_bytes": standard_bytes,
         **_details("standard", loads["standard"]),
+        "baseline_body_bytes": baseline_bytes,
         **_details("baseline", loads["baseline"]),
     }
     return [make_figure(FIG_ID, TITLE, ratio, TARGET, ">=", errors=errors, messages=messages,

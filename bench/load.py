@@ -116,9 +116,13 @@ def _empty(generator: str, url: str, seconds: float, connections: int) -> LoadRe
 
 
 def run_wrk(
-    wrk: str, url: str, seconds: float, connections: int = CONNECTIONS, threads: int = 2
+    wrk: str, url: str, seconds: float, connections: int = CONNECTIONS, threads: int | None = None
 ) -> LoadResult:
-    """`wrk` for whole seconds (at least 1) at `connections` keep-alive connections."""
+    """`wrk` for whole seconds (at least 1) at `connections` keep-alive connections.
+
+    By default wrk gets half the cores, leaving the rest to the server it loads.
+    """
+    threads = threads or max(1, (os.cpu_count() or 2) // 2)
     whole = max(1, round(seconds))
     result = _empty("wrk", url, float(whole), connections)
     with tempfile.TemporaryDirectory(prefix="rightsmark-wrk-") as scratch:

@@ -63,13 +63,22 @@ def write_transaction() -> AbstractAsyncContextManager[Any]:
     raise DatabaseError(f"unsupported engine {type(db).__name__}")
 
 
+_pool_users = 0  # apps and commands sharing the process-wide PostgreSQL pool
+
+
 async def start_pool() -> None:
+    global _pool_users
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(min_size=1, max_size=20)
+        if _pool_users == 0:
+            await db.start_connection_pool(min_size=1, max_size=20)
+        _pool_users += 1
 
 
 async def close_pool() -> None:
+    global _pool_users
     db = engine()
-    if isinstance(db, PostgresEngine):
-        await db.close_connection_pool()
+    if isinstance(db, PostgresEngine) and _pool_users > 0:
+        _pool_users -= 1
+        if _pool_users == 0:
+            await db.close_connection_pool()

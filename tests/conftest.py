@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ os.environ["RIGHTSMARK_DATA_DIR"] = str(_DATA_DIR)
 os.environ["RIGHTSMARK_DATABASE_URL"] = os.environ.get("RIGHTSMARK_TEST_DATABASE_URL", "")
 os.environ.setdefault("RIGHTSMARK_LOG_LEVEL", "warning")
 
-from litestar.testing import AsyncTestClient  # noqa: E402
+import httpx  # noqa: E402
 
 from api.app import create_app  # noqa: E402
 from registry.settings import get_settings  # noqa: E402
@@ -62,12 +62,17 @@ async def _reset_schema() -> None:
 
 
 @pytest.fixture(scope="session")
-async def _schema() -> None:
+async def _schema() -> AsyncIterator[None]:
+    from registry.database import close_pool, start_pool
+
+    await start_pool()  # one pool, on the session's event loop, shared with in-process apps
     await _reset_schema()
+    yield
+    await close_pool()
 
 
 @pytest.fixture
-async def db(_schema: None) -> AsyncIterator[None]:
+async def db(_schema: None) -> None:
     """An empty, migrated database for one test."""
     from registry.piccolo_conf import APP_REGISTRY
 
@@ -77,12 +82,18 @@ async def db(_schema: None) -> AsyncIterator[None]:
     for table in reversed(tables):  # children first: foreign keys
         await table.delete(force=True).run()
     service._published_cache.clear()
-    yield
+
+
+def app_client(*, access_log: bool = False) -> httpx.AsyncClient:
+    """An HTTP client for an in-process app running on the test's own event loop."""
+    app = create_app(access_log=access_log, manage_pool=False)
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # Litestar's ASGI types are narrower
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
 
 
 @pytest.fixture
-async def client(db: None) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    async with AsyncTestClient(app=create_app(access_log=False)) as test_client:
+async def client(db: None) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client() as test_client:
         yield test_client
 
 
@@ -92,5 +103,5 @@ def library() -> Path:
 
 
 @pytest.fixture
-def data_dir() -> Iterator[Path]:
-    yield _DATA_DIR
+def data_dir() -> Path:
+    return _DATA_DIR

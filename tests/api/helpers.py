@@ -15,7 +15,10 @@ async def make_account(role: Role, *, provider_id: str | None = None, ttl_days: 
     if role is Role.PROVIDER and provider_id is None:
         provider_id = "prv_test"
     _, token, _ = await accounts.create_account(
-        name=f"Test {role.value}", role=role, actor="test", ttl_days=ttl_days,
+        name=f"Test {role.value}",
+        role=role,
+        actor="test",
+        ttl_days=ttl_days,
         provider_id=provider_id,
     )
     return token
@@ -31,7 +34,8 @@ def assert_problem(response: httpx.Response, status: int, *fields: str) -> dict[
     assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
     assert body["status"] == status
-    assert body["title"] and body["detail"]
+    assert body["title"]
+    assert body["detail"]
     named = {e.get("field") for e in body.get("errors", [])}
     for field in fields:
         assert any(field == n or (n and field in n) for n in named), (field, body)

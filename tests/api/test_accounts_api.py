@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import pytest
-from litestar.testing import AsyncTestClient
 
 from registry.accounts import Role, hash_token
 from registry.tables import AccountRow, ApiTokenRow
 from tests.api.helpers import assert_problem, bearer, make_account
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = httpx.AsyncClient
 
 
 @pytest.fixture
@@ -34,7 +34,8 @@ async def test_create_account_shows_token_once_and_stores_only_its_hash(
     assert response.status_code == 201, response.text
     body = response.json()
     token = body["token"]
-    assert token.startswith("rm_") and len(token) >= 40
+    assert token.startswith("rm_")
+    assert len(token) >= 40
     assert body["token_details"]["hint"].startswith(token[:8])
     rows = await ApiTokenRow.select().run()
     assert all(token not in str(row.values()) for row in rows)
@@ -42,49 +43,67 @@ async def test_create_account_shows_token_once_and_stores_only_its_hash(
     me = await client.get("/api/v1/accounts/me", headers=bearer(token))
     assert me.json()["name"] == "Amina Auditor"
     assert me.json()["role"] == "auditor"
-    listed = await client.get("/api/v1/accounts/{}/tokens".format(body["account"]["id"]),
-                              headers=secretariat)
+    listed = await client.get(
+        "/api/v1/accounts/{}/tokens".format(body["account"]["id"]), headers=secretariat
+    )
     assert token not in listed.text
     assert listed.json()["items"][0]["state"] == "active"
 
 
 async def test_revoked_token_stops_working(client: Client, secretariat: dict[str, str]) -> None:
     created = (
-        await client.post("/api/v1/accounts", json={"name": "A", "role": "auditor"}, headers=secretariat)
+        await client.post(
+            "/api/v1/accounts", json={"name": "A", "role": "auditor"}, headers=secretariat
+        )
     ).json()
     token, token_id = created["token"], created["token_details"]["id"]
     extra = await client.post(
-        f"/api/v1/accounts/{created['account']['id']}/tokens", json={"label": "laptop"},
+        f"/api/v1/accounts/{created['account']['id']}/tokens",
+        json={"label": "laptop"},
         headers=secretariat,
     )
     assert extra.status_code == 201
     revoked = await client.post(f"/api/v1/tokens/{token_id}/revoke", headers=secretariat)
     assert revoked.json()["state"] == "revoked"
     assert_problem(await client.get("/api/v1/accounts/me", headers=bearer(token)), 401)
-    assert (await client.get("/api/v1/accounts/me", headers=bearer(extra.json()["token"]))).status_code == 200
+    assert (
+        await client.get("/api/v1/accounts/me", headers=bearer(extra.json()["token"]))
+    ).status_code == 200
     assert_problem(await client.post(f"/api/v1/tokens/{token_id}/revoke", headers=secretariat), 409)
 
 
 async def test_expired_token_is_refused(client: Client, secretariat: dict[str, str]) -> None:
     token = await make_account(Role.AUDITOR)
-    await ApiTokenRow.update(
-        {ApiTokenRow.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)}
-    ).where(ApiTokenRow.token_hash == hash_token(token)).run()
+    await (
+        ApiTokenRow.update(
+            {ApiTokenRow.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)}
+        )
+        .where(ApiTokenRow.token_hash == hash_token(token))
+        .run()
+    )
     assert_problem(await client.get("/api/v1/accounts/me", headers=bearer(token)), 401)
 
 
-async def test_revoking_an_account_revokes_its_tokens(client: Client, secretariat: dict[str, str]) -> None:
+async def test_revoking_an_account_revokes_its_tokens(
+    client: Client, secretariat: dict[str, str]
+) -> None:
     created = (
-        await client.post("/api/v1/accounts", json={"name": "P", "role": "provider",
-                                                   "provider_id": "prv_1"}, headers=secretariat)
+        await client.post(
+            "/api/v1/accounts",
+            json={"name": "P", "role": "provider", "provider_id": "prv_1"},
+            headers=secretariat,
+        )
     ).json()
     account_id = created["account"]["id"]
     response = await client.post(f"/api/v1/accounts/{account_id}/revoke", headers=secretariat)
     assert response.json()["active"] is False
     assert_problem(await client.get("/api/v1/accounts/me", headers=bearer(created["token"])), 401)
-    assert_problem(await client.post(f"/api/v1/accounts/{account_id}/revoke", headers=secretariat), 409)
     assert_problem(
-        await client.post(f"/api/v1/accounts/{account_id}/tokens", json={}, headers=secretariat), 409
+        await client.post(f"/api/v1/accounts/{account_id}/revoke", headers=secretariat), 409
+    )
+    assert_problem(
+        await client.post(f"/api/v1/accounts/{account_id}/tokens", json={}, headers=secretariat),
+        409,
     )
 
 
@@ -111,7 +130,9 @@ async def test_invalid_accounts_are_refused_with_fields(
 
 async def test_malformed_json_is_400(client: Client, secretariat: dict[str, str]) -> None:
     response = await client.post(
-        "/api/v1/accounts", content=b"{not json", headers={**secretariat, "Content-Type": "application/json"}
+        "/api/v1/accounts",
+        content=b"{not json",
+        headers={**secretariat, "Content-Type": "application/json"},
     )
     assert_problem(response, 400)
 
@@ -120,8 +141,12 @@ async def test_malformed_json_is_400(client: Client, secretariat: dict[str, str]
 async def test_only_the_secretariat_manages_accounts(client: Client, role: Role) -> None:
     headers = bearer(await make_account(role))
     before = await _counts()
-    assert_problem(await client.post("/api/v1/accounts", json={"name": "x", "role": "secretariat"},
-                                     headers=headers), 403)
+    assert_problem(
+        await client.post(
+            "/api/v1/accounts", json={"name": "x", "role": "secretariat"}, headers=headers
+        ),
+        403,
+    )
     assert_problem(await client.get("/api/v1/accounts", headers=headers), 403)
     assert (await client.get("/api/v1/accounts/me", headers=headers)).status_code == 200
     assert await _counts() == before
@@ -136,8 +161,11 @@ async def test_list_accounts_filters_and_pages(client: Client, secretariat: dict
     for _ in range(3):
         await make_account(Role.AUDITOR)
     page = (await client.get("/api/v1/accounts?role=auditor&limit=2", headers=secretariat)).json()
-    assert len(page["items"]) == 2 and all(a["role"] == "auditor" for a in page["items"])
-    rest = (await client.get("/api/v1/accounts?role=auditor&limit=2&offset=2", headers=secretariat)).json()
+    assert len(page["items"]) == 2
+    assert all(a["role"] == "auditor" for a in page["items"])
+    rest = (
+        await client.get("/api/v1/accounts?role=auditor&limit=2&offset=2", headers=secretariat)
+    ).json()
     assert len(rest["items"]) == 1
     assert_problem(await client.get("/api/v1/accounts?limit=0", headers=secretariat), 400, "limit")
     assert_problem(await client.get("/api/v1/accounts/acc_nope", headers=secretariat), 404)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 
-from litestar.testing import AsyncTestClient
+import httpx
+import pytest
 
 from registry.accounts import Role
 from tests.api.helpers import assert_problem, bearer, make_account
 
 
-async def test_health_reports_database(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+async def test_health_reports_database(client: httpx.AsyncClient) -> None:
     response = await client.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": True}
 
 
-async def test_openapi_documents_every_operation(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+async def test_openapi_documents_every_operation(client: httpx.AsyncClient) -> None:
     response = await client.get("/schema/openapi.json")
     assert response.status_code == 200
     document = response.json()
@@ -34,23 +35,25 @@ async def test_openapi_documents_every_operation(client: AsyncTestClient) -> Non
     assert "scalar" in page.text.lower()
 
 
-async def test_unknown_route_is_problem_details(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+async def test_unknown_route_is_problem_details(client: httpx.AsyncClient) -> None:
     assert_problem(await client.get("/api/v1/nothing-here"), 404)
 
 
-async def test_wrong_method_is_problem_details(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+async def test_wrong_method_is_problem_details(client: httpx.AsyncClient) -> None:
     assert_problem(await client.delete("/api/v1/standards"), 405)
 
 
-async def test_logs_never_contain_tokens(client: AsyncTestClient, capsys) -> None:  # type: ignore[no-untyped-def,type-arg]
-    from api.app import create_app
+async def test_logs_never_contain_tokens(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     from api.logging import configure_logging
+    from tests.conftest import app_client
 
     token = await make_account(Role.SECRETARIAT)
-    app = create_app()
+    logged = app_client(access_log=True)
     configure_logging("info")  # after create_app, which configures the settings' level
     try:
-        async with AsyncTestClient(app=app) as logged:
+        async with logged:
             response = await logged.get("/api/v1/accounts/me", headers=bearer(token))
             assert response.status_code == 200
             await logged.get("/api/v1/accounts/me", headers=bearer(token + "x"))

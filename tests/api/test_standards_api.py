@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
-from litestar.testing import AsyncTestClient
 
 from registry.accounts import Role
 from standards import service
@@ -16,7 +16,7 @@ from standards.digest import ruleset_digest
 from standards.loader import load_ruleset
 from tests.api.helpers import assert_problem, bearer, make_account
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = httpx.AsyncClient
 V100 = "/api/v1/standards/core-rights/versions/1.0.0"
 YAML = {"Content-Type": "application/yaml"}
 
@@ -149,7 +149,9 @@ async def test_malformed_yaml_names_the_line(
 ) -> None:
     before = await _snapshot()
     text = b"slug: core-rights\nversion: 2.0.0\ncategories: [\n  - id: FEE\n"
-    response = await published.post("/api/v1/standards", content=text, headers={**secretariat, **YAML})
+    response = await published.post(
+        "/api/v1/standards", content=text, headers={**secretariat, **YAML}
+    )
     body = assert_problem(response, 422)
     assert body["errors"][0]["line"] is not None
     assert await _snapshot() == before
@@ -167,14 +169,20 @@ async def test_schema_violations_are_all_reported_with_fields(
     response = await published.post(
         "/api/v1/standards", content=_as_yaml(document), headers={**secretariat, **YAML}
     )
-    body = assert_problem(response, 422, "surprise", "categories[1].indicators[0].measure.pass_mark")
+    body = assert_problem(
+        response, 422, "surprise", "categories[1].indicators[0].measure.pass_mark"
+    )
     assert all(error["line"] for error in body["errors"])
     assert await _snapshot() == before
 
 
 @pytest.mark.parametrize(
     ("headers", "status"),
-    [({}, 401), ({"Authorization": "Bearer rm_not-a-real-token"}, 401), ({"Authorization": "Basic x"}, 401)],
+    [
+        ({}, 401),
+        ({"Authorization": "Bearer rm_not-a-real-token"}, 401),
+        ({"Authorization": "Basic x"}, 401),
+    ],
 )
 async def test_writes_need_a_valid_token(
     published: Client, library: Path, headers: dict[str, str], status: int
@@ -183,7 +191,9 @@ async def test_writes_need_a_valid_token(
     response = await published.post(url, headers=headers)
     assert_problem(response, status)
     assert response.headers["www-authenticate"].startswith("Bearer")
-    assert (await published.get("/api/v1/standards/core-rights/versions/1.1.0")).json()["status"] == "published"
+    assert (await published.get("/api/v1/standards/core-rights/versions/1.1.0")).json()[
+        "status"
+    ] == "published"
 
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.PROVIDER])
@@ -194,7 +204,9 @@ async def test_writes_are_for_the_secretariat(published: Client, library: Path, 
         await published.post("/api/v1/standards", json=_library_doc(library), headers=headers), 403
     )
     assert_problem(
-        await published.post("/api/v1/standards/core-rights/versions/1.1.0/retire", headers=headers),
+        await published.post(
+            "/api/v1/standards/core-rights/versions/1.1.0/retire", headers=headers
+        ),
         403,
     )
     assert_problem(await published.get("/api/v1/standards/drafts", headers=headers), 403)
@@ -207,11 +219,14 @@ async def test_oversized_and_mistyped_bodies(
     before = await _snapshot()
     huge = b"x: " + b"a" * 2_000_000
     assert_problem(
-        await published.post("/api/v1/standards", content=huge, headers={**secretariat, **YAML}), 413
+        await published.post("/api/v1/standards", content=huge, headers={**secretariat, **YAML}),
+        413,
     )
     assert_problem(
         await published.post(
-            "/api/v1/standards", content=b"<xml/>", headers={**secretariat, "Content-Type": "text/xml"}
+            "/api/v1/standards",
+            content=b"<xml/>",
+            headers={**secretariat, "Content-Type": "text/xml"},
         ),
         415,
     )
@@ -221,7 +236,9 @@ async def test_oversized_and_mistyped_bodies(
     assert await _snapshot() == before
 
 
-async def test_publishing_unknown_draft_is_404(published: Client, secretariat: dict[str, str]) -> None:
+async def test_publishing_unknown_draft_is_404(
+    published: Client, secretariat: dict[str, str]
+) -> None:
     response = await published.post(
         "/api/v1/standards/core-rights/versions/3.0.0/publish", headers=secretariat
     )
