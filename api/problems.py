@@ -15,7 +15,13 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from audits.errors import AuditError
-from registry.errors import ConflictError, InvalidRequestError, NotFoundError, RegistryError
+from registry.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    RegistryError,
+)
 from standards.errors import (
     LifecycleError,
     LintError,
@@ -119,6 +125,8 @@ def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) 
         return problem(404, str(exc))
     if isinstance(exc, ConflictError):
         return problem(409, str(exc))
+    if isinstance(exc, ForbiddenError):
+        return problem(403, str(exc))
     if isinstance(exc, InvalidRequestError):
         errors = [{"field": exc.field, "message": str(exc)}] if exc.field else None
         return problem(422, str(exc), errors=errors)

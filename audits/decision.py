@@ -8,7 +8,7 @@ import msgspec
 
 from audits.errors import StandardMismatch
 from audits.model import Report
-from audits.tables import CompiledRuleSet, compile_ruleset
+from audits.lookup import CompiledRuleSet, compile_ruleset
 from standards.model import RuleSet
 
 Outcome = Literal["certified", "not_certified"]

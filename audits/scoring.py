@@ -28,7 +28,7 @@ from audits.model import (
     Submission,
     SubmissionDocument,
 )
-from audits.tables import FULL, CompiledRuleSet, IndicatorTable
+from audits.lookup import FULL, CompiledRuleSet, IndicatorTable
 from audits.validation import Evaluation, decode, evaluate
 from standards.canonical import canonical_digest, canonical_json
 from standards.model import NonConformityClass, RuleSet

@@ -3,7 +3,7 @@
 The API and the CLI share one path from bytes: `parse_submission`, or
 `audits.scoring.parse_and_score` which also scores. Structure is checked by msgspec while
 decoding; this module checks the findings against the standard's compiled tables
-(`audits.tables`) in one loop that also computes each answer's points for the scorer.
+(`audits.lookup`) in one loop that also computes each answer's points for the scorer.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from audits.model import (
     evidence_problems,
     structural_problems,
 )
-from audits.tables import (
+from audits.lookup import (
     FULL,
     SCALE,
     SCALE_MAX,

@@ -105,3 +105,7 @@ class InvalidRequestError(RegistryError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.field = field
         super().__init__(message)
+
+
+class ForbiddenError(RegistryError):
+    """The caller is authenticated but may not act on this record (not theirs, not assigned)."""
