@@ -53,7 +53,8 @@ def requires(*roles: Role) -> Guard:
         if allowed and actor.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise PermissionDeniedException(
-                f"this operation is for the {names} role; your token is a {actor.role.value}'s"
+                f"this operation is for the {names} role; your token belongs to the "
+                f"{actor.role.value} role"
             )
 
     return guard

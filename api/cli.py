@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from api.cli_accounts import accounts_group
 from api.cli_audits import audits_group
@@ -18,6 +20,14 @@ from registry.settings import get_settings
 @click.group()
 def main() -> None:
     """Rightsmark registry: standards, audits and verifiable certificates."""
+    try:
+        get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"RIGHTSMARK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        fail(f"invalid settings: {problems}", 2)
 
 
 @main.command()
@@ -58,8 +68,10 @@ def init() -> None:
         console.print(f"standard {summary.slug}@{summary.version}: {state} ({summary.digest})")
     if token:
         token_file = settings.data_dir / "secretariat-token"
-        token_file.write_text(token + "\n")
-        token_file.chmod(0o600)
+        # Created owner-only from the first byte: the token is a secretariat credential.
+        descriptor = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(token + "\n")
         console.print(f"[bold]First secretariat token[/] (shown once, also in {token_file}):")
         console.print(token, highlight=False, soft_wrap=True)
     console.print(f"database ready: {_describe_database()}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
+from rich.table import Column, Table
 
 from api.cli_support import console, fail, run
 from registry import accounts
@@ -50,7 +50,8 @@ def list_accounts(role: str | None) -> None:
     rows = run(
         accounts.list_accounts(role=accounts.Role(role) if role else None, limit=10_000, offset=0)
     )
-    table = Table("id", "name", "role", "provider", "created", "state")
+    # ids are copied into other commands, so that column is never cut
+    table = Table(Column("id", no_wrap=True), "name", "role", "provider", "created", "state")
     for row in rows:
         state = "active" if row["active"] else f"revoked {row['revoked_at']}"
         table.add_row(

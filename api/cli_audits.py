@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 import msgspec
+from rich.markup import escape
 
 from api.cli_standards import _resolve
 from api.cli_support import console, err, fail
@@ -52,7 +53,9 @@ def score(findings: Path, standard: str | None, as_json: bool) -> None:
     if isinstance(result, list):
         for problem in result:
             err.print(
-                f"[red]{problem.path}[/]: {problem.message} [{problem.code}]", highlight=False
+                f"[red]{escape(problem.path)}[/]: {escape(problem.message)} "
+                + escape(f"[{problem.code}]"),
+                highlight=False,
             )
         fail(f"{len(result)} problem(s) in {findings}", 1)
     if as_json:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from api.cli_support import console, err, fail, run
@@ -31,7 +32,7 @@ def lint(paths: tuple[Path, ...]) -> None:
     for file in files:
         for problem in lint_path(file):
             colour = "red" if problem.severity == "error" else "yellow"
-            err.print(f"[{colour}]{problem}[/]", highlight=False)
+            err.print(f"[{colour}]{escape(str(problem))}[/]", highlight=False)
             errors += problem.severity == "error"
             warnings += problem.severity != "error"
     summary = f"{len(files)} file(s), {errors} error(s), {warnings} warning(s)"

@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 from typing import NoReturn, TypeVar
 
 from rich.console import Console
+from rich.markup import escape
 
 T = TypeVar("T")
 console = Console()
@@ -30,5 +31,5 @@ def run(coro: Awaitable[T]) -> T:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     sys.exit(code)

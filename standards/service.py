@@ -2,13 +2,16 @@
 
 Each write runs in one transaction and raises a `StandardsError`; the API maps them to
 problem details. Published versions are immutable, so their public JSON is encoded once and
-kept in `_published_cache`; every write that changes a version's status clears it.
+kept in `_published_cache`; every write that changes a version's status clears it. With
+several server processes a retirement made by another process is seen within
+`_CACHE_SECONDS`: the rule set itself never changes, only its status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +28,8 @@ from standards.loader import load_document
 from standards.model import RuleSet
 from standards.tables import StandardVersionRow
 
-_published_cache: dict[tuple[str, str], bytes] = {}
+_CACHE_SECONDS = 5.0
+_published_cache: dict[tuple[str, str], tuple[float, bytes]] = {}
 
 
 @dataclass(frozen=True)
@@ -225,11 +229,13 @@ async def get_version(slug: str, version: str, *, include_drafts: bool = False) 
 async def get_published_json(slug: str, version: str) -> bytes:
     """The public JSON of a published or retired version, encoded once and cached."""
     key = (slug, version)
+    now = time.monotonic()
     cached = _published_cache.get(key)
-    if cached is None:
-        cached = json.dumps(await get_version(slug, version), separators=(",", ":")).encode()
-        _published_cache[key] = cached
-    return cached
+    if cached is not None and now - cached[0] < _CACHE_SECONDS:
+        return cached[1]
+    body = json.dumps(await get_version(slug, version), separators=(",", ":")).encode()
+    _published_cache[key] = (now, body)
+    return body
 
 
 async def get_ruleset(slug: str, version: str, *, include_drafts: bool = False) -> RuleSet:
