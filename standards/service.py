@@ -155,6 +155,24 @@ async def save_draft(
         return _summary(await _row(ruleset.slug, ruleset.version)), created
 
 
+async def _move(row: dict[str, Any], status: VersionStatus, actor: str) -> VersionSummary:
+    """Record a lifecycle transition (who and when) and drop cached public copies."""
+    stamp = {
+        VersionStatus.PUBLISHED: (StandardVersionRow.published_at, StandardVersionRow.published_by),
+        VersionStatus.RETIRED: (StandardVersionRow.retired_at, StandardVersionRow.retired_by),
+    }
+    at_column, by_column = stamp[status]
+    await (
+        StandardVersionRow.update(
+            {StandardVersionRow.status: status.value, at_column: _now(), by_column: actor}
+        )
+        .where(StandardVersionRow.id == row["id"])
+        .run()
+    )
+    _published_cache.clear()
+    return _summary(await _row(row["slug"], row["version"]))
+
+
 async def publish(slug: str, version: str, *, actor: str) -> tuple[VersionSummary, bool]:
     """Freeze a draft. Publishing an already published version again is a no-op."""
     async with write_transaction():
@@ -165,19 +183,7 @@ async def publish(slug: str, version: str, *, actor: str) -> tuple[VersionSummar
             return _summary(row), False
         if not can_edit(row["status"]):
             raise LifecycleError(f"{slug}@{version} is {row['status']} and cannot be published")
-        await (
-            StandardVersionRow.update(
-                {
-                    StandardVersionRow.status: VersionStatus.PUBLISHED.value,
-                    StandardVersionRow.published_at: _now(),
-                    StandardVersionRow.published_by: actor,
-                }
-            )
-            .where(StandardVersionRow.id == row["id"])
-            .run()
-        )
-        _published_cache.clear()
-        return _summary(await _row(slug, version)), True
+        return await _move(row, VersionStatus.PUBLISHED, actor), True
 
 
 async def retire(slug: str, version: str, *, actor: str) -> VersionSummary:
@@ -187,19 +193,7 @@ async def retire(slug: str, version: str, *, actor: str) -> VersionSummary:
             raise LifecycleError(
                 f"{slug}@{version} is {row['status']}; only a published version can be retired"
             )
-        await (
-            StandardVersionRow.update(
-                {
-                    StandardVersionRow.status: VersionStatus.RETIRED.value,
-                    StandardVersionRow.retired_at: _now(),
-                    StandardVersionRow.retired_by: actor,
-                }
-            )
-            .where(StandardVersionRow.id == row["id"])
-            .run()
-        )
-        _published_cache.clear()
-        return _summary(await _row(slug, version))
+        return await _move(row, VersionStatus.RETIRED, actor)
 
 
 async def list_versions(*, include_drafts: bool = False) -> list[VersionSummary]:
