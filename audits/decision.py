@@ -7,8 +7,8 @@ from typing import Literal
 import msgspec
 
 from audits.errors import StandardMismatch
-from audits.model import Report
 from audits.lookup import CompiledRuleSet, compile_ruleset
+from audits.model import Report
 from standards.model import RuleSet
 
 Outcome = Literal["certified", "not_certified"]

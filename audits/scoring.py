@@ -18,6 +18,7 @@ from typing import Any, Final
 import msgspec
 
 from audits.errors import InvalidSubmission
+from audits.lookup import FULL, CompiledRuleSet, IndicatorTable
 from audits.model import (
     CategoryScore,
     Finding,
@@ -28,7 +29,6 @@ from audits.model import (
     Submission,
     SubmissionDocument,
 )
-from audits.lookup import FULL, CompiledRuleSet, IndicatorTable
 from audits.validation import Evaluation, decode, evaluate
 from standards.canonical import canonical_digest, canonical_json
 from standards.model import NonConformityClass, RuleSet

@@ -16,6 +16,16 @@ from typing import Any, Final
 
 import msgspec
 
+from audits.lookup import (
+    FULL,
+    SCALE,
+    SCALE_MAX,
+    YES_NO,
+    CompiledRuleSet,
+    IndicatorTable,
+    Scope,
+    compile_ruleset,
+)
 from audits.model import (
     EVIDENCE_LENGTH,
     Finding,
@@ -26,16 +36,6 @@ from audits.model import (
     evidence_ok,
     evidence_problems,
     structural_problems,
-)
-from audits.lookup import (
-    FULL,
-    SCALE,
-    SCALE_MAX,
-    YES_NO,
-    CompiledRuleSet,
-    IndicatorTable,
-    Scope,
-    compile_ruleset,
 )
 from standards.model import NumericMeasure, ProviderType, RuleSet
 

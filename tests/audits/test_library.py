@@ -7,8 +7,8 @@ import json
 
 from audits import bench
 from audits.decision import decide
-from audits.scoring import parse_and_score
 from audits.lookup import _compiled, compile_ruleset
+from audits.scoring import parse_and_score
 from standards.digest import ruleset_digest
 from standards.model import RuleSet
 from tests.audits.conftest import YES, category, indicator, load_library, make_ruleset
