@@ -10,7 +10,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from api.logging import access_log_middleware, configure_logging
 from api.problems import EXCEPTION_HANDLERS
 from api.routes.accounts import AccountsController
+from api.routes.applications import ApplicationsController
+from api.routes.assessments import AssessmentsController
+from api.routes.auditors import AuditorsController
+from api.routes.evidence import EvidenceController
 from api.routes.health import health, live
+from api.routes.providers import ProvidersController
 from api.routes.standards import StandardsController
 from registry.database import close_pool, start_pool
 from registry.settings import get_settings
@@ -28,7 +33,17 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
     settings = get_settings()
     configure_logging(settings.log_level)
     return Litestar(
-        route_handlers=[health, live, StandardsController, AccountsController],
+        route_handlers=[
+            health,
+            live,
+            StandardsController,
+            AccountsController,
+            ProvidersController,
+            ApplicationsController,
+            AuditorsController,
+            EvidenceController,
+            AssessmentsController,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_pool] if manage_pool else [],
         on_shutdown=[close_pool] if manage_pool else [],

@@ -6,10 +6,28 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from registry.tables import AccountRow, ApiTokenRow
+from registry.tables import (
+    AccountRow,
+    AccreditationEventRow,
+    AccreditationRow,
+    ApiTokenRow,
+    ApplicationEventRow,
+    ApplicationRow,
+    ConflictRow,
+    ProviderRow,
+)
 
 APP_CONFIG = AppConfig(
     app_name="registry",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "migrations"),
-    table_classes=[AccountRow, ApiTokenRow],
+    table_classes=[
+        AccountRow,
+        ApiTokenRow,
+        ProviderRow,
+        ApplicationRow,
+        ApplicationEventRow,
+        AccreditationRow,
+        AccreditationEventRow,
+        ConflictRow,
+    ],
 )

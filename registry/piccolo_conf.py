@@ -21,4 +21,6 @@ def make_engine() -> PostgresEngine | SQLiteEngine:
 
 DB = make_engine()
 
-APP_REGISTRY = AppRegistry(apps=["standards.piccolo_app", "registry.piccolo_app"])
+APP_REGISTRY = AppRegistry(
+    apps=["standards.piccolo_app", "registry.piccolo_app", "registry.assessments.piccolo_app"]
+)

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest accepted request body, in bytes."
     )
+    evidence_max_bytes: int = Field(
+        default=25 * 1024 * 1024,
+        ge=1024,
+        description="Largest accepted evidence file, in bytes (stored under <data_dir>/evidence).",
+    )
     token_ttl_days: int = Field(
         default=90, ge=1, le=3650, description="Default lifetime of a new API token, in days."
     )

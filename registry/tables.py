@@ -1,8 +1,14 @@
-"""Persistence of the registry: accounts and their API tokens."""
+"""Persistence of the registry: accounts and their API tokens, provider organisations,
+applications and their events, auditor accreditations and declared conflicts of interest.
+
+Lists (provider types, corridors, licences, ...) are stored as JSON text, with a `|a|b|`
+copy where a search filters on them: one portable `LIKE` on SQLite and PostgreSQL alike.
+Records of other packages are referenced by public id, not by row number.
+"""
 
 from __future__ import annotations
 
-from piccolo.columns import ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -28,3 +34,84 @@ class ApiTokenRow(Table, tablename="api_tokens"):
     created_at = Timestamptz()
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class ProviderRow(Table, tablename="providers"):
+    id: Serial
+    public_id = Varchar(length=12, unique=True)  # RMP-XXXXXXXX, the public registry id
+    legal_name = Varchar(length=300)
+    trading_names = Text()  # JSON list of strings
+    search_name = Text()  # normalised legal and trading names, "|"-separated
+    country = Varchar(length=2, index=True)  # of registration, ISO 3166-1 alpha-2
+    provider_types = Text()  # JSON list
+    corridors = Text()  # JSON list of "PH-AE"
+    licences = Text()  # JSON list of {country, number, issuing_authority, expires_on}
+    contact = Text()  # JSON object; never public
+    search_types = Text()  # |recruiter|training|
+    search_corridors = Text()  # |PH-AE|NP-QA|
+    search_countries = Text()  # |PH|AE|NP|QA|: registration country and corridor ends
+    created_at = Timestamptz()
+    created_by = Varchar(length=64)
+    updated_at = Timestamptz()
+    updated_by = Varchar(length=64)
+
+
+class ApplicationRow(Table, tablename="applications"):
+    id: Serial
+    public_id = Varchar(length=40, unique=True)  # apl_...
+    provider_id = Varchar(length=12, index=True)
+    standard = Varchar(length=100)  # slug@version
+    standard_slug = Varchar(length=64, index=True)
+    provider_types = Text()  # JSON list: the scope
+    corridors = Text()  # JSON list: the scope
+    countries = Text()  # JSON list: registration country and every corridor end
+    state = Varchar(length=20, index=True)
+    auditor_id = Varchar(length=40, null=True, default=None, index=True)  # account public id
+    audit_date = Date(null=True, default=None)
+    cycle = Integer()
+    created_at = Timestamptz()
+    created_by = Varchar(length=64)
+    updated_at = Timestamptz()
+
+
+class ApplicationEventRow(Table, tablename="application_events"):
+    id: Serial
+    application = ForeignKey(references=ApplicationRow)
+    from_state = Varchar(length=20, null=True, default=None)
+    to_state = Varchar(length=20)
+    actor = Varchar(length=64)
+    reason = Text(null=True, default=None)
+    at = Timestamptz()
+
+
+class AccreditationRow(Table, tablename="accreditations"):
+    id: Serial
+    public_id = Varchar(length=40, unique=True)  # acr_...
+    auditor_id = Varchar(length=40, index=True)  # account public id
+    provider_types = Text()  # JSON list
+    countries = Text()  # JSON list
+    valid_from = Date()
+    valid_until = Date()
+    state = Varchar(length=16)  # active | suspended
+    created_at = Timestamptz()
+    created_by = Varchar(length=64)
+
+
+class AccreditationEventRow(Table, tablename="accreditation_events"):
+    id: Serial
+    accreditation = ForeignKey(references=AccreditationRow)
+    action = Varchar(length=16)  # granted | suspended
+    actor = Varchar(length=64)
+    reason = Text(null=True, default=None)
+    at = Timestamptz()
+
+
+class ConflictRow(Table, tablename="conflicts_of_interest"):
+    id: Serial
+    public_id = Varchar(length=40, unique=True)  # coi_...
+    auditor_id = Varchar(length=40, index=True)
+    provider_id = Varchar(length=12, index=True)
+    declared_by_role = Varchar(length=16)  # auditor | provider
+    declared_by = Varchar(length=64)
+    reason = Text()
+    created_at = Timestamptz()

@@ -1,0 +1,289 @@
+"""Applications for certification and their state machine.
+
+    submitted -> auditor_assigned -> assessed -> certified | not_certified
+    submitted | auditor_assigned | assessed -> withdrawn
+
+Every transition is written to `application_events` with who, when and why. The scope
+(provider types, corridors) is a snapshot taken at application time: later edits of the
+organisation do not change what was applied for. `cycle` counts certification cycles of a
+provider against a standard slug: 1 + the number of its earlier applications for that slug
+that reached a decision, so a withdrawn application does not move the rotation rule on.
+
+Other packages (assessments, decisions) use `get_application`, `record_transition`,
+`visible_to` and `ApplicationState`; private records that a caller may not see answer 404
+as if absent, so their existence does not leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from enum import StrEnum
+from typing import Any
+
+from registry import countries as cc
+from registry import providers
+from registry.accounts import Actor, Role
+from registry.database import write_transaction
+from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
+from registry.tables import ApplicationEventRow, ApplicationRow
+from standards import service as standards
+from standards.errors import StandardNotFound
+
+
+class ApplicationState(StrEnum):
+    SUBMITTED = "submitted"
+    AUDITOR_ASSIGNED = "auditor_assigned"
+    ASSESSED = "assessed"
+    CERTIFIED = "certified"
+    NOT_CERTIFIED = "not_certified"
+    WITHDRAWN = "withdrawn"
+
+
+S = ApplicationState
+TRANSITIONS: dict[ApplicationState, frozenset[ApplicationState]] = {
+    S.SUBMITTED: frozenset({S.AUDITOR_ASSIGNED, S.WITHDRAWN}),
+    S.AUDITOR_ASSIGNED: frozenset({S.ASSESSED, S.WITHDRAWN}),
+    S.ASSESSED: frozenset({S.CERTIFIED, S.NOT_CERTIFIED, S.WITHDRAWN}),
+    S.CERTIFIED: frozenset(),
+    S.NOT_CERTIFIED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+OPEN_STATES = frozenset({S.SUBMITTED, S.AUDITOR_ASSIGNED, S.ASSESSED})
+DECIDED_STATES = frozenset({S.CERTIFIED, S.NOT_CERTIFIED})
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def view(row: dict[str, Any]) -> dict[str, Any]:
+    audit_date = row["audit_date"]
+    return {
+        "id": row["public_id"],
+        "provider_id": row["provider_id"],
+        "standard": row["standard"],
+        "provider_types": json.loads(row["provider_types"]),
+        "corridors": json.loads(row["corridors"]),
+        "countries": json.loads(row["countries"]),
+        "state": row["state"],
+        "auditor_id": row["auditor_id"],
+        "audit_date": audit_date.isoformat() if audit_date else None,
+        "cycle": row["cycle"],
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
+    }
+
+
+async def application_row(application_id: str) -> dict[str, Any]:
+    row = (
+        await ApplicationRow.select()
+        .where(ApplicationRow.public_id == application_id)
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFoundError(f"application {application_id} does not exist")
+    return row
+
+
+async def get_application(application_id: str) -> dict[str, Any]:
+    """The application as a dict (see `view`); NotFoundError when there is none."""
+    return view(await application_row(application_id))
+
+
+async def visible_to(application: dict[str, Any], actor: Actor) -> bool:
+    """Secretariat: every application; provider: its own; auditor: those assigned to it."""
+    if actor.role is Role.SECRETARIAT:
+        return True
+    if actor.role is Role.PROVIDER:
+        return actor.provider_id is not None and application["provider_id"] == actor.provider_id
+    return application["auditor_id"] is not None and application["auditor_id"] == actor.account_id
+
+
+async def _insert_event(
+    pk: int, from_state: str | None, to_state: str, actor: str, reason: str | None
+) -> None:
+    await ApplicationEventRow.insert(
+        ApplicationEventRow(
+            application=pk,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            reason=reason,
+            at=_now(),
+        )
+    ).run()
+
+
+async def record_transition(
+    application_id: str,
+    to_state: str,
+    *,
+    actor: str,
+    reason: str | None = None,
+    changes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Move an application to `to_state` and record the event; returns the updated dict.
+
+    Call it INSIDE the caller's `write_transaction()`: it opens none itself, so the
+    transition commits or rolls back together with the rest of the caller's use case.
+    `actor` is the label audit trails record (`Actor.label`). `changes` are further
+    column values to set with the state (e.g. the assigned auditor). An illegal transition
+    raises ConflictError naming both states.
+    """
+    row = await application_row(application_id)
+    current = ApplicationState(row["state"])
+    try:
+        target = ApplicationState(to_state)
+    except ValueError:
+        raise InvalidRequestError(f"{to_state!r} is not an application state") from None
+    if target not in TRANSITIONS[current]:
+        raise ConflictError(
+            f"application {application_id} cannot go from {current.value} to {target.value}"
+        )
+    now = _now()
+    values: dict[Any, Any] = {ApplicationRow.state: target.value, ApplicationRow.updated_at: now}
+    for name, value in (changes or {}).items():
+        values[getattr(ApplicationRow, name)] = value
+    await ApplicationRow.update(values).where(ApplicationRow.id == row["id"]).run()
+    await _insert_event(row["id"], current.value, target.value, actor, reason)
+    return await get_application(application_id)
+
+
+async def _published(ref: str) -> tuple[str, str]:
+    slug, sep, version = ref.partition("@")
+    if not sep or not slug or not version:
+        raise InvalidRequestError(f"{ref!r} is not slug@version", field="standard")
+    try:
+        body = await standards.get_version(slug, version)
+    except StandardNotFound:
+        raise InvalidRequestError(
+            f"standard version {ref} does not exist or is not published", field="standard"
+        ) from None
+    if body["status"] != "published":
+        raise ConflictError(f"standard version {ref} is {body['status']}; apply to a published one")
+    return slug, version
+
+
+def _subset(asked: list[str], allowed: list[str], *, field: str, what: str) -> None:
+    for i, value in enumerate(asked):
+        if value not in allowed:
+            raise InvalidRequestError(
+                f"{value} is not one of the provider's registered {what}", field=f"{field}[{i}]"
+            )
+
+
+async def apply(
+    *,
+    provider_id: str,
+    standard: str,
+    provider_types: list[str],
+    corridors: list[str],
+    actor: Actor,
+) -> dict[str, Any]:
+    """A provider (or the secretariat on its behalf) applies against a published version."""
+    if actor.role is Role.PROVIDER and actor.provider_id != provider_id:
+        raise ForbiddenError(f"your account does not belong to provider {provider_id}")
+    if actor.role is Role.AUDITOR:
+        raise ForbiddenError("auditors do not apply for certification")
+    if not provider_types:
+        raise InvalidRequestError("name at least one provider type", field="provider_types")
+    asked = [cc.corridor(value, field=f"corridors[{i}]") for i, value in enumerate(corridors)]
+    pairs = sorted(set(asked))
+    slug, version = await _published(standard)
+    async with write_transaction():
+        provider = await providers.provider_row(provider_id)
+        _subset(provider_types, json.loads(provider["provider_types"]), field="provider_types",
+                what="provider types")  # fmt: skip
+        _subset(asked, json.loads(provider["corridors"]), field="corridors", what="corridors")
+        earlier = (
+            await ApplicationRow.select(ApplicationRow.public_id, ApplicationRow.state)
+            .where(
+                (ApplicationRow.provider_id == provider_id) & (ApplicationRow.standard_slug == slug)
+            )
+            .run()
+        )
+        for other in earlier:
+            if other["state"] in OPEN_STATES:
+                raise ConflictError(
+                    f"provider {provider_id} already has an open application for {slug}: "
+                    f"{other['public_id']} ({other['state']})"
+                )
+        now = _now()
+        public_id = f"apl_{secrets.token_hex(8)}"
+        row = ApplicationRow(
+            public_id=public_id,
+            provider_id=provider_id,
+            standard=f"{slug}@{version}",
+            standard_slug=slug,
+            provider_types=json.dumps(sorted(set(provider_types))),
+            corridors=json.dumps(pairs),
+            countries=json.dumps(sorted({provider["country"]} | cc.corridor_countries(pairs))),
+            state=S.SUBMITTED.value,
+            cycle=1 + sum(1 for other in earlier if other["state"] in DECIDED_STATES),
+            created_at=now,
+            created_by=actor.label,
+            updated_at=now,
+        )
+        await ApplicationRow.insert(row).run()
+        saved = await application_row(public_id)
+        await _insert_event(saved["id"], None, S.SUBMITTED.value, actor.label, None)
+        return view(saved)
+
+
+async def visible_application(application_id: str, actor: Actor) -> dict[str, Any]:
+    """The application if `actor` may see it; NotFoundError otherwise (existence is private)."""
+    application = await get_application(application_id)
+    if not await visible_to(application, actor):
+        raise NotFoundError(f"application {application_id} does not exist")
+    return application
+
+
+async def events(application_id: str) -> list[dict[str, Any]]:
+    row = await application_row(application_id)
+    rows = (
+        await ApplicationEventRow.select()
+        .where(ApplicationEventRow.application == row["id"])
+        .order_by(ApplicationEventRow.id)
+        .run()
+    )
+    return [
+        {
+            "from_state": e["from_state"],
+            "to_state": e["to_state"],
+            "actor": e["actor"],
+            "reason": e["reason"],
+            "at": _iso(e["at"]),
+        }
+        for e in rows
+    ]
+
+
+async def list_for(
+    actor: Actor, *, state: ApplicationState | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    query = ApplicationRow.select().order_by(ApplicationRow.id).limit(limit).offset(offset)
+    if actor.role is Role.PROVIDER:
+        query = query.where(ApplicationRow.provider_id == (actor.provider_id or ""))
+    elif actor.role is Role.AUDITOR:
+        query = query.where(ApplicationRow.auditor_id == actor.account_id)
+    if state is not None:
+        query = query.where(ApplicationRow.state == state.value)
+    return [view(row) for row in await query.run()]
+
+
+async def withdraw(application_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
+    """The provider or the secretariat withdraws an application before a decision."""
+    if actor.role is Role.AUDITOR:
+        raise ForbiddenError("only the provider or the secretariat may withdraw an application")
+    async with write_transaction():
+        await visible_application(application_id, actor)
+        return await record_transition(
+            application_id, S.WITHDRAWN.value, actor=actor.label, reason=reason
+        )

@@ -1,0 +1,1 @@
+"""Assessments: evidence files, filed assessments and amendments, decisions, idempotency."""

@@ -1,0 +1,64 @@
+"""Who may see an application's assessment data: the secretariat, its assigned auditor, and
+the provider it belongs to. Everybody else is told it does not exist."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator
+from typing import Any
+
+from registry.accounts import Actor, Role
+from registry.applications import get_application
+from registry.errors import ConflictError, ForbiddenError, NotFoundError
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def can_see(application: dict[str, Any], actor: Actor) -> bool:
+    if actor.role is Role.SECRETARIAT:
+        return True
+    if actor.role is Role.AUDITOR:
+        return bool(application["auditor_id"]) and application["auditor_id"] == actor.account_id
+    return actor.provider_id is not None and application["provider_id"] == actor.provider_id
+
+
+async def visible_application(application_id: str, actor: Actor) -> dict[str, Any]:
+    """The application, or NotFoundError when it does not exist *or* the actor may not see it."""
+    application = await get_application(application_id)
+    if not can_see(application, actor):
+        raise NotFoundError(f"application {application_id} does not exist")
+    return application
+
+
+async def assigned_application(application_id: str, actor: Actor) -> dict[str, Any]:
+    """The application, when `actor` is its assigned auditor (403 for anybody else who sees it)."""
+    application = await visible_application(application_id, actor)
+    if actor.role is not Role.AUDITOR or application["auditor_id"] != actor.account_id:
+        raise ForbiddenError(f"only the auditor assigned to {application_id} may do this")
+    return application
+
+
+def _unique_violation(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc)
+    return type(exc).__name__ == "UniqueViolationError"  # asyncpg's, without importing it
+
+
+@contextlib.asynccontextmanager
+async def race_is_conflict(what: str) -> AsyncIterator[None]:
+    """Around a write transaction: when a concurrent request won the race to a unique row
+    (the same place in a chain, the same decision, the same idempotency key), answer 409."""
+    try:
+        yield
+    except Exception as exc:
+        if _unique_violation(exc):
+            raise ConflictError(f"{what} was changed by a concurrent request; retry") from exc
+        raise

@@ -1,0 +1,128 @@
+"""The certification decision on an application, from its latest assessment, and the
+provider's own view of its reports, non-conformities and decisions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import msgspec
+
+from audits.decision import decide
+from audits.model import Report
+from registry.accounts import Actor, Role
+from registry.applications import ApplicationState, get_application, record_transition
+from registry.assessments.access import iso, now, race_is_conflict, visible_application
+from registry.assessments.service import latest
+from registry.assessments.tables import AssessmentRow, DecisionRow
+from registry.database import write_transaction
+from registry.errors import ConflictError, NotFoundError
+from standards.service import get_ruleset
+
+_REPORT = msgspec.json.Decoder(Report)
+
+
+def decision_view(row: dict[str, Any]) -> dict[str, Any]:
+    score = row["score"]
+    return {
+        "application_id": row["application_id"],
+        "outcome": row["outcome"],
+        "grade": row["grade"],
+        "score": int(score) if float(score).is_integer() else score,
+        "reasons": json.loads(row["reasons"]),
+        "assessment_id": row["assessment_id"],
+        "report_digest": row["report_digest"],
+        "standard": row["standard"],
+        "decided_by": row["decided_by"],
+        "decided_at": iso(row["decided_at"]),
+    }
+
+
+async def decide_application(application_id: str, actor: Actor) -> dict[str, Any]:
+    """Certified when the floor holds and the score reaches the lowest grade; the grade is
+    recomputed from the rule set, never trusted from the stored report."""
+    async with race_is_conflict(f"application {application_id}"), write_transaction():
+        application = await get_application(application_id)
+        current = await latest(application_id)
+        if current is None:
+            raise ConflictError(f"application {application_id} has no assessment to decide on")
+        if application["state"] != ApplicationState.ASSESSED:
+            raise ConflictError(
+                f"application {application_id} is {application['state']}, not assessed"
+            )
+        report = _REPORT.decode(current["report"].encode())
+        slug, _, version = report.standard.partition("@")
+        decision = decide(report, await get_ruleset(slug, version))
+        await DecisionRow.insert(
+            DecisionRow(
+                application_id=application_id,
+                provider_id=application["provider_id"],
+                assessment_id=current["public_id"],
+                outcome=decision.outcome,
+                grade=decision.grade,
+                score=float(report.score),
+                reasons=json.dumps(list(decision.reasons)),
+                report_digest=report.report_digest,
+                standard=report.standard,
+                decided_by=actor.label,
+                decided_at=now(),
+            )
+        ).run()
+        await record_transition(
+            application_id,
+            decision.outcome,
+            actor=actor.label,
+            reason="; ".join(decision.reasons),
+        )
+        row = await DecisionRow.select().where(DecisionRow.application_id == application_id).first()
+    assert row is not None
+    return decision_view(row)
+
+
+async def get_decision(application_id: str, actor: Actor) -> dict[str, Any]:
+    await visible_application(application_id, actor)
+    row = await DecisionRow.select().where(DecisionRow.application_id == application_id).first()
+    if row is None:
+        raise NotFoundError(f"application {application_id} has not been decided")
+    return decision_view(row)
+
+
+async def provider_reports(provider_id: str, actor: Actor) -> dict[str, Any]:
+    """Per application of the provider: the current report's grade, score, non-conformities
+    with their deadlines, how many amendments, and the decision."""
+    if actor.role is not Role.SECRETARIAT and actor.provider_id != provider_id:
+        raise NotFoundError(f"provider {provider_id} does not exist")
+    rows = (
+        await AssessmentRow.select()
+        .where(AssessmentRow.provider_id == provider_id)
+        .order_by(AssessmentRow.application_id)
+        .order_by(AssessmentRow.sequence)
+    )
+    decisions = {
+        d["application_id"]: decision_view(d)
+        for d in await DecisionRow.select().where(DecisionRow.provider_id == provider_id)
+    }
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        chains.setdefault(row["application_id"], []).append(row)
+    items = []
+    for application_id, chain in chains.items():
+        current = chain[-1]
+        report = json.loads(current["report"])
+        items.append(
+            {
+                "application_id": application_id,
+                "assessment_id": current["public_id"],
+                "amendments": len(chain) - 1,
+                "filed_at": iso(current["filed_at"]),
+                "standard": report["standard"],
+                "score": report["score"],
+                "grade": report["grade"],
+                "floor_holds": report["floor_holds"],
+                "report_digest": report["report_digest"],
+                "non_conformities": report["non_conformities"],
+                "report": report,
+                "decision": decisions.get(application_id),
+            }
+        )
+    return {"provider_id": provider_id, "items": items}

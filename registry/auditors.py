@@ -1,0 +1,232 @@
+"""Auditor accreditation and declared conflicts of interest.
+
+The secretariat accredits an auditor account for provider types and countries between two
+dates, and may suspend an accreditation with a reason; each grant and suspension is kept in
+`accreditation_events`. Auditors declare conflicts with providers and providers with
+auditors; assignment (`registry.assignment`) refuses an auditor with any declared conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from typing import Any
+
+from registry import countries as cc
+from registry import providers
+from registry.accounts import Actor, Role
+from registry.database import write_transaction
+from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
+from registry.tables import AccountRow, AccreditationEventRow, AccreditationRow, ConflictRow
+from standards.model import ProviderType
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+async def auditor_account(account_id: str, *, field: str = "auditor_id") -> dict[str, Any]:
+    """The active auditor account, or InvalidRequestError naming `field`."""
+    row = await AccountRow.select().where(AccountRow.public_id == account_id).first().run()
+    if row is None:
+        raise NotFoundError(f"account {account_id} does not exist")
+    if row["role"] != Role.AUDITOR.value:
+        raise InvalidRequestError(
+            f"account {account_id} is a {row['role']} account, not an auditor", field=field
+        )
+    if row["revoked_at"] is not None:
+        raise InvalidRequestError(f"auditor account {account_id} is revoked", field=field)
+    return row
+
+
+def accreditation_view(row: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": row["public_id"],
+        "auditor_id": row["auditor_id"],
+        "provider_types": json.loads(row["provider_types"]),
+        "countries": json.loads(row["countries"]),
+        "valid_from": row["valid_from"].isoformat(),
+        "valid_until": row["valid_until"].isoformat(),
+        "state": row["state"],
+        "created_at": _iso(row["created_at"]),
+        "history": [
+            {"action": e["action"], "actor": e["actor"], "reason": e["reason"], "at": _iso(e["at"])}
+            for e in history
+        ],
+    }
+
+
+async def _history(pk: int) -> list[dict[str, Any]]:
+    return (
+        await AccreditationEventRow.select()
+        .where(AccreditationEventRow.accreditation == pk)
+        .order_by(AccreditationEventRow.id)
+        .run()
+    )
+
+
+async def _event(pk: int, action: str, actor: str, reason: str | None) -> None:
+    await AccreditationEventRow.insert(
+        AccreditationEventRow(
+            accreditation=pk, action=action, actor=actor, reason=reason, at=_now()
+        )
+    ).run()
+
+
+async def accredit(
+    auditor_id: str,
+    *,
+    provider_types: list[str],
+    countries: list[str],
+    valid_from: dt.date,
+    valid_until: dt.date,
+    actor: Actor,
+) -> dict[str, Any]:
+    known = {t.value for t in ProviderType}
+    for i, value in enumerate(provider_types):
+        if value not in known:
+            raise InvalidRequestError(
+                f"{value!r} is not a provider type", field=f"provider_types[{i}]"
+            )
+    if not provider_types:
+        raise InvalidRequestError("name at least one provider type", field="provider_types")
+    codes = cc.countries(countries, field="countries")
+    if not codes:
+        raise InvalidRequestError("name at least one country", field="countries")
+    if valid_until < valid_from:
+        raise InvalidRequestError("valid_until is before valid_from", field="valid_until")
+    async with write_transaction():
+        await auditor_account(auditor_id, field="account_id")
+        public_id = f"acr_{secrets.token_hex(8)}"
+        await AccreditationRow.insert(
+            AccreditationRow(
+                public_id=public_id,
+                auditor_id=auditor_id,
+                provider_types=json.dumps(sorted(set(provider_types))),
+                countries=json.dumps(codes),
+                valid_from=valid_from,
+                valid_until=valid_until,
+                state="active",
+                created_at=_now(),
+                created_by=actor.label,
+            )
+        ).run()
+        row = await _accreditation_row(auditor_id, public_id)
+        await _event(row["id"], "granted", actor.label, None)
+        return accreditation_view(row, await _history(row["id"]))
+
+
+async def _accreditation_row(auditor_id: str, accreditation_id: str) -> dict[str, Any]:
+    row = (
+        await AccreditationRow.select()
+        .where(
+            (AccreditationRow.public_id == accreditation_id)
+            & (AccreditationRow.auditor_id == auditor_id)
+        )
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFoundError(f"auditor {auditor_id} has no accreditation {accreditation_id}")
+    return row
+
+
+async def suspend(
+    auditor_id: str, accreditation_id: str, *, reason: str, actor: Actor
+) -> dict[str, Any]:
+    async with write_transaction():
+        row = await _accreditation_row(auditor_id, accreditation_id)
+        if row["state"] == "suspended":
+            raise ConflictError(f"accreditation {accreditation_id} is already suspended")
+        await (
+            AccreditationRow.update({AccreditationRow.state: "suspended"})
+            .where(AccreditationRow.id == row["id"])
+            .run()
+        )
+        await _event(row["id"], "suspended", actor.label, reason)
+        row["state"] = "suspended"
+        return accreditation_view(row, await _history(row["id"]))
+
+
+async def accreditations(auditor_id: str, actor: Actor) -> list[dict[str, Any]]:
+    """The secretariat reads any auditor's accreditations; an auditor its own."""
+    if actor.role is not Role.SECRETARIAT and actor.account_id != auditor_id:
+        raise ForbiddenError("auditors read only their own accreditations")
+    rows = (
+        await AccreditationRow.select()
+        .where(AccreditationRow.auditor_id == auditor_id)
+        .order_by(AccreditationRow.id)
+        .run()
+    )
+    return [accreditation_view(row, await _history(row["id"])) for row in rows]
+
+
+def conflict_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["public_id"],
+        "auditor_id": row["auditor_id"],
+        "provider_id": row["provider_id"],
+        "declared_by_role": row["declared_by_role"],
+        "declared_by": row["declared_by"],
+        "reason": row["reason"],
+        "created_at": _iso(row["created_at"]),
+    }
+
+
+async def declare_conflict(
+    actor: Actor, *, provider_id: str | None, auditor_id: str | None, reason: str
+) -> dict[str, Any]:
+    """An auditor names a provider, or a provider names an auditor, it has a conflict with."""
+    if actor.role is Role.AUDITOR:
+        if not provider_id:
+            raise InvalidRequestError("name the provider", field="provider_id")
+        auditor_id = actor.account_id
+    elif actor.role is Role.PROVIDER:
+        if not auditor_id:
+            raise InvalidRequestError("name the auditor", field="auditor_id")
+        provider_id = actor.provider_id
+    else:
+        raise ForbiddenError("conflicts of interest are declared by auditors and providers")
+    async with write_transaction():
+        try:
+            await providers.provider_row(provider_id or "")
+        except NotFoundError:
+            raise InvalidRequestError(
+                f"provider {provider_id} does not exist", field="provider_id"
+            ) from None
+        try:
+            await auditor_account(auditor_id or "")
+        except NotFoundError:
+            raise InvalidRequestError(
+                f"auditor {auditor_id} does not exist", field="auditor_id"
+            ) from None
+        public_id = f"coi_{secrets.token_hex(8)}"
+        await ConflictRow.insert(
+            ConflictRow(
+                public_id=public_id,
+                auditor_id=auditor_id,
+                provider_id=provider_id,
+                declared_by_role=actor.role.value,
+                declared_by=actor.label,
+                reason=reason,
+                created_at=_now(),
+            )
+        ).run()
+        row = await ConflictRow.select().where(ConflictRow.public_id == public_id).first().run()
+        return conflict_view(row or {})
+
+
+async def conflicts(
+    *, provider_id: str | None = None, auditor_id: str | None = None
+) -> list[dict[str, Any]]:
+    query = ConflictRow.select().order_by(ConflictRow.id)
+    if provider_id:
+        query = query.where(ConflictRow.provider_id == provider_id)
+    if auditor_id:
+        query = query.where(ConflictRow.auditor_id == auditor_id)
+    return [conflict_view(row) for row in await query.run()]

@@ -1,0 +1,90 @@
+"""Pure helpers for registry records: country codes, corridors, search names, registry ids.
+
+No database and no web framework here, so the rules can be tested and reused offline.
+Country codes are ISO 3166-1 alpha-2, checked against pycountry's copy of the standard
+(user-assigned codes such as XK are refused: they are not in the standard).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import pycountry
+
+from registry.errors import InvalidRequestError
+
+# Crockford base32: no I, L, O, U, so ids survive being read aloud or copied by hand.
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+PROVIDER_ID_PREFIX = "RMP-"
+_PROVIDER_ID = re.compile(r"^RMP-[0-9A-HJKMNP-TV-Z]{8}$")
+_PUNCTUATION = re.compile(r"[\W_]+")  # any run of non-letters/digits, in any script
+
+
+def new_provider_id() -> str:
+    """A random public registry id: `RMP-` + 8 Crockford base32 characters (40 bits)."""
+    return PROVIDER_ID_PREFIX + "".join(secrets.choice(_CROCKFORD) for _ in range(8))
+
+
+def is_provider_id(value: str) -> bool:
+    return bool(_PROVIDER_ID.match(value))
+
+
+def country(code: str, *, field: str) -> str:
+    """The upper-case alpha-2 code, or InvalidRequestError naming `field`."""
+    upper = code.strip().upper()
+    if len(upper) != 2 or not upper.isascii() or not upper.isalpha():
+        raise InvalidRequestError(
+            f"{code!r} is not an ISO 3166-1 alpha-2 country code", field=field
+        )
+    if pycountry.countries.get(alpha_2=upper) is None:
+        raise InvalidRequestError(
+            f"{upper!r} is not an assigned ISO 3166-1 alpha-2 country code", field=field
+        )
+    return upper
+
+
+def countries(codes: Iterable[str], *, field: str) -> list[str]:
+    """Checked, de-duplicated, sorted country codes; `field[i]` names a bad one."""
+    return sorted({country(code, field=f"{field}[{i}]") for i, code in enumerate(codes)})
+
+
+def corridor(value: str, *, field: str) -> str:
+    """`ORIGIN-DESTINATION` with two different checked countries, e.g. `PH-AE`."""
+    origin, sep, destination = value.strip().partition("-")
+    if not sep:
+        raise InvalidRequestError(
+            f"{value!r} is not a corridor: write ORIGIN-DESTINATION, e.g. PH-AE", field=field
+        )
+    origin, destination = country(origin, field=field), country(destination, field=field)
+    if origin == destination:
+        raise InvalidRequestError(
+            f"corridor {value!r} has the same origin and destination", field=field
+        )
+    return f"{origin}-{destination}"
+
+
+def corridors(values: Iterable[str], *, field: str) -> list[str]:
+    return sorted({corridor(v, field=f"{field}[{i}]") for i, v in enumerate(values)})
+
+
+def corridor_countries(values: Iterable[str]) -> set[str]:
+    """Every origin and destination of already checked corridors."""
+    return {code for value in values for code in value.split("-")}
+
+
+def normalise_name(text: str) -> str:
+    """Search form of a name: accents stripped, case folded, punctuation runs -> one space.
+
+    `Agência Núñez & Filhos, Ltd.` -> `agencia nunez filhos ltd`.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _PUNCTUATION.sub(" ", bare.casefold()).strip()
+
+
+def search_tokens(values: Sequence[str]) -> str:
+    """`|a|b|` - a delimited list that `LIKE '%|a|%'` matches exactly, on every engine."""
+    return "|" + "|".join(values) + "|" if values else ""

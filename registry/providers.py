@@ -1,0 +1,267 @@
+"""Provider organisations: registration, updates, public search.
+
+A provider account belongs to exactly one organisation: `accounts.provider_id` holds the
+organisation's public registry id (`RMP-...`). The secretariat registers an organisation and
+then creates accounts bound to its id; or a provider account whose `provider_id` names no
+organisation yet (a placeholder given when the account was created) registers its own, and
+the account is re-bound to the new id in the same transaction. Contact details are never
+part of the public view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from registry import countries as cc
+from registry.accounts import Actor, Role
+from registry.database import write_transaction
+from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
+from registry.tables import AccountRow, ProviderRow
+from standards.model import ProviderType
+
+
+@dataclass(frozen=True)
+class Licence:
+    country: str
+    number: str
+    issuing_authority: str
+    expires_on: dt.date
+
+
+@dataclass
+class ProviderInput:
+    """The editable fields of an organisation; None in an update means "unchanged"."""
+
+    legal_name: str | None = None
+    trading_names: list[str] | None = None
+    country: str | None = None
+    provider_types: list[str] | None = None
+    corridors: list[str] | None = None
+    licences: list[Licence] | None = None
+    contact: dict[str, Any] | None = field(default=None)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _types(values: list[str], *, field: str) -> list[str]:
+    known = {t.value for t in ProviderType}
+    for i, value in enumerate(values):
+        if value not in known:
+            raise InvalidRequestError(
+                f"{value!r} is not a provider type; use one of {', '.join(sorted(known))}",
+                field=f"{field}[{i}]",
+            )
+    return sorted(set(values))
+
+
+def _licences(values: list[Licence]) -> list[dict[str, str]]:
+    seen: set[tuple[str, str]] = set()
+    out: list[dict[str, str]] = []
+    for i, licence in enumerate(values):
+        code = cc.country(licence.country, field=f"licences[{i}].country")
+        if (code, licence.number) in seen:
+            raise InvalidRequestError(
+                f"licence {licence.number} of {code} is listed twice", field=f"licences[{i}]"
+            )
+        seen.add((code, licence.number))
+        out.append(
+            {
+                "country": code,
+                "number": licence.number,
+                "issuing_authority": licence.issuing_authority,
+                "expires_on": licence.expires_on.isoformat(),
+            }
+        )
+    return out
+
+
+def _columns(data: ProviderInput, current: dict[str, Any]) -> dict[str, Any]:
+    """Validated column values: `current` supplies what `data` leaves unchanged."""
+    legal_name = data.legal_name if data.legal_name is not None else current["legal_name"]
+    trading = (
+        data.trading_names
+        if data.trading_names is not None
+        else json.loads(current["trading_names"])
+    )
+    country = (
+        cc.country(data.country, field="country")
+        if data.country is not None
+        else current["country"]
+    )
+    types = (
+        _types(data.provider_types, field="provider_types")
+        if data.provider_types is not None
+        else json.loads(current["provider_types"])
+    )
+    if not types:
+        raise InvalidRequestError("name at least one provider type", field="provider_types")
+    corridors = (
+        cc.corridors(data.corridors, field="corridors")
+        if data.corridors is not None
+        else json.loads(current["corridors"])
+    )
+    names = [cc.normalise_name(n) for n in [legal_name, *trading]]
+    row: dict[str, Any] = {
+        "legal_name": legal_name,
+        "trading_names": json.dumps(trading),
+        "search_name": "|".join(n for n in names if n),
+        "country": country,
+        "provider_types": json.dumps(types),
+        "corridors": json.dumps(corridors),
+        "search_types": cc.search_tokens(types),
+        "search_corridors": cc.search_tokens(corridors),
+        "search_countries": cc.search_tokens(sorted({country} | cc.corridor_countries(corridors))),
+    }
+    if data.licences is not None:
+        row["licences"] = json.dumps(_licences(data.licences))
+    if data.contact is not None:
+        row["contact"] = json.dumps(data.contact)
+    return row
+
+
+def public_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["public_id"],
+        "legal_name": row["legal_name"],
+        "trading_names": json.loads(row["trading_names"]),
+        "country": row["country"],
+        "provider_types": json.loads(row["provider_types"]),
+        "corridors": json.loads(row["corridors"]),
+        "licences": json.loads(row["licences"]),
+        "registered_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
+    }
+
+
+def full_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {**public_view(row), "contact": json.loads(row["contact"])}
+
+
+async def provider_row(provider_id: str) -> dict[str, Any]:
+    row = await ProviderRow.select().where(ProviderRow.public_id == provider_id).first().run()
+    if row is None:
+        raise NotFoundError(f"provider {provider_id} does not exist")
+    return row
+
+
+async def _unused_id() -> str:
+    while True:  # 40 random bits: a collision is rare, and checked inside the transaction
+        candidate = cc.new_provider_id()
+        if not await ProviderRow.exists().where(ProviderRow.public_id == candidate).run():
+            return candidate
+
+
+async def register(data: ProviderInput, actor: Actor) -> dict[str, Any]:
+    """Register an organisation; a provider account registering is bound to it."""
+    if data.legal_name is None or data.country is None or data.provider_types is None:
+        raise InvalidRequestError("legal_name, country and provider_types are required")
+    if data.contact is None:
+        raise InvalidRequestError("contact is required", field="contact")
+    empty = {"trading_names": "[]", "corridors": "[]", "licences": "[]", "contact": "{}"}
+    columns = _columns(data, empty)
+    columns.setdefault("licences", "[]")
+    async with write_transaction():
+        if actor.role is Role.PROVIDER:
+            bound = actor.provider_id or ""
+            if await ProviderRow.exists().where(ProviderRow.public_id == bound).run():
+                raise ConflictError(
+                    f"your account already belongs to provider {bound}; update it instead"
+                )
+        public_id = await _unused_id()
+        now = _now()
+        await ProviderRow.insert(
+            ProviderRow(
+                public_id=public_id,
+                created_at=now,
+                created_by=actor.label,
+                updated_at=now,
+                updated_by=actor.label,
+                **columns,
+            )
+        ).run()
+        if actor.role is Role.PROVIDER:
+            await (
+                AccountRow.update({AccountRow.provider_id: public_id})
+                .where(AccountRow.public_id == actor.account_id)
+                .run()
+            )
+        return full_view(await provider_row(public_id))
+
+
+def check_own(provider_id: str, actor: Actor) -> None:
+    """Providers act on their own organisation only (which is public, hence 403 not 404)."""
+    if actor.role is Role.PROVIDER and actor.provider_id != provider_id:
+        raise ForbiddenError(f"your account does not belong to provider {provider_id}")
+    if actor.role not in (Role.PROVIDER, Role.SECRETARIAT):
+        raise ForbiddenError("only the secretariat and the provider itself may do this")
+
+
+async def update(provider_id: str, data: ProviderInput, actor: Actor) -> dict[str, Any]:
+    check_own(provider_id, actor)
+    async with write_transaction():
+        current = await provider_row(provider_id)
+        columns = _columns(data, current)
+        columns.update(updated_at=_now(), updated_by=actor.label)
+        await (
+            ProviderRow.update({getattr(ProviderRow, k): v for k, v in columns.items()})
+            .where(ProviderRow.id == current["id"])
+            .run()
+        )
+        return full_view(await provider_row(provider_id))
+
+
+async def get_full(provider_id: str, actor: Actor) -> dict[str, Any]:
+    check_own(provider_id, actor)
+    return full_view(await provider_row(provider_id))
+
+
+async def get_public(provider_id: str) -> dict[str, Any]:
+    return public_view(await provider_row(provider_id))
+
+
+async def search(
+    *,
+    q: str | None = None,
+    country: str | None = None,
+    provider_type: str | None = None,
+    corridor: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Public search: (page, total). `country` matches the country of registration or any
+    end of a corridor; `q` any part of a legal or trading name, accents and case aside."""
+    query = ProviderRow.select()
+    counter = ProviderRow.count()
+    clauses: list[Any] = []
+    if q and (needle := cc.normalise_name(q)):
+        clauses.append(ProviderRow.search_name.like(f"%{needle}%"))
+    if country:
+        code = cc.country(country, field="country")
+        clauses.append(ProviderRow.search_countries.like(f"%|{code}|%"))
+    if provider_type:
+        kind = _types([provider_type], field="type")[0]
+        clauses.append(ProviderRow.search_types.like(f"%|{kind}|%"))
+    if corridor:
+        pair = cc.corridor(corridor, field="corridor")
+        clauses.append(ProviderRow.search_corridors.like(f"%|{pair}|%"))
+    for clause in clauses:
+        query = query.where(clause)
+        counter = counter.where(clause)
+    rows = (
+        await query.order_by(ProviderRow.search_name)
+        .order_by(ProviderRow.id)
+        .limit(limit)
+        .offset(offset)
+        .run()
+    )
+    total: int = await counter.run()
+    return [public_view(row) for row in rows], total
