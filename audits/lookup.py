@@ -48,6 +48,7 @@ class IndicatorTable:
         "category_id",
         "compare",
         "core",
+        "exact",
         "failure",
         "high",
         "id",
@@ -57,6 +58,7 @@ class IndicatorTable:
         "not_applicable",
         "pass_quarters",
         "position",
+        "scored",
         "threshold",
         "want",
         "weight",
@@ -73,10 +75,15 @@ class IndicatorTable:
             False, self.category_id, ind.core, ind.id, None, None, None, None
         )
         self.cached: dict[FindingValue, IndicatorResult] = {}
+        # value -> (result, weight x quarters, whether it fails): the scoring loop's table.
+        self.scored: dict[FindingValue, tuple[IndicatorResult, int, bool]] = {}
         self.want = True
         self.compare: Callable[[Any, Any], bool] = operator.eq
         self.threshold = 0.0
         self.low, self.high, self.pass_quarters = -NUMERIC_LIMIT, NUMERIC_LIMIT, FULL
+        # The one JSON type whose values the `scored` cache holds as they are (whole floats
+        # are held as ints), so that a cache hit of this exact type is a valid answer.
+        self.exact: type = bool if measure.type == "yes_no" else int
         if measure.type == "yes_no":
             self.kind, self.want = YES_NO, measure.expected
         elif measure.type == "scale":
@@ -88,6 +95,44 @@ class IndicatorTable:
                 self.low = max(self.low, measure.minimum)
             if measure.maximum is not None:
                 self.high = min(self.high, measure.maximum)
+
+    def score(self, value: FindingValue) -> tuple[IndicatorResult, int, bool]:
+        """(result, weight x quarters, failed) of a valid answer, cached like `result`.
+
+        A whole float is scored (and shown) as the integer it equals; since 5.0 == 5 as a
+        dict key, a cached whole value is found by either spelling.
+        """
+        entry = self.scored.get(value)
+        if entry is not None:
+            return entry
+        if type(value) is float and value.is_integer():
+            value = int(value)
+        # Checked once per new value, so that nothing invalid is ever cached: validation takes
+        # a cache hit of the `exact` type as a valid answer.
+        if not self.valid(value):
+            raise ValueError(f"`{self.id}` cannot be scored with {value!r}: validate it first")
+        if self.kind == YES_NO:
+            quarters = FULL if value is self.want else 0
+        elif self.kind == SCALE:
+            quarters = value  # type: ignore[assignment]  # an int 0..4 once validated
+        else:
+            quarters = FULL if self.compare(value, self.threshold) else 0
+        entry = (
+            self.result(value, quarters),
+            self.weight * quarters,
+            quarters < self.pass_quarters,
+        )
+        if len(self.scored) < 64:
+            self.scored[value] = entry
+        return entry
+
+    def valid(self, value: FindingValue) -> bool:
+        """Whether `value` is a usable answer (as `audits.validation` checks it)."""
+        if self.kind == YES_NO:
+            return type(value) is bool
+        if self.kind == SCALE:
+            return type(value) is int and 0 <= value <= SCALE_MAX
+        return type(value) in (int, float) and self.low <= value <= self.high  # type: ignore[operator]
 
     def result(self, value: FindingValue, quarters: int) -> IndicatorResult:
         """The result of an answer. Results are immutable and most answers repeat (true,
@@ -114,7 +159,7 @@ class IndicatorTable:
 class Scope:
     """The indicators that apply to one set of provider types."""
 
-    __slots__ = ("applicable", "blank", "counts", "possible", "provider_types")
+    __slots__ = ("applicable", "blank", "counts", "possible", "provider_types", "summaries")
 
     def __init__(self, table: CompiledRuleSet, provider_types: frozenset[ProviderType]) -> None:
         self.provider_types = tuple(sorted(provider_types))
@@ -125,6 +170,9 @@ class Scope:
         ]
         # Per category: how many indicators apply, and the sum of their weights.
         self.counts = [0] * len(table.categories)
+        # Points earned per category -> (category scores, overall hundredths), filled by
+        # `audits.scoring` (a pure function of them; most submissions repeat a few vectors).
+        self.summaries: dict[tuple[int, ...], Any] = {}
         self.possible = [0] * len(table.categories)
         for ind in self.applicable.values():
             self.counts[ind.category] += 1

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any, Final
 
 import msgspec
 
 from audits.errors import InvalidSubmission
-from audits.lookup import FULL, CompiledRuleSet, IndicatorTable
+from audits.lookup import FULL, CompiledRuleSet, IndicatorTable, Scope
 from audits.model import (
     CategoryScore,
     Finding,
     FindingProblem,
+    IndicatorResult,
     NonConformity,
     Report,
     ReportBody,
@@ -77,30 +79,82 @@ def build_report(submission: Submission, ev: Evaluation, as_of: dt.date | None) 
     table, scope = ev.table, ev.scope
     assert scope is not None
     assert not ev.problems
-    assert None not in ev.results
-    categories, overall = _category_scores(table, ev.earned, scope.possible, scope.counts)
-    floor_holds = not any(ind.core for ind in ev.failed)
+    as_of = as_of or submission.ended_on
+    scored = score_validated(table, scope, submission.findings, as_of)
+    fields: list[Any] = [
+        as_of,
+        submission.audit_type,
+        scored.categories,
+        scored.floor_holds,
+        scored.grade,
+        scored.indicators,
+        inputs_digest(table, submission, ev),
+        METHOD,
+        scored.non_conformities,
+        scope.provider_types,
+        scored.score,
+        table.ref,
+        table.digest,
+    ]
+    fields.append(_digest(ReportBody(*fields), fast=not ev.tiny))
+    return Report(*fields)
+
+
+class Scores(msgspec.Struct, frozen=True):
+    """What the scoring engine computes: everything in a report but its envelope and digests."""
+
+    indicators: tuple[IndicatorResult, ...]  # in the rule set's order
+    categories: tuple[CategoryScore, ...]
+    score: float  # 0..100, two decimals, its canonical JSON spelling
+    floor_holds: bool
+    grade: str | None
+    non_conformities: tuple[NonConformity, ...]
+
+
+def score_validated(
+    table: CompiledRuleSet, scope: Scope, findings: Sequence[Finding], as_of: dt.date
+) -> Scores:
+    """The scoring engine proper: validated findings -> scores, grade, non-conformities.
+
+    `findings` must be problem-free for `table` and `scope` (as `audits.validation.evaluate`
+    checks): exactly one valid answer per applicable indicator. `score` and `parse_and_score`
+    call this after checking; per finding it costs one dict lookup and one cache hit.
+    """
+    results = scope.blank.copy()
+    earned = [0] * len(table.categories)
+    failed: list[IndicatorTable] = []
+    applicable = scope.applicable
+    for finding in findings:
+        ind = applicable[finding.indicator]
+        entry = ind.scored.get(finding.value)
+        result, points, fails = ind.score(finding.value) if entry is None else entry
+        results[ind.position] = result
+        earned[ind.category] += points
+        if fails:
+            failed.append(ind)
+    key = tuple(earned)
+    summary = scope.summaries.get(key)
+    if summary is None:
+        summary = _category_scores(table, earned, scope.possible, scope.counts)
+        if len(scope.summaries) < 256:
+            scope.summaries[key] = summary
+    categories, overall = summary
     grade = None
+    floor_holds = True
+    non_conformities: tuple[NonConformity, ...] = ()
+    if failed:
+        floor_holds = not any(ind.core for ind in failed)
+        non_conformities = _non_conformities(table, failed, as_of)
     if floor_holds:
         grade = next((name for name, least in table.grades if overall >= least), None)
-    as_of = as_of or submission.ended_on
-    body = ReportBody(
-        as_of=as_of,
-        audit_type=submission.audit_type,
-        categories=categories,
-        floor_holds=floor_holds,
-        grade=grade,
-        indicators=tuple(ev.results),  # type: ignore[arg-type]  # no None: asserted above
-        inputs_digest=inputs_digest(table, submission, ev),
-        method=METHOD,
-        non_conformities=_non_conformities(table, ev.failed, as_of),
-        provider_types=scope.provider_types,
-        score=hundredths_number(overall),
-        standard=table.ref,
-        standard_digest=table.digest,
+    return Scores(
+        tuple(results),  # type: ignore[arg-type]  # every slot filled: the findings are valid
+        categories,
+        hundredths_number(overall),
+        floor_holds,
+        grade,
+        non_conformities,
     )
-    fields: list[Any] = [*msgspec.structs.astuple(body), _digest(body, fast=not ev.tiny)]
-    return Report(*fields)
 
 
 def _category_scores(

@@ -17,7 +17,6 @@ from typing import Any, Final
 import msgspec
 
 from audits.lookup import (
-    FULL,
     SCALE,
     SCALE_MAX,
     YES_NO,
@@ -41,19 +40,19 @@ from standards.model import NumericMeasure, ProviderType, RuleSet
 
 MAX_DOCUMENT_BYTES: Final = 4 * 1024 * 1024
 _DECODER: Final = msgspec.json.Decoder(SubmissionDocument)
-# Marks an indicator answered with an unusable value (only its identity matters).
-_INVALID: Final = IndicatorResult(False, "", False, "", None, None, None, None)
+# Marks an indicator answered (only its identity matters).
+_ANSWERED: Final = IndicatorResult(False, "", False, "", None, None, None, None)
 
 
 class Evaluation:
     """What checking a submission found: its problems, and what scoring needs of it.
 
     `results` is in the rule set's order: not-applicable results are filled in from the
-    scope, each finding fills its indicator's slot, so a slot still None is missing. `earned`
-    sums weight x quarters per category; `failed` lists the indicators that did not pass.
+    scope, each finding marks its indicator's slot, so a slot still None is missing. Points
+    are the scoring engine's (`audits.scoring.score_validated`), computed once checked.
     """
 
-    __slots__ = ("earned", "failed", "problems", "results", "scope", "table", "tiny", "whole")
+    __slots__ = ("problems", "results", "scope", "table", "tiny", "whole")
 
     def __init__(self, table: CompiledRuleSet, scope: Scope | None) -> None:
         self.table, self.scope = table, scope
@@ -61,8 +60,6 @@ class Evaluation:
         self.results: list[IndicatorResult | None] = (
             [None] * len(table.ordered) if scope is None else scope.blank.copy()
         )
-        self.earned = [0] * len(table.categories)
-        self.failed: list[IndicatorTable] = []
         self.whole = self.tiny = False  # whole and tiny floats among the answers
 
 
@@ -74,7 +71,7 @@ def evaluate(ruleset: RuleSet, submission: Submission) -> Evaluation:
     _check_envelope(ev, submission.standard, submission.provider_types)
     _check_dates(ev, submission.started_on, submission.ended_on)
     _check_findings(ev, submission.findings, None)
-    if not evidence_ok([e for f in submission.findings for e in f.evidence]):
+    if not evidence_ok(["".join(f.evidence) for f in submission.findings]):
         ev.problems += evidence_problems(
             [(i, f.evidence) for i, f in enumerate(submission.findings)]
         )
@@ -150,8 +147,8 @@ def _check_dates(ev: Evaluation, started_on: dt.date, ended_on: dt.date) -> None
 
 
 def _check_findings(ev: Evaluation, findings: Sequence[Finding], at: Sequence[int] | None) -> None:
-    """The hot loop: per finding one dict lookup, a few exact type tests, and its points."""
-    results, earned, failed, problems = ev.results, ev.earned, ev.failed, ev.problems
+    """The hot loop: per finding one dict lookup and a few exact type tests."""
+    results, problems = ev.results, ev.problems
     lookup = ev.table.indicators if ev.scope is None else ev.scope.applicable
     for n, finding in enumerate(findings):
         value = finding.value
@@ -161,32 +158,26 @@ def _check_findings(ev: Evaluation, findings: Sequence[Finding], at: Sequence[in
             continue
         kind = ind.kind
         # Exact type tests on purpose: JSON true is not the number 1.
+        if type(value) is ind.exact and value in ind.scored:  # an answer already scored
+            results[ind.position] = _ANSWERED
+            continue
         if kind == YES_NO:
-            quarters = (FULL if value is ind.want else 0) if type(value) is bool else -1
+            ok = type(value) is bool
         elif kind == SCALE:
-            quarters = value if type(value) is int and 0 <= value <= SCALE_MAX else -1
-        elif type(value) is int and ind.low <= value <= ind.high:
-            quarters = FULL if ind.compare(value, ind.threshold) else 0
+            ok = type(value) is int and 0 <= value <= SCALE_MAX
+        elif type(value) is int:
+            ok = ind.low <= value <= ind.high
         elif type(value) is float and ind.low <= value <= ind.high:  # NaN fails this too
+            ok = True
             if value.is_integer():
                 ev.whole = True  # 5.0 and 5 are one JSON number: keep one form
-                value = int(value)
             elif -1e-4 < value < 1e-4:
                 ev.tiny = True  # written in exponent form: leave it to rfc8785
-            quarters = FULL if ind.compare(value, ind.threshold) else 0
         else:
-            quarters = -1
-        if quarters < 0:
-            results[ind.position] = _INVALID
-            if value is not _UNCHECKED:
-                problems.append(_value_problem(ind, value, _at(n, at) + ".value"))
-            continue
-        # Inlined `ind.result(value, quarters)`: the cache hit is the common case.
-        result = ind.cached.get(value)
-        results[ind.position] = ind.result(value, quarters) if result is None else result
-        earned[ind.category] += ind.weight * quarters
-        if quarters < ind.pass_quarters:
-            failed.append(ind)
+            ok = False
+        results[ind.position] = _ANSWERED
+        if not ok and value is not _UNCHECKED:
+            problems.append(_value_problem(ind, value, _at(n, at) + ".value"))
     if ev.scope is not None and None in results:
         problems.extend(
             FindingProblem("$.findings", "missing_finding", f"No finding for `{i.id}`")

@@ -11,8 +11,9 @@ import rfc8785
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from audits.lookup import compile_ruleset
 from audits.model import SubmissionDocument, structural_problems
-from audits.scoring import parse_and_score, report_digest_holds
+from audits.scoring import parse_and_score, report_digest_holds, score_validated
 from standards.canonical import canonical_digest
 from standards.model import RuleSet
 from tests.audits.conftest import (
@@ -168,3 +169,28 @@ def _floats(value: Any) -> list[float]:
     if isinstance(value, list):
         return [f for v in value for f in _floats(v)]
     return []
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(values=answers, scope=scopes)
+def test_the_scoring_engine_gives_the_scores_of_the_report(
+    values: dict[str, Any], scope: tuple[str, ...]
+) -> None:
+    doc = submission_doc(RULESET, applicable(values, scope), provider_types=list(scope))
+    report = parse_and_score(RULESET, to_bytes(doc))
+    assert not isinstance(report, list), report
+    submission = msgspec.convert(doc, SubmissionDocument).submission()
+    table = compile_ruleset(RULESET)
+    scored = score_validated(
+        table, table.scope(submission.provider_types), submission.findings, report.as_of
+    )
+    assert (scored.indicators, scored.categories, scored.score) == (
+        report.indicators,
+        report.categories,
+        report.score,
+    )
+    assert (scored.floor_holds, scored.grade, scored.non_conformities) == (
+        report.floor_holds,
+        report.grade,
+        report.non_conformities,
+    )
