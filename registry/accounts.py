@@ -17,6 +17,8 @@ from typing import Any
 from registry.database import write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
 from registry.tables import AccountRow, ApiTokenRow
+from standards.clock import iso_utc as _iso
+from standards.clock import utc_now as _now
 
 TOKEN_PREFIX = "rm_"  # noqa: S105 - a recognisable prefix, not a secret
 
@@ -52,14 +54,6 @@ def new_token() -> str:
 
 def _public_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def _account_view(row: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ as if absent, so their existence does not leak.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 from enum import StrEnum
@@ -29,6 +28,8 @@ from registry.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.tables import ApplicationEventRow, ApplicationRow
 from standards import service as standards
+from standards.clock import iso_utc as _iso
+from standards.clock import utc_now as _now
 from standards.errors import StandardNotFound
 
 
@@ -52,14 +53,6 @@ TRANSITIONS: dict[ApplicationState, frozenset[ApplicationState]] = {
 }
 OPEN_STATES = frozenset({S.SUBMITTED, S.AUDITOR_ASSIGNED, S.ASSESSED})
 DECIDED_STATES = frozenset({S.CERTIFIED, S.NOT_CERTIFIED})
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def view(row: dict[str, Any]) -> dict[str, Any]:

@@ -19,15 +19,9 @@ from registry.accounts import Actor, Role
 from registry.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.tables import AccountRow, AccreditationEventRow, AccreditationRow, ConflictRow
+from standards.clock import iso_utc as _iso
+from standards.clock import utc_now as _now
 from standards.model import ProviderType
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 async def auditor_account(account_id: str, *, field: str = "auditor_id") -> dict[str, Any]:

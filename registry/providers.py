@@ -20,6 +20,8 @@ from registry.accounts import Actor, Role
 from registry.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.tables import AccountRow, ProviderRow
+from standards.clock import iso_utc as _iso
+from standards.clock import utc_now as _now
 from standards.model import ProviderType
 
 
@@ -42,14 +44,6 @@ class ProviderInput:
     corridors: list[str] | None = None
     licences: list[Licence] | None = None
     contact: dict[str, Any] | None = field(default=None)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _types(values: list[str], *, field: str) -> list[str]:

@@ -19,6 +19,8 @@ from typing import Any
 
 from registry.database import write_transaction
 from standards.canonical import canonical_json
+from standards.clock import iso_utc as _iso
+from standards.clock import utc_now as _now
 from standards.diff import RuleSetDiff, diff_rulesets
 from standards.digest import ruleset_digest
 from standards.errors import LifecycleError, StandardNotFound
@@ -57,14 +59,6 @@ class VersionSummary:
             "published_at": _iso(self.published_at),
             "retired_at": _iso(self.retired_at),
         }
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _summary(row: dict[str, Any]) -> VersionSummary:

@@ -4,7 +4,6 @@ the provider it belongs to. Everybody else is told it does not exist."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,14 +11,6 @@ from typing import Any
 from registry.accounts import Actor, Role
 from registry.applications import get_application
 from registry.errors import ConflictError, ForbiddenError, NotFoundError
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def can_see(application: dict[str, Any], actor: Actor) -> bool:

@@ -12,11 +12,13 @@ from audits.decision import decide
 from audits.model import Report
 from registry.accounts import Actor, Role
 from registry.applications import ApplicationState, get_application, record_transition
-from registry.assessments.access import iso, now, race_is_conflict, visible_application
+from registry.assessments.access import race_is_conflict, visible_application
 from registry.assessments.service import latest
 from registry.assessments.tables import AssessmentRow, DecisionRow
 from registry.database import write_transaction
 from registry.errors import ConflictError, NotFoundError
+from standards.clock import iso_utc as iso
+from standards.clock import utc_now as now
 from standards.service import get_ruleset
 
 _REPORT = msgspec.json.Decoder(Report)

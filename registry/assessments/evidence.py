@@ -11,13 +11,15 @@ from audits.model import EVIDENCE_PREFIX, FindingProblem
 from registry.accounts import Actor, Role
 from registry.applications import ApplicationState
 from registry.assessments import store
-from registry.assessments.access import can_see, iso, now, visible_application
+from registry.assessments.access import can_see, visible_application
 from registry.assessments.errors import UnsupportedEvidence
 from registry.assessments.sniff import UnsupportedContent, media_type, safe_filename
 from registry.assessments.tables import EvidenceRow
 from registry.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, NotFoundError
 from registry.settings import get_settings
+from standards.clock import iso_utc as iso
+from standards.clock import utc_now as now
 
 # Evidence may be added until the decision (an amendment may bring new evidence).
 _OPEN_STATES = frozenset(

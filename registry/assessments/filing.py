@@ -12,10 +12,10 @@ from audits.errors import InvalidSubmission
 from audits.model import FindingProblem, Report, SubmissionDocument, evidence_ok
 from audits.scoring import canonical_report, parse_and_score
 from registry.accounts import Actor
-from registry.assessments.access import now
 from registry.assessments.evidence import reference_problems
 from registry.assessments.tables import AssessmentRow
 from standards.canonical import canonical_json
+from standards.clock import utc_now as now
 from standards.service import get_ruleset
 
 

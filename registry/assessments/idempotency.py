@@ -12,10 +12,10 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from registry.assessments.access import now
 from registry.assessments.errors import IdempotencyKeyReused
 from registry.assessments.tables import IdempotencyRow
 from registry.errors import InvalidRequestError
+from standards.clock import utc_now as now
 
 MAX_KEY = 200
 

@@ -12,7 +12,6 @@ from registry.applications import ApplicationState, record_transition
 from registry.assessments.access import (
     assigned_application,
     can_see,
-    iso,
     race_is_conflict,
     visible_application,
 )
@@ -21,6 +20,7 @@ from registry.assessments.idempotency import Answer, run_once
 from registry.assessments.tables import AssessmentRow
 from registry.database import write_transaction
 from registry.errors import ConflictError, NotFoundError
+from standards.clock import iso_utc as iso
 
 _SUMMARY = [
     "public_id",
