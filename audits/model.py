@@ -71,7 +71,7 @@ FindingValue = bool | int | float | None
 # per report, and a test keeps the order honest. Structs with defaults are keyword-only.
 
 
-class Finding(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Finding(Struct, frozen=True, gc=False, kw_only=True, forbid_unknown_fields=True):
     """One answer: `value` is null in a template until the auditor fills it in."""
 
     evidence: Annotated[tuple[Evidence, ...], Meta(max_length=MAX_EVIDENCE)] = ()
@@ -80,13 +80,13 @@ class Finding(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     value: FindingValue
 
 
-class Site(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Site(Struct, frozen=True, gc=False, kw_only=True, forbid_unknown_fields=True):
     address: Annotated[str, Meta(max_length=500)] = ""
     country: CountryCode
     name: Annotated[str, Meta(min_length=1, max_length=200)]
 
 
-class Submission(Struct, frozen=True, forbid_unknown_fields=True):
+class Submission(Struct, frozen=True, gc=False, forbid_unknown_fields=True):
     """An assessment against one standard version, for one scope of provider types.
 
     Build one from JSON with `audits.validation.parse_submission`, or from Python data with
@@ -103,7 +103,7 @@ class Submission(Struct, frozen=True, forbid_unknown_fields=True):
     workers_interviewed: Annotated[int, Meta(ge=0, le=10_000_000)]
 
 
-class SubmissionDocument(Submission, frozen=True, forbid_unknown_fields=True):
+class SubmissionDocument(Submission, frozen=True, gc=False, forbid_unknown_fields=True):
     """The wire form: a submission plus the optional `indicators_help` that templates carry.
 
     The help is accepted as any JSON value and never decoded or stored, so an auditor who
@@ -116,7 +116,7 @@ class SubmissionDocument(Submission, frozen=True, forbid_unknown_fields=True):
         return Submission(*msgspec.structs.astuple(self)[:-1])
 
 
-class FindingProblem(Struct, frozen=True):
+class FindingProblem(Struct, frozen=True, gc=False):
     """One reason a document was refused: a JSON path into it, a stable code, and prose."""
 
     path: str
@@ -124,7 +124,7 @@ class FindingProblem(Struct, frozen=True):
     message: str
 
 
-class IndicatorResult(Struct, frozen=True):
+class IndicatorResult(Struct, frozen=True, gc=False):
     applicable: bool
     category: str
     core: bool
@@ -135,14 +135,14 @@ class IndicatorResult(Struct, frozen=True):
     value: FindingValue  # null when the indicator does not apply
 
 
-class CategoryScore(Struct, frozen=True):
+class CategoryScore(Struct, frozen=True, gc=False):
     applicable: int  # number of applicable indicators
     category: str
     name: str
     score: float | None  # 0..100; null when no indicator of the category applies
 
 
-class NonConformity(Struct, frozen=True):
+class NonConformity(Struct, frozen=True, gc=False):
     category: str
     class_: NonConformityClass = msgspec.field(name="class")
     close_by: dt.date | None
@@ -153,7 +153,7 @@ class NonConformity(Struct, frozen=True):
     withdraw_if_open_on: dt.date | None
 
 
-class ReportBody(Struct, frozen=True):
+class ReportBody(Struct, frozen=True, gc=False):
     """Everything a report says; `report_digest` is the digest of exactly this."""
 
     as_of: dt.date  # the date deadlines count from
@@ -171,7 +171,7 @@ class ReportBody(Struct, frozen=True):
     standard_digest: str
 
 
-class Report(ReportBody, frozen=True):
+class Report(ReportBody, frozen=True, gc=False):
     report_digest: str
 
     def body(self) -> ReportBody:

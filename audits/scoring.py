@@ -43,7 +43,7 @@ _IN_ORDER: Final = msgspec.json.Encoder()
 _BY_INDICATOR: Final = attrgetter("indicator")
 
 
-class _Inputs(msgspec.Struct, frozen=True):
+class _Inputs(msgspec.Struct, frozen=True, gc=False):
     """The document `inputs_digest` names."""
 
     standard: str
@@ -80,7 +80,7 @@ def build_report(submission: Submission, ev: Evaluation, as_of: dt.date | None) 
     assert scope is not None
     assert not ev.problems
     as_of = as_of or submission.ended_on
-    scored = score_validated(table, scope, submission.findings, as_of)
+    scored = conclude(table, scope, ev.results, ev.earned, ev.failed, as_of)
     fields: list[Any] = [
         as_of,
         submission.audit_type,
@@ -100,7 +100,7 @@ def build_report(submission: Submission, ev: Evaluation, as_of: dt.date | None) 
     return Report(*fields)
 
 
-class Scores(msgspec.Struct, frozen=True):
+class Scores(msgspec.Struct, frozen=True, gc=False):
     """What the scoring engine computes: everything in a report but its envelope and digests."""
 
     indicators: tuple[IndicatorResult, ...]  # in the rule set's order
@@ -132,6 +132,22 @@ def score_validated(
         earned[ind.category] += points
         if fails:
             failed.append(ind)
+    return conclude(table, scope, results, earned, failed, as_of)
+
+
+def conclude(
+    table: CompiledRuleSet,
+    scope: Scope,
+    results: list[IndicatorResult | None],
+    earned: list[int],
+    failed: list[IndicatorTable],
+    as_of: dt.date,
+) -> Scores:
+    """Scores from each indicator's result, the points per category and the failures.
+
+    `score_validated` computes those three from findings; validation computes them as it
+    checks (`audits.validation.Evaluation`), so `build_report` does not walk them twice.
+    """
     key = tuple(earned)
     summary = scope.summaries.get(key)
     if summary is None:

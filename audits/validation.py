@@ -48,11 +48,14 @@ class Evaluation:
     """What checking a submission found: its problems, and what scoring needs of it.
 
     `results` is in the rule set's order: not-applicable results are filled in from the
-    scope, each finding marks its indicator's slot, so a slot still None is missing. Points
-    are the scoring engine's (`audits.scoring.score_validated`), computed once checked.
+    scope, each valid finding puts its scored result in its indicator's slot, so a slot still
+    None is missing. The check loop scores each answer as it accepts it (the same table
+    lookups `audits.scoring.score_validated` makes), so that when there is no problem the
+    scorer only has to conclude: `earned` holds points per category, `failed` the failing
+    indicators, both meaningful only for a problem-free evaluation.
     """
 
-    __slots__ = ("problems", "results", "scope", "table", "tiny", "whole")
+    __slots__ = ("earned", "failed", "problems", "results", "scope", "table", "tiny", "whole")
 
     def __init__(self, table: CompiledRuleSet, scope: Scope | None) -> None:
         self.table, self.scope = table, scope
@@ -61,6 +64,8 @@ class Evaluation:
             [None] * len(table.ordered) if scope is None else scope.blank.copy()
         )
         self.whole = self.tiny = False  # whole and tiny floats among the answers
+        self.earned = [0] * len(table.categories)
+        self.failed: list[IndicatorTable] = []
 
 
 def evaluate(ruleset: RuleSet, submission: Submission) -> Evaluation:
@@ -147,8 +152,8 @@ def _check_dates(ev: Evaluation, started_on: dt.date, ended_on: dt.date) -> None
 
 
 def _check_findings(ev: Evaluation, findings: Sequence[Finding], at: Sequence[int] | None) -> None:
-    """The hot loop: per finding one dict lookup and a few exact type tests."""
-    results, problems = ev.results, ev.problems
+    """The hot loop: per finding two dict lookups and a few exact type tests."""
+    results, problems, earned, failed = ev.results, ev.problems, ev.earned, ev.failed
     lookup = ev.table.indicators if ev.scope is None else ev.scope.applicable
     for n, finding in enumerate(findings):
         value = finding.value
@@ -158,8 +163,12 @@ def _check_findings(ev: Evaluation, findings: Sequence[Finding], at: Sequence[in
             continue
         kind = ind.kind
         # Exact type tests on purpose: JSON true is not the number 1.
-        if type(value) is ind.exact and value in ind.scored:  # an answer already scored
-            results[ind.position] = _ANSWERED
+        entry = ind.scored.get(value) if type(value) is ind.exact else None
+        if entry is not None:  # an answer already scored, hence valid
+            results[ind.position] = entry[0]
+            earned[ind.category] += entry[1]
+            if entry[2]:
+                failed.append(ind)
             continue
         if kind == YES_NO:
             ok = type(value) is bool
@@ -175,9 +184,16 @@ def _check_findings(ev: Evaluation, findings: Sequence[Finding], at: Sequence[in
                 ev.tiny = True  # written in exponent form: leave it to rfc8785
         else:
             ok = False
-        results[ind.position] = _ANSWERED
-        if not ok and value is not _UNCHECKED:
-            problems.append(_value_problem(ind, value, _at(n, at) + ".value"))
+        if ok:
+            result, points, fails = ind.score(value)
+            results[ind.position] = result
+            earned[ind.category] += points
+            if fails:
+                failed.append(ind)
+        else:
+            results[ind.position] = _ANSWERED
+            if value is not _UNCHECKED:
+                problems.append(_value_problem(ind, value, _at(n, at) + ".value"))
     if ev.scope is not None and None in results:
         problems.extend(
             FindingProblem("$.findings", "missing_finding", f"No finding for `{i.id}`")
