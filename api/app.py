@@ -13,6 +13,7 @@ from api.routes.accounts import AccountsController
 from api.routes.applications import ApplicationsController
 from api.routes.assessments import AssessmentsController
 from api.routes.auditors import AuditorsController
+from api.routes.did import did_document
 from api.routes.evidence import EvidenceController
 from api.routes.health import health, live
 from api.routes.providers import ProvidersController
@@ -36,6 +37,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
         route_handlers=[
             health,
             live,
+            did_document,
             StandardsController,
             AccountsController,
             ProvidersController,

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from api.cli_accounts import accounts_group
 from api.cli_audits import audits_group
+from api.cli_keys import keys_group
 from api.cli_standards import standards_group
 from api.cli_support import console, fail, run
 from registry.settings import get_settings
@@ -74,7 +75,36 @@ def init() -> None:
             handle.write(token + "\n")
         console.print(f"[bold]First secretariat token[/] (shown once, also in {token_file}):")
         console.print(token, highlight=False, soft_wrap=True)
+    from registry.signing.errors import SigningError
+
+    try:
+        console.print(run(_prepare_signing()), highlight=False)
+    except SigningError as exc:
+        fail(f"signing keys: {exc}")
     console.print(f"database ready: {_describe_database()}")
+
+
+async def _prepare_signing() -> str:
+    """init's signing step, as one line: create the passphrase file if no passphrase is
+    configured, generate a key if none is active, else check the passphrase decrypts it."""
+    from registry.signing import service
+    from registry.signing.passphrase import create_passphrase_file, passphrase_configured
+
+    keys = await service.list_keys()
+    note = ""
+    if not passphrase_configured():
+        if keys:  # a new passphrase could not decrypt them: the operator must supply the old
+            return (
+                "[bold yellow]signing keys exist but no passphrase is configured[/]: set "
+                "RIGHTSMARK_KEY_PASSPHRASE or RIGHTSMARK_KEY_PASSPHRASE_FILE"
+            )
+        note = f"; passphrase file created: {create_passphrase_file()} (mode 0600)"
+    active = next((key for key in keys if key.state == "active"), None)
+    if active is None:
+        key = await service.generate_key("system:init")
+        return f"signing key {key.id} generated and active: {key.verification_method}{note}"
+    await service.current_signer()  # fails clearly if the passphrase does not decrypt it
+    return f"signing key {active.id} active: {active.verification_method}"
 
 
 def _describe_database() -> str:
@@ -104,3 +134,4 @@ def serve(workers: int) -> None:
 main.add_command(accounts_group)
 main.add_command(standards_group)
 main.add_command(audits_group)
+main.add_command(keys_group)

@@ -22,6 +22,7 @@ from registry.errors import (
     NotFoundError,
     RegistryError,
 )
+from registry.signing.errors import SigningUnavailableError
 from standards.errors import (
     LifecycleError,
     LintError,
@@ -46,6 +47,7 @@ _TITLES = {
     422: "Invalid content",
     429: "Too many requests",
     500: "Internal error",
+    503: "Service unavailable",
 }
 
 
@@ -121,6 +123,9 @@ def standards_error_handler(request: Request[Any, Any, Any], exc: StandardsError
 
 
 def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) -> Response[Any]:
+    if isinstance(exc, SigningUnavailableError):  # the operator's problem: details in the log
+        log.error("signing_unavailable", error_type=type(exc).__name__, error=str(exc))
+        return problem(503, "the registry cannot sign right now; the error was logged")
     if isinstance(exc, NotFoundError):
         return problem(404, str(exc))
     if isinstance(exc, ConflictError):

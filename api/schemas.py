@@ -43,7 +43,14 @@ class AccountCreate(_In):
     name: str = Field(min_length=1, max_length=200)
     role: Role
     email: EmailStr | None = None
-    provider_id: str | None = Field(default=None, min_length=1, max_length=40)
+    provider_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Provider accounts only: the registry id (RMP-...) of an existing "
+        "organisation. Left out, the account is pending and registers its own organisation "
+        "with POST /api/v1/providers.",
+    )
     token_ttl_days: int | None = Field(default=None, ge=1, le=3650)
 
 
@@ -57,7 +64,10 @@ class AccountOut(BaseModel):
     name: str
     email: str | None
     role: Role
-    provider_id: str | None
+    provider_id: str | None = Field(
+        description="The organisation a provider account belongs to; null for other roles "
+        "and for a provider account that has not registered its organisation yet"
+    )
     created_at: str | None
     revoked_at: str | None
     active: bool

@@ -7,6 +7,7 @@ scopes, and name the offending field when they refuse.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -153,8 +154,16 @@ class SuspensionIn(_In):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class ReinstatementIn(_In):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ConflictWithdrawalIn(_In):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class AccreditationEventOut(BaseModel):
-    action: str
+    action: str = Field(description="granted | suspended | reinstated")
     actor: str
     reason: str | None
     at: str
@@ -192,6 +201,12 @@ class ConflictOut(BaseModel):
     declared_by: str
     reason: str
     created_at: str
+    state: Literal["active", "withdrawn"] = Field(
+        description="active: bars assignment; withdrawn: kept in history only"
+    )
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
+    withdrawal_reason: str | None = None
 
 
 class ConflictListOut(BaseModel):

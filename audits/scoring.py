@@ -117,8 +117,10 @@ def score_validated(
     """The scoring engine proper: validated findings -> scores, grade, non-conformities.
 
     `findings` must be problem-free for `table` and `scope` (as `audits.validation.evaluate`
-    checks): exactly one valid answer per applicable indicator. `score` and `parse_and_score`
-    call this after checking; per finding it costs one dict lookup and one cache hit.
+    checks): exactly one valid answer per applicable indicator. Per finding it costs one dict
+    lookup and one cache hit. `score` and `parse_and_score` get the same three intermediate
+    results from validation, which makes the same lookups, and call `conclude` directly; a
+    test checks both paths give the same scores.
     """
     results = scope.blank.copy()
     earned = [0] * len(table.categories)

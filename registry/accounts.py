@@ -14,13 +14,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from registry.countries import is_provider_id
 from registry.database import write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
-from registry.tables import AccountRow, ApiTokenRow
+from registry.tables import AccountRow, ApiTokenRow, ProviderRow
 from standards.clock import iso_utc as _iso
 from standards.clock import utc_now as _now
 
 TOKEN_PREFIX = "rm_"  # noqa: S105 - a recognisable prefix, not a secret
+# The stored provider_id of a provider account that has no organisation yet: "pending:" +
+# the account's own id. It can never be a registry id (RMP-...), so it names no provider;
+# the account registers its organisation itself (`registry.providers.register`) and is
+# re-bound to the new registry id in the same transaction.
+PENDING_PREFIX = "pending:"
 
 
 class Role(StrEnum):
@@ -56,13 +62,44 @@ def _public_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(8)}"
 
 
+def bound_provider(provider_id: str | None) -> str | None:
+    """The registry id a provider account belongs to; None while it has none (a pending
+    placeholder, or a free-text value stored before ids were checked)."""
+    return provider_id if provider_id and is_provider_id(provider_id) else None
+
+
+async def _provider_binding(role: Role, provider_id: str | None) -> str | None:
+    """The provider_id to store; checked inside the caller's transaction."""
+    if role is not Role.PROVIDER:
+        if provider_id:
+            raise InvalidRequestError(
+                "only provider accounts belong to a provider organisation", field="provider_id"
+            )
+        return None
+    if provider_id is None:
+        return None  # pending: set to PENDING_PREFIX + the account id by the caller
+    if not is_provider_id(provider_id):
+        raise InvalidRequestError(
+            f"{provider_id!r} is not a registry id (RMP- and 8 characters); leave provider_id "
+            "out to let the account register its own organisation",
+            field="provider_id",
+        )
+    if not await ProviderRow.exists().where(ProviderRow.public_id == provider_id).run():
+        raise InvalidRequestError(
+            f"provider {provider_id} does not exist; register it first, or leave provider_id "
+            "out to let the account register its own organisation",
+            field="provider_id",
+        )
+    return provider_id
+
+
 def _account_view(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["public_id"],
         "name": row["name"],
         "email": row["email"],
         "role": row["role"],
-        "provider_id": row["provider_id"],
+        "provider_id": bound_provider(row["provider_id"]),
         "created_at": _iso(row["created_at"]),
         "revoked_at": _iso(row["revoked_at"]),
         "active": row["revoked_at"] is None,
@@ -121,17 +158,15 @@ async def create_account(
     email: str | None = None,
     provider_id: str | None = None,
 ) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    """Create an account with its first token. Returns (account, token, token view)."""
-    if role is Role.PROVIDER and not provider_id:
-        raise InvalidRequestError(
-            "a provider account belongs to one provider organisation", field="provider_id"
-        )
-    if role is not Role.PROVIDER and provider_id:
-        raise InvalidRequestError(
-            "only provider accounts belong to a provider organisation", field="provider_id"
-        )
+    """Create an account with its first token. Returns (account, token, token view).
+
+    A provider account names an existing organisation by its registry id (RMP-...), or no
+    provider_id at all: it is then pending and may register its own organisation."""
     async with write_transaction():
+        provider_id = await _provider_binding(role, provider_id)
         public_id = _public_id("acc")
+        if role is Role.PROVIDER and provider_id is None:
+            provider_id = PENDING_PREFIX + public_id
         await AccountRow.insert(
             AccountRow(
                 public_id=public_id,

@@ -8,6 +8,10 @@ Every transition is written to `application_events` with who, when and why. The 
 organisation do not change what was applied for. `cycle` counts certification cycles of a
 provider against a standard slug: 1 + the number of its earlier applications for that slug
 that reached a decision, so a withdrawn application does not move the rotation rule on.
+The database keeps one live application per (provider, slug, cycle): `cycle_key` is
+"<provider>|<slug>|<cycle>" on insert and NULL once withdrawn, under a unique index, so
+two concurrent applications that both pass the open-application check cannot both commit
+(the loser answers 409).
 
 Other packages (assessments, decisions) use `get_application`, `record_transition`,
 `visible_to` and `ApplicationState`; private records that a caller may not see answer 404
@@ -18,12 +22,13 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 from enum import StrEnum
 from typing import Any
 
 from registry import countries as cc
 from registry import providers
-from registry.accounts import Actor, Role
+from registry.accounts import Actor, Role, bound_provider
 from registry.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.tables import ApplicationEventRow, ApplicationRow
@@ -144,6 +149,8 @@ async def record_transition(
     values: dict[Any, Any] = {ApplicationRow.state: target.value, ApplicationRow.updated_at: now}
     for name, value in (changes or {}).items():
         values[getattr(ApplicationRow, name)] = value
+    if target is S.WITHDRAWN:
+        values[ApplicationRow.cycle_key] = None  # frees the cycle for a new application
     await ApplicationRow.update(values).where(ApplicationRow.id == row["id"]).run()
     await _insert_event(row["id"], current.value, target.value, actor, reason)
     return await get_application(application_id)
@@ -164,6 +171,17 @@ async def _published(ref: str) -> tuple[str, str]:
     return slug, version
 
 
+def cycle_key(provider_id: str, slug: str, cycle: int) -> str:
+    return f"{provider_id}|{slug}|{cycle}"
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """A UNIQUE constraint failed, on SQLite (sqlite3) or PostgreSQL (asyncpg)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc).upper()
+    return type(exc).__name__ == "UniqueViolationError"
+
+
 def _subset(asked: list[str], allowed: list[str], *, field: str, what: str) -> None:
     for i, value in enumerate(asked):
         if value not in allowed:
@@ -181,6 +199,11 @@ async def apply(
     actor: Actor,
 ) -> dict[str, Any]:
     """A provider (or the secretariat on its behalf) applies against a published version."""
+    if actor.role is Role.PROVIDER and bound_provider(actor.provider_id) is None:
+        raise ConflictError(
+            "your account belongs to no registered organisation yet; register it first "
+            "(POST /api/v1/providers)"
+        )
     if actor.role is Role.PROVIDER and actor.provider_id != provider_id:
         raise ForbiddenError(f"your account does not belong to provider {provider_id}")
     if actor.role is Role.AUDITOR:
@@ -190,6 +213,28 @@ async def apply(
     asked = [cc.corridor(value, field=f"corridors[{i}]") for i, value in enumerate(corridors)]
     pairs = sorted(set(asked))
     slug, version = await _published(standard)
+    try:
+        return await _insert_application(
+            provider_id, slug, version, provider_types, pairs, asked, actor
+        )
+    except Exception as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise ConflictError(
+            f"provider {provider_id} already has a live application for {slug} in this "
+            "certification cycle (a concurrent application was recorded first)"
+        ) from None
+
+
+async def _insert_application(
+    provider_id: str,
+    slug: str,
+    version: str,
+    provider_types: list[str],
+    pairs: list[str],
+    asked: list[str],
+    actor: Actor,
+) -> dict[str, Any]:
     async with write_transaction():
         provider = await providers.provider_row(provider_id)
         _subset(provider_types, json.loads(provider["provider_types"]), field="provider_types",
@@ -210,6 +255,7 @@ async def apply(
                 )
         now = _now()
         public_id = f"apl_{secrets.token_hex(8)}"
+        cycle = 1 + sum(1 for other in earlier if other["state"] in DECIDED_STATES)
         row = ApplicationRow(
             public_id=public_id,
             provider_id=provider_id,
@@ -219,7 +265,8 @@ async def apply(
             corridors=json.dumps(pairs),
             countries=json.dumps(sorted({provider["country"]} | cc.corridor_countries(pairs))),
             state=S.SUBMITTED.value,
-            cycle=1 + sum(1 for other in earlier if other["state"] in DECIDED_STATES),
+            cycle=cycle,
+            cycle_key=cycle_key(provider_id, slug, cycle),
             created_at=now,
             created_by=actor.label,
             updated_at=now,

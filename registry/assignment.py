@@ -2,7 +2,8 @@
 
 An auditor is eligible when, in this order of checks:
 1. the account is an active auditor account;
-2. neither the auditor nor the provider declared a conflict of interest between them;
+2. neither the auditor nor the provider declared a conflict of interest between them that
+   is still in force (a withdrawn conflict no longer bars);
 3. the rotation rule holds: the auditor did not audit this provider against the same
    standard slug in EACH of the two previous certification cycles (cycle-1 and cycle-2);
 4. one accreditation - active, valid on the audit date - covers every provider type of the
@@ -85,6 +86,7 @@ async def refusal(auditor_id: str, application: dict[str, Any], on: dt.date) -> 
         .where(
             (ConflictRow.auditor_id == auditor_id)
             & (ConflictRow.provider_id == application["provider_id"])
+            & ConflictRow.withdrawn_at.is_null()
         )
         .first()
         .run()

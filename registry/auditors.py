@@ -1,9 +1,11 @@
 """Auditor accreditation and declared conflicts of interest.
 
 The secretariat accredits an auditor account for provider types and countries between two
-dates, and may suspend an accreditation with a reason; each grant and suspension is kept in
-`accreditation_events`. Auditors declare conflicts with providers and providers with
-auditors; assignment (`registry.assignment`) refuses an auditor with any declared conflict.
+dates, may suspend an accreditation with a reason and reinstate a suspended one; each grant,
+suspension and reinstatement is kept in `accreditation_events`. Auditors declare conflicts
+with providers and providers with auditors; assignment (`registry.assignment`) refuses an
+auditor with any conflict in force. A conflict is withdrawn (by the secretariat or by whoever
+declared it), never deleted: the row keeps who withdrew it, when and why.
 """
 
 from __future__ import annotations
@@ -147,6 +149,27 @@ async def suspend(
         return accreditation_view(row, await _history(row["id"]))
 
 
+async def reinstate(
+    auditor_id: str, accreditation_id: str, *, reason: str, actor: Actor
+) -> dict[str, Any]:
+    """Suspended -> active again, with a reason; anything else is a conflict (409)."""
+    async with write_transaction():
+        row = await _accreditation_row(auditor_id, accreditation_id)
+        if row["state"] != "suspended":
+            raise ConflictError(
+                f"accreditation {accreditation_id} is {row['state']}, not suspended; "
+                "only a suspended accreditation is reinstated"
+            )
+        await (
+            AccreditationRow.update({AccreditationRow.state: "active"})
+            .where(AccreditationRow.id == row["id"])
+            .run()
+        )
+        await _event(row["id"], "reinstated", actor.label, reason)
+        row["state"] = "active"
+        return accreditation_view(row, await _history(row["id"]))
+
+
 async def accreditations(auditor_id: str, actor: Actor) -> list[dict[str, Any]]:
     """The secretariat reads any auditor's accreditations; an auditor its own."""
     if actor.role is not Role.SECRETARIAT and actor.account_id != auditor_id:
@@ -169,6 +192,10 @@ def conflict_view(row: dict[str, Any]) -> dict[str, Any]:
         "declared_by": row["declared_by"],
         "reason": row["reason"],
         "created_at": _iso(row["created_at"]),
+        "state": "active" if row["withdrawn_at"] is None else "withdrawn",
+        "withdrawn_at": _iso(row["withdrawn_at"]),
+        "withdrawn_by": row["withdrawn_by"],
+        "withdrawal_reason": row["withdrawal_reason"],
     }
 
 
@@ -215,9 +242,62 @@ async def declare_conflict(
         return conflict_view(row or {})
 
 
+def _may_withdraw(row: dict[str, Any], actor: Actor) -> bool:
+    """The secretariat, or the side that declared it: the same auditor, or any account of
+    the same provider."""
+    if actor.role is Role.SECRETARIAT:
+        return True
+    if actor.role is Role.AUDITOR:
+        return bool(row["declared_by_role"] == "auditor" and row["auditor_id"] == actor.account_id)
+    if actor.role is Role.PROVIDER:
+        return bool(
+            row["declared_by_role"] == "provider" and row["provider_id"] == actor.provider_id
+        )
+    return False
+
+
+async def withdraw_conflict(conflict_id: str, *, reason: str, actor: Actor) -> dict[str, Any]:
+    """Withdraw a declared conflict: kept in history, it no longer bars assignment.
+
+    A party to the conflict that did not declare it gets 403; anyone else 404, as conflicts
+    are not public. Withdrawing twice is 409."""
+    async with write_transaction():
+        row = await ConflictRow.select().where(ConflictRow.public_id == conflict_id).first().run()
+        party = row is not None and (
+            actor.role is Role.SECRETARIAT
+            or row["auditor_id"] == actor.account_id
+            or row["provider_id"] == actor.provider_id
+        )
+        if row is None or not party:
+            raise NotFoundError(f"conflict of interest {conflict_id} does not exist")
+        if not _may_withdraw(row, actor):
+            raise ForbiddenError(
+                f"conflict {conflict_id} was declared by the {row['declared_by_role']}; only "
+                "the secretariat or the side that declared it may withdraw it"
+            )
+        if row["withdrawn_at"] is not None:
+            raise ConflictError(
+                f"conflict {conflict_id} was already withdrawn at {_iso(row['withdrawn_at'])}"
+            )
+        await (
+            ConflictRow.update(
+                {
+                    ConflictRow.withdrawn_at: _now(),
+                    ConflictRow.withdrawn_by: actor.label,
+                    ConflictRow.withdrawal_reason: reason,
+                }
+            )
+            .where(ConflictRow.id == row["id"])
+            .run()
+        )
+        saved = await ConflictRow.select().where(ConflictRow.id == row["id"]).first().run()
+        return conflict_view(saved or {})
+
+
 async def conflicts(
     *, provider_id: str | None = None, auditor_id: str | None = None
 ) -> list[dict[str, Any]]:
+    """Every declared conflict, withdrawn ones included (state "withdrawn")."""
     query = ConflictRow.select().order_by(ConflictRow.id)
     if provider_id:
         query = query.where(ConflictRow.provider_id == provider_id)

@@ -22,5 +22,10 @@ def make_engine() -> PostgresEngine | SQLiteEngine:
 DB = make_engine()
 
 APP_REGISTRY = AppRegistry(
-    apps=["standards.piccolo_app", "registry.piccolo_app", "registry.assessments.piccolo_app"]
+    apps=[
+        "standards.piccolo_app",
+        "registry.piccolo_app",
+        "registry.assessments.piccolo_app",
+        "registry.signing.piccolo_app",
+    ]
 )

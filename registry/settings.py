@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,16 @@ class Settings(BaseSettings):
         default=90, ge=1, le=3650, description="Default lifetime of a new API token, in days."
     )
     log_level: str = Field(default="info", description="debug, info, warning or error.")
+    key_passphrase: SecretStr | None = Field(
+        default=None,
+        description="Passphrase that encrypts the signing keys at rest. If unset, "
+        "key_passphrase_file is read, else <data_dir>/key-passphrase (created by init).",
+    )
+    key_passphrase_file: Path | None = Field(
+        default=None,
+        description="File holding the signing-key passphrase (trailing newline ignored); "
+        "used when key_passphrase is unset.",
+    )
     standards_library: Path = Field(
         default=PROJECT_ROOT / "standards" / "library",
         description="Folder of <slug>/<version>.yaml rule sets published at start-up.",

@@ -69,6 +69,11 @@ class ApplicationRow(Table, tablename="applications"):
     auditor_id = Varchar(length=40, null=True, default=None, index=True)  # account public id
     audit_date = Date(null=True, default=None)
     cycle = Integer()
+    # "<provider>|<slug>|<cycle>" while the application is not withdrawn, NULL once it is:
+    # the database itself keeps one live application per provider, standard slug and cycle.
+    # UNIQUE through the index `applications_cycle_key_unique` of migration 2026-11-30T08:10
+    # (SQLite cannot add a UNIQUE column, so it is not declared here).
+    cycle_key = Varchar(length=100, null=True, default=None)
     created_at = Timestamptz()
     created_by = Varchar(length=64)
     updated_at = Timestamptz()
@@ -100,7 +105,7 @@ class AccreditationRow(Table, tablename="accreditations"):
 class AccreditationEventRow(Table, tablename="accreditation_events"):
     id: Serial
     accreditation = ForeignKey(references=AccreditationRow)
-    action = Varchar(length=16)  # granted | suspended
+    action = Varchar(length=16)  # granted | suspended | reinstated
     actor = Varchar(length=64)
     reason = Text(null=True, default=None)
     at = Timestamptz()
@@ -115,3 +120,6 @@ class ConflictRow(Table, tablename="conflicts_of_interest"):
     declared_by = Varchar(length=64)
     reason = Text()
     created_at = Timestamptz()
+    withdrawn_at = Timestamptz(null=True, default=None)  # kept in history, no longer binding
+    withdrawn_by = Varchar(length=64, null=True, default=None)
+    withdrawal_reason = Text(null=True, default=None)

@@ -21,6 +21,7 @@ _DATA_DIR = Path(tempfile.mkdtemp(prefix=f"rightsmark-test-{_WORKER}-"))
 os.environ["RIGHTSMARK_DATA_DIR"] = str(_DATA_DIR)
 os.environ["RIGHTSMARK_DATABASE_URL"] = os.environ.get("RIGHTSMARK_TEST_DATABASE_URL", "")
 os.environ.setdefault("RIGHTSMARK_LOG_LEVEL", "warning")
+os.environ.setdefault("RIGHTSMARK_KEY_PASSPHRASE", "test-only-passphrase")
 
 import httpx  # noqa: E402
 

@@ -18,6 +18,8 @@ from api.schemas_registry import (
     ConflictCreate,
     ConflictListOut,
     ConflictOut,
+    ConflictWithdrawalIn,
+    ReinstatementIn,
     SuspensionIn,
 )
 from registry import assignment, auditors
@@ -25,6 +27,7 @@ from registry.accounts import Role
 
 AccountId = Annotated[str, PathParameter(max_length=40, description="acc_... of an auditor")]
 AccreditationId = Annotated[str, PathParameter(max_length=40, description="acr_...")]
+ConflictId = Annotated[str, PathParameter(max_length=40, description="coi_...")]
 ApplicationId = Annotated[str, PathParameter(max_length=40, description="apl_...")]
 
 
@@ -84,6 +87,43 @@ class AuditorsController(Controller):
         return AccreditationOut(**suspended)
 
     @post(
+        "/auditors/{account_id:str}/accreditations/{accreditation_id:str}/reinstate",
+        operation_id="reinstateAccreditation",
+        summary="Reinstate a suspended accreditation, with a reason",
+        guards=[secretariat_only],
+        status_code=200,
+    )
+    async def reinstate(
+        self,
+        account_id: AccountId,
+        accreditation_id: AccreditationId,
+        data: JSONBody[ReinstatementIn],
+        actor: ActorDep,
+    ) -> AccreditationOut:
+        """Recorded in the history as `reinstated`. An accreditation that is not suspended
+        answers 409."""
+        reinstated = await auditors.reinstate(
+            account_id, accreditation_id, reason=data.reason, actor=actor
+        )
+        return AccreditationOut(**reinstated)
+
+    @post(
+        "/conflicts/{conflict_id:str}/withdraw",
+        operation_id="withdrawConflict",
+        summary="Withdraw a declared conflict of interest, with a reason",
+        guards=[requires(Role.SECRETARIAT, Role.AUDITOR, Role.PROVIDER)],
+        status_code=200,
+    )
+    async def withdraw_conflict(
+        self, conflict_id: ConflictId, data: JSONBody[ConflictWithdrawalIn], actor: ActorDep
+    ) -> ConflictOut:
+        """The secretariat, or the side that declared it (the same auditor, or an account of
+        the same provider). The conflict stays listed as withdrawn and no longer keeps the
+        auditor off the provider's applications. Withdrawing twice answers 409."""
+        withdrawn = await auditors.withdraw_conflict(conflict_id, reason=data.reason, actor=actor)
+        return ConflictOut(**withdrawn)
+
+    @post(
         "/conflicts",
         operation_id="declareConflict",
         summary="Declare a conflict of interest",
@@ -101,7 +141,7 @@ class AuditorsController(Controller):
     @get(
         "/conflicts",
         operation_id="listConflicts",
-        summary="List declared conflicts of interest",
+        summary="List declared conflicts of interest, withdrawn ones included",
         guards=[secretariat_only],
     )
     async def conflicts(

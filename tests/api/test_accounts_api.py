@@ -7,9 +7,11 @@ import datetime as dt
 import httpx
 import pytest
 
+from registry import accounts
 from registry.accounts import Role, hash_token
-from registry.tables import AccountRow, ApiTokenRow
+from registry.tables import AccountRow, ApiTokenRow, ProviderRow
 from tests.api.helpers import assert_problem, bearer, make_account
+from tests.registry_api.helpers import provider_body
 
 Client = httpx.AsyncClient
 
@@ -90,7 +92,7 @@ async def test_revoking_an_account_revokes_its_tokens(
     created = (
         await client.post(
             "/api/v1/accounts",
-            json={"name": "P", "role": "provider", "provider_id": "prv_1"},
+            json={"name": "P", "role": "provider"},
             headers=secretariat,
         )
     ).json()
@@ -115,7 +117,11 @@ async def test_revoking_an_account_revokes_its_tokens(
         ({"name": "x", "role": "auditor", "email": "not-an-email"}, ["email"]),
         ({"name": "", "role": "auditor", "token_ttl_days": 0}, ["name", "token_ttl_days"]),
         ({"name": "x", "role": "auditor", "admin": True}, ["admin"]),
-        ({"name": "x", "role": "provider"}, ["provider_id"]),
+        ({"name": "x", "role": "provider", "provider_id": "null"}, ["provider_id"]),
+        ({"name": "x", "role": "provider", "provider_id": "prv_1"}, ["provider_id"]),
+        ({"name": "x", "role": "provider", "provider_id": "rmp-a1j671rk"}, ["provider_id"]),
+        ({"name": "x", "role": "provider", "provider_id": "RMP-A1J671RK"}, ["provider_id"]),
+        ({"name": "x", "role": "provider", "provider_id": ""}, ["provider_id"]),
         ({"name": "x", "role": "auditor", "provider_id": "prv_1"}, ["provider_id"]),
     ],
 )
@@ -139,7 +145,8 @@ async def test_malformed_json_is_400(client: Client, secretariat: dict[str, str]
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.PROVIDER])
 async def test_only_the_secretariat_manages_accounts(client: Client, role: Role) -> None:
-    headers = bearer(await make_account(role))
+    _, token, _ = await accounts.create_account(name="x", role=role, actor="test", ttl_days=1)
+    headers = bearer(token)
     before = await _counts()
     assert_problem(
         await client.post(
@@ -169,3 +176,52 @@ async def test_list_accounts_filters_and_pages(client: Client, secretariat: dict
     assert len(rest["items"]) == 1
     assert_problem(await client.get("/api/v1/accounts?limit=0", headers=secretariat), 400, "limit")
     assert_problem(await client.get("/api/v1/accounts/acc_nope", headers=secretariat), 404)
+
+
+async def test_provider_account_names_an_existing_provider_or_none(
+    client: Client, secretariat: dict[str, str]
+) -> None:
+    registered = await client.post("/api/v1/providers", json=provider_body(), headers=secretariat)
+    provider_id = registered.json()["id"]
+    bound = await client.post(
+        "/api/v1/accounts",
+        json={"name": "Bound", "role": "provider", "provider_id": provider_id},
+        headers=secretariat,
+    )
+    assert bound.status_code == 201, bound.text
+    assert bound.json()["account"]["provider_id"] == provider_id
+    me = await client.get("/api/v1/accounts/me", headers=bearer(bound.json()["token"]))
+    assert me.json()["provider_id"] == provider_id
+    pending = await client.post(
+        "/api/v1/accounts", json={"name": "Pending", "role": "provider"}, headers=secretariat
+    )
+    assert pending.status_code == 201, pending.text
+    assert pending.json()["account"]["provider_id"] is None
+    # the stored placeholder can never name an organisation
+    row = await AccountRow.select().where(AccountRow.name == "Pending").first().run()
+    assert row is not None
+    assert row["provider_id"] == f"pending:{pending.json()['account']['id']}"
+    before = await _counts()
+    missing = "RMP-" + ("0" if provider_id[4] != "0" else "1") + provider_id[5:]
+    body = assert_problem(
+        await client.post(
+            "/api/v1/accounts",
+            json={"name": "Typo", "role": "provider", "provider_id": missing},
+            headers=secretariat,
+        ),
+        422,
+        "provider_id",
+    )
+    assert f"provider {missing} does not exist" in body["detail"]
+    body = assert_problem(
+        await client.post(
+            "/api/v1/accounts",
+            json={"name": "Null", "role": "provider", "provider_id": "null"},
+            headers=secretariat,
+        ),
+        422,
+        "provider_id",
+    )
+    assert "is not a registry id" in body["detail"]
+    assert await _counts() == before
+    assert await ProviderRow.count().run() == 1

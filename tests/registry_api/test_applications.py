@@ -3,6 +3,8 @@ who may see what. Another provider's application answers 404, as if it did not e
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 import yaml
@@ -220,3 +222,62 @@ async def test_listing_by_role_and_state(
     assert [a["id"] for a in own] == [mine["id"]]
     assert_problem(await client.get("/api/v1/applications?state=dreaming", headers=other), 400)
     assert_problem(await client.get("/api/v1/applications"), 401)
+
+
+async def _cycle_keys() -> dict[str, str | None]:
+    rows = await ApplicationRow.select(ApplicationRow.public_id, ApplicationRow.cycle_key).run()
+    return {row["public_id"]: row["cycle_key"] for row in rows}
+
+
+async def test_cycle_key_is_set_on_insert_and_freed_by_withdrawal(
+    client: Client, provider: tuple[str, Headers]
+) -> None:
+    provider_id, headers = provider
+    first = (await apply(client, headers)).json()
+    assert (await _cycle_keys())[first["id"]] == f"{provider_id}|core-rights|1"
+    await client.post(f"/api/v1/applications/{first['id']}/withdraw", headers=headers)
+    second = (await apply(client, headers)).json()
+    assert second["cycle"] == 1
+    keys = await _cycle_keys()
+    assert keys == {first["id"]: None, second["id"]: f"{provider_id}|core-rights|1"}
+    await _decide(second["id"], ApplicationState.CERTIFIED)
+    third = (await apply(client, headers)).json()
+    assert (await _cycle_keys())[third["id"]] == f"{provider_id}|core-rights|2"
+
+
+async def test_the_database_refuses_a_second_live_application_in_a_cycle(
+    client: Client, provider: tuple[str, Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that missed the open application (a race) is stopped by the unique index:
+    409, not 500, and nothing of it is written."""
+    first = (await apply(client, provider[1])).json()
+    events = await ApplicationEventRow.count().run()
+    monkeypatch.setattr(applications, "OPEN_STATES", frozenset())
+    body = assert_problem(await apply(client, provider[1]), 409)
+    assert "already has a live application for core-rights" in body["detail"]
+    assert list(await _cycle_keys()) == [first["id"]]
+    assert await ApplicationEventRow.count().run() == events
+
+
+async def test_concurrent_applications_one_wins(
+    client: Client, provider: tuple[str, Headers]
+) -> None:
+    responses = await asyncio.gather(*(apply(client, provider[1]) for _ in range(4)))
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
+    for response in responses:
+        if response.status_code == 409:
+            assert_problem(response, 409)
+    assert await ApplicationRow.count().run() == 1
+
+
+async def test_pending_provider_account_must_register_before_applying(client: Client) -> None:
+    secretariat = bearer(await make_account(Role.SECRETARIAT))
+    created = await client.post(
+        "/api/v1/accounts", json={"name": "New agency", "role": "provider"}, headers=secretariat
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["account"]["provider_id"] is None
+    headers = bearer(created.json()["token"])
+    body = assert_problem(await apply(client, headers), 409)
+    assert "register it first" in body["detail"]
+    assert await ApplicationRow.count().run() == 0

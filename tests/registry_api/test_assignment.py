@@ -256,3 +256,40 @@ async def test_only_the_secretariat_assigns(
     assert_problem(await _assign(client, {}, application), 401)
     assert_problem(await _assign(client, secretariat, "apl_missing"), 404)
     assert (await applications.get_application(application))["state"] == "submitted"
+
+
+async def test_withdrawn_conflict_no_longer_bars_assignment(
+    client: Client, secretariat: Headers, provider: tuple[str, Headers], application: str
+) -> None:
+    auditor_id, auditor = await _accredited(client, secretariat)
+    declared = await client.post(
+        "/api/v1/conflicts",
+        json={"provider_id": provider[0], "reason": "former employer"},
+        headers=auditor,
+    )
+    await _refused(client, secretariat, application, auditor_id, "conflict of interest")
+    withdrawn = await client.post(
+        f"/api/v1/conflicts/{declared.json()['id']}/withdraw",
+        json={"reason": "left that employer five years ago"},
+        headers=auditor,
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    response = await _assign(client, secretariat, application)
+    assert response.status_code == 200, response.text
+    assert response.json()["auditor_id"] == auditor_id
+
+
+async def test_reinstated_accreditation_counts_again(
+    client: Client, secretariat: Headers, application: str
+) -> None:
+    auditor_id, _ = await _accredited(client, secretariat)
+    url = f"/api/v1/auditors/{auditor_id}/accreditations"
+    accreditation = (await client.get(url, headers=secretariat)).json()["items"][0]["id"]
+    await client.post(f"{url}/{accreditation}/suspend", json={"reason": "r"}, headers=secretariat)
+    await _refused(client, secretariat, application, auditor_id, "is suspended")
+    reinstated = await client.post(
+        f"{url}/{accreditation}/reinstate", json={"reason": "cleared"}, headers=secretariat
+    )
+    assert reinstated.status_code == 200, reinstated.text
+    response = await _assign(client, secretariat, application, auditor_id=auditor_id)
+    assert response.status_code == 200, response.text

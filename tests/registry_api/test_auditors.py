@@ -139,3 +139,152 @@ async def test_bad_conflict_declarations_are_refused(client: Client, secretariat
         response = await client.post("/api/v1/conflicts", json=body, headers=headers)
         assert_problem(response, status, *([field] if field else []))
     assert await ConflictRow.count().run() == 0
+
+
+async def test_secretariat_reinstates_a_suspended_accreditation(
+    client: Client, secretariat: Headers
+) -> None:
+    auditor_id, auditor = await make_auditor()
+    url = f"/api/v1/auditors/{auditor_id}/accreditations"
+    accreditation = (await client.post(url, json=_grant(), headers=secretariat)).json()
+    one = f"{url}/{accreditation['id']}"
+    # an active accreditation is not reinstated: 409, and no event is written
+    assert_problem(
+        await client.post(f"{one}/reinstate", json={"reason": "x"}, headers=secretariat), 409
+    )
+    await client.post(f"{one}/suspend", json={"reason": "complaint"}, headers=secretariat)
+    # only the secretariat, with a reason
+    for headers in (auditor, bearer(await make_account(Role.AUDITOR))):
+        assert_problem(
+            await client.post(f"{one}/reinstate", json={"reason": "x"}, headers=headers), 403
+        )
+    assert_problem(await client.post(f"{one}/reinstate", json={"reason": "x"}), 401)
+    assert_problem(
+        await client.post(f"{one}/reinstate", json={"reason": ""}, headers=secretariat),
+        422,
+        "reason",
+    )
+    assert_problem(
+        await client.post(f"{one}/reinstate", json={}, headers=secretariat), 422, "reason"
+    )
+    assert_problem(
+        await client.post(
+            f"{url}/acr_missing/reinstate", json={"reason": "x"}, headers=secretariat
+        ),
+        404,
+    )
+    reinstated = await client.post(
+        f"{one}/reinstate", json={"reason": "complaint dismissed"}, headers=secretariat
+    )
+    assert reinstated.status_code == 200, reinstated.text
+    body = reinstated.json()
+    assert body["state"] == "active"
+    assert [(e["action"], e["reason"]) for e in body["history"]] == [
+        ("granted", None),
+        ("suspended", "complaint"),
+        ("reinstated", "complaint dismissed"),
+    ]
+    assert body["history"][-1]["actor"].startswith("secretariat:")
+    assert_problem(
+        await client.post(f"{one}/reinstate", json={"reason": "x"}, headers=secretariat), 409
+    )
+    own = (await client.get(url, headers=auditor)).json()["items"][0]
+    assert own["state"] == "active"
+    assert len(own["history"]) == 3
+    # suspend again after reinstatement works: the cycle can repeat
+    again = await client.post(f"{one}/suspend", json={"reason": "again"}, headers=secretariat)
+    assert again.json()["state"] == "suspended"
+
+
+async def _declare(client: Client, headers: Headers, **body: str) -> dict[str, object]:
+    response = await client.post("/api/v1/conflicts", json={"reason": "r", **body}, headers=headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, object] = response.json()
+    return result
+
+
+async def test_conflicts_are_withdrawn_by_declarer_or_secretariat_and_kept(
+    client: Client, secretariat: Headers
+) -> None:
+    auditor_id, auditor = await make_auditor()
+    _, other_auditor = await make_auditor("Other")
+    provider_id, provider = await register_provider(client, secretariat)
+    _, other_provider = await register_provider(client, secretariat, legal_name="Other Ltd")
+    by_auditor = await _declare(client, auditor, provider_id=provider_id)
+    by_provider = await _declare(client, provider, auditor_id=auditor_id)
+    assert by_auditor["state"] == by_provider["state"] == "active"
+    assert by_auditor["withdrawn_at"] is None
+
+    def url(conflict: dict[str, object]) -> str:
+        return f"/api/v1/conflicts/{conflict['id']}/withdraw"
+
+    reason = {"reason": "no longer related"}
+    # the named side may not withdraw the other side's declaration (403) ...
+    assert_problem(await client.post(url(by_auditor), json=reason, headers=provider), 403)
+    assert_problem(await client.post(url(by_provider), json=reason, headers=auditor), 403)
+    # ... strangers do not learn it exists (404); anonymous 401; a reason is required
+    assert_problem(await client.post(url(by_auditor), json=reason, headers=other_auditor), 404)
+    assert_problem(await client.post(url(by_provider), json=reason, headers=other_provider), 404)
+    assert_problem(await client.post(url(by_auditor), json=reason), 401)
+    assert_problem(
+        await client.post(url(by_auditor), json={"reason": ""}, headers=auditor), 422, "reason"
+    )
+    assert_problem(
+        await client.post(
+            "/api/v1/conflicts/coi_missing/withdraw", json=reason, headers=secretariat
+        ),
+        404,
+    )
+    assert await ConflictRow.count().where(ConflictRow.withdrawn_at.is_not_null()).run() == 0
+
+    # the declaring auditor withdraws its own
+    done = await client.post(url(by_auditor), json=reason, headers=auditor)
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert body["state"] == "withdrawn"
+    assert body["withdrawn_by"] == f"auditor:{auditor_id}"
+    assert body["withdrawal_reason"] == "no longer related"
+    assert body["withdrawn_at"]
+    assert_problem(await client.post(url(by_auditor), json=reason, headers=auditor), 409)
+    # another account of the declaring provider withdraws the provider's
+    second = bearer(await make_account(Role.PROVIDER, provider_id=provider_id))
+    done = await client.post(url(by_provider), json=reason, headers=second)
+    assert done.status_code == 200, done.text
+    assert done.json()["withdrawn_by"].startswith("provider:")
+    # both still listed, as withdrawn
+    listed = (
+        await client.get(f"/api/v1/conflicts?provider_id={provider_id}", headers=secretariat)
+    ).json()["items"]
+    assert [(c["id"], c["state"]) for c in listed] == [
+        (by_auditor["id"], "withdrawn"),
+        (by_provider["id"], "withdrawn"),
+    ]
+    assert await ConflictRow.count().run() == 2
+
+
+async def test_secretariat_withdraws_any_conflict(client: Client, secretariat: Headers) -> None:
+    auditor_id, auditor = await make_auditor()
+    provider_id, _ = await register_provider(client, secretariat)
+    declared = await _declare(client, auditor, provider_id=provider_id)
+    response = await client.post(
+        f"/api/v1/conflicts/{declared['id']}/withdraw",
+        json={"reason": "declared in error"},
+        headers=secretariat,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["withdrawn_by"].startswith("secretariat:")
+    assert auditor_id
+
+
+async def test_new_operations_are_described_in_openapi(client: Client) -> None:
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    expected = {
+        "/api/v1/auditors/{account_id}/accreditations/{accreditation_id}/reinstate": (
+            "reinstateAccreditation"
+        ),
+        "/api/v1/conflicts/{conflict_id}/withdraw": "withdrawConflict",
+    }
+    for path, operation_id in expected.items():
+        operation = paths[path]["post"]
+        assert operation["operationId"] == operation_id
+        assert operation["summary"]

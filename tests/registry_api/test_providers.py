@@ -38,14 +38,26 @@ async def test_secretariat_registers_provider_with_stable_public_id(
     assert "agencia nunez filhos ltd" in row["search_name"]
 
 
-async def test_provider_account_registers_its_own_and_is_bound(client: Client) -> None:
-    token = await make_account(Role.PROVIDER, provider_id="pending-nunez")
+async def test_provider_account_registers_its_own_and_is_bound(
+    client: Client, secretariat: Headers
+) -> None:
+    # a provider account created without provider_id is pending: it names no organisation
+    created = await client.post(
+        "/api/v1/accounts", json={"name": "Nunez", "role": "provider"}, headers=secretariat
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["account"]["provider_id"] is None
+    token = created.json()["token"]
+    me = await client.get("/api/v1/accounts/me", headers=bearer(token))
+    assert me.json()["provider_id"] is None
     response = await client.post("/api/v1/providers", json=provider_body(), headers=bearer(token))
     assert response.status_code == 201, response.text
     provider_id = response.json()["id"]
     account = await AccountRow.select().where(AccountRow.role == "provider").first().run()
     assert account is not None
     assert account["provider_id"] == provider_id
+    me = await client.get("/api/v1/accounts/me", headers=bearer(token))
+    assert me.json()["provider_id"] == provider_id
     # bound now: a second registration is refused and nothing is written
     again = await client.post("/api/v1/providers", json=provider_body(), headers=bearer(token))
     assert_problem(again, 409)
