@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 init: $(STAMP)
-	$(BIN)/rightsmark init
+	$(BIN)/rightsmark init --demo
 
 run: init
 	$(BIN)/rightsmark serve

@@ -13,11 +13,19 @@ from api.routes.accounts import AccountsController
 from api.routes.applications import ApplicationsController
 from api.routes.assessments import AssessmentsController
 from api.routes.auditors import AuditorsController
+from api.routes.certificates import (
+    CertificatesController,
+    get_context,
+    get_credential,
+    get_status_list,
+    list_status_lists,
+)
 from api.routes.did import did_document
 from api.routes.evidence import EvidenceController
 from api.routes.health import health, live
 from api.routes.providers import ProvidersController
 from api.routes.standards import StandardsController
+from api.routes.verify import VerifyController, rate_limit
 from registry.database import close_pool, start_pool
 from registry.settings import get_settings
 
@@ -45,11 +53,17 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             AuditorsController,
             EvidenceController,
             AssessmentsController,
+            CertificatesController,
+            get_credential,
+            get_context,
+            list_status_lists,
+            get_status_list,
+            VerifyController,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_pool] if manage_pool else [],
         on_shutdown=[close_pool] if manage_pool else [],
-        middleware=[access_log_middleware] if access_log else [],
+        middleware=[rate_limit().middleware, *([access_log_middleware] if access_log else [])],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Rightsmark registry API",

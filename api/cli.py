@@ -13,8 +13,10 @@ from pydantic import ValidationError
 from api.cli_accounts import accounts_group
 from api.cli_audits import audits_group
 from api.cli_keys import keys_group
+from api.cli_lifecycle import lifecycle_group
 from api.cli_standards import standards_group
 from api.cli_support import console, fail, run
+from api.cli_verify import verify_command
 from registry.settings import get_settings
 
 
@@ -32,10 +34,16 @@ def main() -> None:
 
 
 @main.command()
-def init() -> None:
+@click.option(
+    "--demo/--no-demo",
+    default=False,
+    help="Seed the demo data set (providers, assessments, certificates in every state) "
+    "into an empty registry.",
+)
+def init(demo: bool) -> None:
     """Create or upgrade the database, publish the standards library, create the first
     secretariat account if there is none (its token is printed once and written to the data
-    folder). Safe to run again: it keeps all data."""
+    folder) and a signing key. Safe to run again: it keeps all data."""
     from registry import accounts
     from registry.database import migrate
     from standards import service
@@ -78,10 +86,24 @@ def init() -> None:
     from registry.signing.errors import SigningError
 
     try:
-        console.print(run(_prepare_signing()), highlight=False)
+        console.print(run(_prepare_signing()), highlight=False, soft_wrap=True)
     except SigningError as exc:
         fail(f"signing keys: {exc}")
+    if demo:
+        console.print(run(_seed_demo()), highlight=False, soft_wrap=True)
     console.print(f"database ready: {_describe_database()}")
+
+
+async def _seed_demo() -> str:
+    """The demo data set, in one transaction: all of it or nothing."""
+    from registry import demo
+    from registry.database import write_transaction
+
+    if not await demo.needed():
+        return "demo data: not seeded (the registry already has providers)"
+    async with write_transaction():
+        lines = await demo.seed()
+    return "demo data seeded:\n  " + "\n  ".join(lines)
 
 
 async def _prepare_signing() -> str:
@@ -135,3 +157,5 @@ main.add_command(accounts_group)
 main.add_command(standards_group)
 main.add_command(audits_group)
 main.add_command(keys_group)
+main.add_command(lifecycle_group)
+main.add_command(verify_command)

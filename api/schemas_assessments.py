@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas_certificates import CertificateOut
+
 
 class EvidenceOut(BaseModel):
     ref: str = Field(description="`sha256:` + hex: what a finding's `evidence` lists")
@@ -62,6 +64,9 @@ class DecisionOut(BaseModel):
     standard: str
     decided_by: str
     decided_at: str | None
+    certificate: CertificateOut | None = Field(
+        default=None, description="The certificate a certified decision issued"
+    )
 
 
 class ProviderReportOut(BaseModel):

@@ -90,3 +90,22 @@ def passing_value(measure: Measure) -> bool | int | float:
         limit = measure.maximum if step > 0 else measure.minimum
         value = value + step if limit is None else (value + limit) / 2
     return int(value) if value.is_integer() else value
+
+
+def failing_value(measure: Measure) -> bool | int | float:
+    """An answer that fails `measure` but is valid for it: for demos and tests."""
+    if isinstance(measure, ScaleMeasure):
+        return 0
+    if not isinstance(measure, NumericMeasure):
+        return not measure.expected
+    low = measure.minimum if measure.minimum is not None else measure.threshold - 1000
+    high = measure.maximum if measure.maximum is not None else measure.threshold + 1000
+    # The threshold itself fails a strict comparison; otherwise step away from the side
+    # that passes, staying inside the measure's bounds.
+    if measure.comparator in ("<", ">"):
+        value = measure.threshold
+    elif measure.comparator in ("<=", "=="):
+        value = min(high, measure.threshold + 1) if measure.threshold < high else low
+    else:  # ">=", "!=" does not occur for a fail on the low side
+        value = max(low, measure.threshold - 1)
+    return int(value) if float(value).is_integer() else value

@@ -26,6 +26,7 @@ APP_REGISTRY = AppRegistry(
         "standards.piccolo_app",
         "registry.piccolo_app",
         "registry.assessments.piccolo_app",
+        "registry.certificates.piccolo_app",
         "registry.signing.piccolo_app",
     ]
 )

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         default=90, ge=1, le=3650, description="Default lifetime of a new API token, in days."
     )
     log_level: str = Field(default="info", description="debug, info, warning or error.")
+    verify_rate_per_minute: int = Field(
+        default=600,
+        ge=1,
+        description="Requests per minute and client address to POST /api/v1/verify[/batch].",
+    )
     key_passphrase: SecretStr | None = Field(
         default=None,
         description="Passphrase that encrypts the signing keys at rest. If unset, "

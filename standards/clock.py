@@ -21,3 +21,16 @@ def iso_utc(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def add_months(value: dt.datetime, months: int) -> dt.datetime:
+    """The same day and time `months` later; the 31st becomes the month's last day."""
+    month0 = value.month - 1 + months
+    year, month = value.year + month0 // 12, month0 % 12 + 1
+    last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return value.replace(year=year, month=month, day=min(value.day, last_day))
+
+
+def whole_seconds(value: dt.datetime) -> dt.datetime:
+    """`value` without its microseconds: what signed documents carry."""
+    return value.replace(microsecond=0)

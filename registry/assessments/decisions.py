@@ -3,6 +3,7 @@ provider's own view of its reports, non-conformities and decisions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -15,6 +16,7 @@ from registry.applications import ApplicationState, get_application, record_tran
 from registry.assessments.access import race_is_conflict, visible_application
 from registry.assessments.service import latest
 from registry.assessments.tables import AssessmentRow, DecisionRow
+from registry.certificates import service as certificates
 from registry.database import write_transaction
 from registry.errors import ConflictError, NotFoundError
 from standards.clock import iso_utc as iso
@@ -40,9 +42,12 @@ def decision_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def decide_application(application_id: str, actor: Actor) -> dict[str, Any]:
+async def decide_application(
+    application_id: str, actor: Actor, *, at: dt.datetime | None = None
+) -> dict[str, Any]:
     """Certified when the floor holds and the score reaches the lowest grade; the grade is
-    recomputed from the rule set, never trusted from the stored report."""
+    recomputed from the rule set, never trusted from the stored report. `at` back-dates the
+    decision and its certificate (the demo data set's expired certificate); default now."""
     async with race_is_conflict(f"application {application_id}"), write_transaction():
         application = await get_application(application_id)
         current = await latest(application_id)
@@ -67,7 +72,7 @@ async def decide_application(application_id: str, actor: Actor) -> dict[str, Any
                 report_digest=report.report_digest,
                 standard=report.standard,
                 decided_by=actor.label,
-                decided_at=now(),
+                decided_at=at or now(),
             )
         ).run()
         await record_transition(
@@ -77,8 +82,14 @@ async def decide_application(application_id: str, actor: Actor) -> dict[str, Any
             reason="; ".join(decision.reasons),
         )
         row = await DecisionRow.select().where(DecisionRow.application_id == application_id).first()
-    assert row is not None
-    return decision_view(row)
+        assert row is not None
+        view = {**decision_view(row), "certificate": None}
+        if decision.outcome == "certified":
+            # In the decision's transaction: a decision that cannot be signed is not stored.
+            view["certificate"] = await certificates.issue(
+                application, view, actor.label, issued_at=at
+            )
+    return view
 
 
 async def get_decision(application_id: str, actor: Actor) -> dict[str, Any]:
@@ -86,7 +97,7 @@ async def get_decision(application_id: str, actor: Actor) -> dict[str, Any]:
     row = await DecisionRow.select().where(DecisionRow.application_id == application_id).first()
     if row is None:
         raise NotFoundError(f"application {application_id} has not been decided")
-    return decision_view(row)
+    return {**decision_view(row), "certificate": await certificates.of_application(application_id)}
 
 
 async def provider_reports(provider_id: str, actor: Actor) -> dict[str, Any]:
@@ -101,7 +112,10 @@ async def provider_reports(provider_id: str, actor: Actor) -> dict[str, Any]:
         .order_by(AssessmentRow.sequence)
     )
     decisions = {
-        d["application_id"]: decision_view(d)
+        d["application_id"]: {
+            **decision_view(d),
+            "certificate": await certificates.of_application(d["application_id"]),
+        }
         for d in await DecisionRow.select().where(DecisionRow.provider_id == provider_id)
     }
     chains: dict[str, list[dict[str, Any]]] = {}
@@ -115,7 +129,7 @@ async def provider_reports(provider_id: str, actor: Actor) -> dict[str, Any]:
             {
                 "application_id": application_id,
                 "assessment_id": current["public_id"],
-                "amendments": len(chain) - 1,
+                "amendments": sum(1 for row in chain if row["amends"]),
                 "filed_at": iso(current["filed_at"]),
                 "standard": report["standard"],
                 "score": report["score"],

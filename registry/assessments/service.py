@@ -22,6 +22,9 @@ from registry.database import write_transaction
 from registry.errors import ConflictError, NotFoundError
 from standards.clock import iso_utc as iso
 
+# What an auditor may file on an application that is already certified.
+SURVEILLANCE_TYPES = frozenset({"surveillance", "special"})
+
 _SUMMARY = [
     "public_id",
     "application_id",
@@ -75,11 +78,14 @@ async def latest(application_id: str) -> dict[str, Any] | None:
 async def file_assessment(
     application_id: str, data: bytes, actor: Actor, *, key: str | None, fingerprint: str
 ) -> Answer:
-    """The first filing for an application in state auditor_assigned, by its auditor."""
+    """The first filing for an application in state auditor_assigned, by its auditor; or,
+    once certified, a surveillance or special audit of the certificate it earned."""
 
     async def operation() -> Answer:
         application = await assigned_application(application_id, actor)
         state = application["state"]
+        if state == ApplicationState.CERTIFIED:
+            return await _file_surveillance(application, data, actor)
         if state == ApplicationState.ASSESSED:
             current = await latest(application_id)
             where = f"/api/v1/assessments/{current['public_id']}/amendments" if current else ""
@@ -102,6 +108,29 @@ async def file_assessment(
         return await run_once(
             key, account_id=actor.account_id, request_fingerprint=fingerprint, operation=operation
         )
+
+
+async def _file_surveillance(application: dict[str, Any], data: bytes, actor: Actor) -> Answer:
+    """A later audit of a certified provider: kept in the chain after the decision's
+    assessment, it changes no decision; `rightsmark lifecycle run` acts on what it finds."""
+    audit_type = _loose_audit_type(data)
+    if audit_type not in SURVEILLANCE_TYPES:
+        raise ConflictError(
+            f"application {application['id']} is certified: only a surveillance or special "
+            f"audit can be filed now, not {audit_type or 'this document'}"
+        )
+    current = await latest(application["id"])
+    sequence = 1 if current is None else current["sequence"] + 1
+    row = await insert_assessment(application, data, actor, sequence=sequence, amends=None)
+    return Answer(201, full_view(row, amended_by=None))
+
+
+def _loose_audit_type(data: bytes) -> str | None:
+    try:
+        value = msgspec.json.decode(data, type=dict[str, Any]).get("audit_type")
+    except msgspec.MsgspecError:
+        return None
+    return value if isinstance(value, str) else None
 
 
 async def amend_assessment(

@@ -11,6 +11,7 @@ import httpx
 from audits.model import AuditType
 from audits.template import findings_template, passing_value
 from registry.accounts import Role
+from registry.signing import service as signing
 from standards.loader import load_document
 from standards.model import ProviderType
 from tests.api.helpers import bearer, make_account
@@ -24,6 +25,7 @@ async def _ok(response: httpx.Response, status: int = 200) -> Any:
 
 async def test_apply_assign_file_with_evidence_and_decide(client: httpx.AsyncClient) -> None:
     sec = bearer(await make_account(Role.SECRETARIAT))  # what `rightsmark init` prints
+    await signing.generate_key("test")  # and the signing key it creates
     yaml_text = (LIBRARY / "core-rights" / "1.0.0.yaml").read_bytes()
     await _ok(
         await client.post(

@@ -21,6 +21,7 @@ from registry import applications, providers
 from registry.accounts import Actor, Role, authenticate
 from registry.database import write_transaction
 from registry.providers import ProviderInput
+from registry.signing import service as signing
 from standards import service as standards
 from standards.model import ProviderType, RuleSet
 from tests.api.helpers import bearer, make_account
@@ -142,6 +143,7 @@ async def _assigned_application(provider: Party, provider_id: str, auditor: Part
 
 async def build_world(client: httpx.AsyncClient) -> World:
     await standards.publish_library(LIBRARY, actor="test")
+    await signing.generate_key("test")  # decisions issue signed certificates
     token = await make_account(Role.SECRETARIAT)
     sec_actor = await authenticate(token)
     assert sec_actor is not None

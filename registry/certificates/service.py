@@ -1,0 +1,307 @@
+"""Certificates: issued with a certified decision, looked up by id or code, suspended,
+reinstated and revoked by the secretariat.
+
+Issuance runs inside the decision's transaction, so a decision that cannot be signed (no
+active key, say) is not stored either. The signed credential is stored as issued and never
+changes; what changes is the certificate's state, which the status lists publish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from typing import Any, Final
+
+from registry.certificates import status
+from registry.certificates.codes import new_code, normalise_code
+from registry.certificates.contexts import registry_context_url
+from registry.certificates.credential import CertificateFacts, StatusEntry, build_certificate
+from registry.certificates.tables import CertificateEventRow, CertificateRow
+from registry.database import write_transaction
+from registry.errors import ConflictError, InvalidRequestError, NotFoundError
+from registry.proofs import create_proof
+from registry.providers import provider_row
+from registry.settings import get_settings
+from registry.signing.service import current_signer
+from standards import service as standards
+from standards.canonical import canonical_json
+from standards.clock import add_months, iso_utc, utc_now, whole_seconds
+
+STATES: Final = ("active", "suspended", "revoked")
+STATUSES: Final = ("valid", "suspended", "revoked", "expired")
+MAX_REASON: Final = 2000
+
+
+def credential_url(public_id: str) -> str:
+    return f"{get_settings().public_url}/credentials/{public_id}"
+
+
+def current_status(row: dict[str, Any], now: dt.datetime | None = None) -> str:
+    """valid | suspended | revoked | expired: what a verifier would conclude today."""
+    if row["state"] != "active":
+        return str(row["state"])
+    return "expired" if (now or utc_now()) >= row["valid_until"] else "valid"
+
+
+def summary(row: dict[str, Any]) -> dict[str, Any]:
+    slug, _, version = row["standard"].partition("@")
+    score = row["score"]
+    return {
+        "id": row["public_id"],
+        "code": row["code"],
+        "url": credential_url(row["public_id"]),
+        "status": current_status(row),
+        "status_reason": row["state_reason"],
+        "status_changed_at": iso_utc(row["state_changed_at"]),
+        "provider": {"id": row["provider_id"], "legal_name": row["legal_name"]},
+        "standard": {"slug": slug, "version": version},
+        "grade": row["grade"],
+        "score": int(score) if float(score).is_integer() else score,
+        "report_digest": row["report_digest"],
+        "valid_from": iso_utc(row["valid_from"]),
+        "valid_until": iso_utc(row["valid_until"]),
+        "surveillance_due": iso_utc(row["surveillance_due"]),
+        "surveillance_overdue": row["surveillance_overdue"],
+        "issued_at": iso_utc(row["issued_at"]),
+        "application_id": row["application_id"],
+    }
+
+
+async def _unused_code() -> str:
+    while True:  # 40 random bits; the unique index is the final word
+        code = new_code()
+        if not await CertificateRow.exists().where(CertificateRow.code == code):
+            return code
+
+
+async def issue(
+    application: dict[str, Any],
+    decision: dict[str, Any],
+    actor: str,
+    *,
+    issued_at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Sign and store the certificate of a certified decision; inside its transaction."""
+    signer = await current_signer()
+    slug, _, version = decision["standard"].partition("@")
+    version_body = await standards.get_version(slug, version)
+    rules = version_body["rule_set"]["certificate"]
+    provider = await provider_row(application["provider_id"])
+    issued_at = whole_seconds(issued_at or utc_now())
+    public_id = f"crt_{secrets.token_hex(8)}"
+    code = await _unused_code()
+    slots = {purpose: await status.allocate(purpose) for purpose in ("revocation", "suspension")}
+    valid_until = add_months(issued_at, rules["validity_months"])
+    facts = CertificateFacts(
+        credential_url=credential_url(public_id),
+        code=code,
+        issuer=signer.did,
+        context_url=registry_context_url(get_settings().public_url),
+        valid_from=issued_at,
+        valid_until=valid_until,
+        provider_id=provider["public_id"],
+        legal_name=provider["legal_name"],
+        country=provider["country"],
+        licences=json.loads(provider["licences"]),
+        standard_slug=slug,
+        standard_version=version,
+        standard_digest=version_body["digest"],
+        standard_url=f"{get_settings().public_url}/api/v1/standards/{slug}/versions/{version}",
+        provider_types=application["provider_types"],
+        corridors=application["corridors"],
+        grade=decision["grade"],
+        score=decision["score"],
+        report_digest=decision["report_digest"],
+        statuses=[
+            StatusEntry(purpose, status.list_url(purpose, number), index)
+            for purpose, (number, index) in slots.items()
+        ],
+    )
+    signed = create_proof(
+        build_certificate(facts),
+        signer.private_key,
+        signer.verification_method,
+        created=iso_utc(issued_at),
+    )
+    (rev_list, rev_index), (sus_list, sus_index) = slots["revocation"], slots["suspension"]
+    await CertificateRow.insert(
+        CertificateRow(
+            public_id=public_id,
+            code=code,
+            application_id=application["id"],
+            provider_id=provider["public_id"],
+            legal_name=provider["legal_name"],
+            standard=decision["standard"],
+            grade=decision["grade"],
+            score=float(decision["score"]),
+            report_digest=decision["report_digest"],
+            valid_from=issued_at,
+            valid_until=valid_until,
+            state="active",
+            state_reason=None,
+            state_changed_at=issued_at,
+            surveillance_due=add_months(issued_at, rules["surveillance_interval_months"]),
+            surveillance_overdue=False,
+            revocation_list=rev_list,
+            revocation_index=rev_index,
+            revocation_slot=f"{rev_list}:{rev_index}",
+            suspension_list=sus_list,
+            suspension_index=sus_index,
+            suspension_slot=f"{sus_list}:{sus_index}",
+            verification_method=signer.verification_method,
+            credential=canonical_json(signed).decode(),
+            issued_at=issued_at,
+            issued_by=actor,
+        )
+    ).run()
+    await record_event(public_id, "issued", actor, f"decision on {application['id']}")
+    return summary(await _row(public_id))
+
+
+async def record_event(
+    certificate_id: str,
+    action: str,
+    actor: str,
+    reason: str | None,
+    at: dt.datetime | None = None,
+    *,
+    cause: str | None = None,
+) -> None:
+    await CertificateEventRow.insert(
+        CertificateEventRow(
+            certificate_id=certificate_id,
+            action=action,
+            actor=actor,
+            reason=reason,
+            cause=cause,
+            at=at or utc_now(),
+        )
+    ).run()
+
+
+async def _row(public_id: str) -> dict[str, Any]:
+    row = await CertificateRow.select().where(CertificateRow.public_id == public_id).first()
+    if row is None:
+        raise NotFoundError(f"certificate {public_id} does not exist")
+    return row
+
+
+async def find(id_or_code: str) -> dict[str, Any]:
+    """The row of a certificate named by its id (crt_...) or its human code, typed loosely."""
+    code = normalise_code(id_or_code)
+    if code is not None:
+        row = await CertificateRow.select().where(CertificateRow.code == code).first()
+        if row is None:
+            raise NotFoundError(f"no certificate has the code {code}")
+        return row
+    return await _row(id_or_code)
+
+
+async def get(id_or_code: str) -> dict[str, Any]:
+    row = await find(id_or_code)
+    events = (
+        await CertificateEventRow.select()
+        .where(CertificateEventRow.certificate_id == row["public_id"])
+        .order_by(CertificateEventRow.id)
+    )
+    history = [
+        {"action": e["action"], "reason": e["reason"], "at": iso_utc(e["at"])} for e in events
+    ]
+    return {**summary(row), "history": history}
+
+
+async def credential(public_id: str) -> bytes:
+    return str((await _row(public_id))["credential"]).encode()
+
+
+async def list_certificates(
+    *, provider: str | None, status_filter: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    if status_filter is not None and status_filter not in STATUSES:
+        raise InvalidRequestError(f"status must be one of {', '.join(STATUSES)}", field="status")
+    query = CertificateRow.select().order_by(CertificateRow.issued_at, ascending=False)
+    count = CertificateRow.count()
+    conditions: list[Any] = []
+    if provider:
+        conditions.append(CertificateRow.provider_id == provider)
+    now = utc_now()
+    if status_filter in ("suspended", "revoked"):
+        conditions.append(CertificateRow.state == status_filter)
+    elif status_filter == "valid":
+        conditions.append((CertificateRow.state == "active") & (CertificateRow.valid_until > now))
+    elif status_filter == "expired":
+        conditions.append((CertificateRow.state == "active") & (CertificateRow.valid_until <= now))
+    for condition in conditions:
+        query, count = query.where(condition), count.where(condition)
+    rows = await query.limit(limit).offset(offset)
+    return {
+        "items": [summary(r) for r in rows],
+        "total": await count,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidRequestError(f"reason must be 1 to {MAX_REASON} characters", field="reason")
+    return reason
+
+
+async def change_state(
+    id_or_code: str, action: str, reason: str, actor: str, *, at: dt.datetime | None = None
+) -> dict[str, Any]:
+    """suspend (active -> suspended), reinstate (suspended -> active) or revoke (final)."""
+    reason = _reason(reason)
+    async with write_transaction():
+        row = await find(id_or_code)
+        return await apply_change(row, action, reason, actor, at=at)
+
+
+_MOVES: Final = {
+    "suspend": ({"active"}, "suspended", "suspended"),
+    "reinstate": ({"suspended"}, "active", "reinstated"),
+    "revoke": ({"active", "suspended"}, "revoked", "revoked"),
+}
+
+
+async def apply_change(
+    row: dict[str, Any],
+    action: str,
+    reason: str,
+    actor: str,
+    *,
+    at: dt.datetime | None = None,
+    cause: str | None = None,
+) -> dict[str, Any]:
+    """The change of state itself, inside the caller's transaction; lists are touched."""
+    allowed, new_state, event = _MOVES[action]
+    current = current_status(row)
+    if row["state"] not in allowed or (action != "revoke" and current == "expired"):
+        raise ConflictError(f"certificate {row['public_id']} is {current}; it cannot {action}")
+    at = at or utc_now()
+    await (
+        CertificateRow.update(
+            {
+                CertificateRow.state: new_state,
+                CertificateRow.state_reason: None if new_state == "active" else reason,
+                CertificateRow.state_changed_at: at,
+            }
+        )
+        .where(CertificateRow.public_id == row["public_id"])
+        .run()
+    )
+    for purpose in ("revocation", "suspension"):
+        if {row["state"], new_state} & {status.STATE_OF[purpose]}:
+            await status.touch(purpose, row[f"{purpose}_list"])
+    await record_event(row["public_id"], event, actor, reason, at, cause=cause)
+    return summary(await _row(row["public_id"]))
+
+
+async def of_application(application_id: str) -> dict[str, Any] | None:
+    row = (
+        await CertificateRow.select().where(CertificateRow.application_id == application_id).first()
+    )
+    return None if row is None else summary(row)
