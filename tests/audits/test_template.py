@@ -108,3 +108,33 @@ def test_passing_values_of_strict_comparators(
     )  # fmt: skip
     assert passing_value(measure) == expected
     assert describe_measure(measure).startswith("A number in x")
+
+
+_MEASURES = [
+    {"type": "yes_no", "expected": True},
+    {"type": "yes_no", "expected": False},
+    *({"type": "scale", "pass_mark": mark} for mark in (1, 3, 4)),
+    *(
+        {"type": "numeric", "comparator": c, "threshold": t, "unit": "days", **bounds}
+        for c in ("<", "<=", "==", ">=", ">")
+        for t in (0, 7, 100)
+        for bounds in ({}, {"minimum": 0, "maximum": 100})
+        # Left out: bounded measures that no valid value can pass, or none can fail.
+        if not (bounds and (c, t) in {("<", 0), (">", 100), ("<=", 100), (">=", 0)})
+    ),
+]
+
+
+@pytest.mark.parametrize("measure", _MEASURES, ids=lambda m: "-".join(map(str, m.values())))
+def test_failing_value_fails_and_passing_value_passes(measure: dict[str, Any]) -> None:
+    from audits.lookup import compile_ruleset
+    from audits.template import failing_value
+    from tests.audits.conftest import category, indicator, make_ruleset
+
+    ruleset = make_ruleset(category("CAT", 1, indicator("CAT-1", measure=measure)))
+    parsed = ruleset.categories[0].indicators[0].measure
+    table = compile_ruleset(ruleset).indicators["CAT-1"]
+    for value, passes in ((passing_value(parsed), True), (failing_value(parsed), False)):
+        assert table.valid(value), value
+        _, _, fails = table.score(value)
+        assert fails is not passes, (value, measure)
