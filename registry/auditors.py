@@ -17,7 +17,7 @@ from typing import Any
 
 from registry import countries as cc
 from registry import providers
-from registry.accounts import Actor, Role
+from registry.accounts import Actor, Role, bound_provider
 from registry.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.tables import AccountRow, AccreditationEventRow, AccreditationRow, ConflictRow
@@ -208,6 +208,11 @@ async def declare_conflict(
             raise InvalidRequestError("name the provider", field="provider_id")
         auditor_id = actor.account_id
     elif actor.role is Role.PROVIDER:
+        if bound_provider(actor.provider_id) is None:
+            raise ConflictError(
+                "your account belongs to no registered organisation yet; register it first "
+                "(POST /api/v1/providers)"
+            )
         if not auditor_id:
             raise InvalidRequestError("name the auditor", field="auditor_id")
         provider_id = actor.provider_id

@@ -12,8 +12,6 @@ from registry.accounts import Role
 
 async def make_account(role: Role, *, provider_id: str | None = None, ttl_days: int = 30) -> str:
     """A real account created through the service; returns its bearer token."""
-    if role is Role.PROVIDER and provider_id is None:
-        provider_id = "prv_test"
     _, token, _ = await accounts.create_account(
         name=f"Test {role.value}",
         role=role,

@@ -89,7 +89,10 @@ def test_accounts_create_list_revoke(initialised: Path) -> None:
     ("args", "message"),
     [
         (["accounts", "revoke", "acc_nope"], "does not exist"),
-        (["accounts", "create", "--name", "P", "--role", "provider"], "provider organisation"),
+        (
+            ["accounts", "create", "--name", "P", "--role", "provider", "--provider-id", "null"],
+            "not a registry id",
+        ),
         (["accounts", "create", "--name", "X", "--role", "wizard"], "Invalid value"),
     ],
 )

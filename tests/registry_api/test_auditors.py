@@ -288,3 +288,18 @@ async def test_new_operations_are_described_in_openapi(client: Client) -> None:
         operation = paths[path]["post"]
         assert operation["operationId"] == operation_id
         assert operation["summary"]
+
+
+async def test_pending_provider_account_cannot_declare_a_conflict(
+    client: Client, secretariat: Headers
+) -> None:
+    auditor_id, _ = await make_auditor()
+    created = await client.post(
+        "/api/v1/accounts", json={"name": "New agency", "role": "provider"}, headers=secretariat
+    )
+    pending = bearer(created.json()["token"])
+    response = await client.post(
+        "/api/v1/conflicts", json={"auditor_id": auditor_id, "reason": "x"}, headers=pending
+    )
+    assert "register it first" in assert_problem(response, 409)["detail"]
+    assert await ConflictRow.count().run() == 0
