@@ -22,8 +22,7 @@ async def seeded(client: httpx.AsyncClient) -> list[str]:
     await signing.generate_key("test")
     assert await demo.needed()
     async with write_transaction():
-        lines = await demo.seed()
-    return lines
+        return await demo.seed()
 
 
 async def test_demo_certificates_cover_every_state_and_verify_as_such(
