@@ -178,11 +178,12 @@ async def _surveillance_due(
     if overdue == row["surveillance_overdue"]:
         return []  # the due date moved, nothing to report
     action = "surveillance_overdue" if overdue else "surveillance_received"
-    reason = (
-        f"surveillance audit was due by {iso_utc(due)}"
-        if overdue
-        else f"surveillance audit {audits[-1]['public_id']} received"
-    )
+    if overdue:
+        reason = f"surveillance audit was due by {iso_utc(due)}"
+    elif audits:
+        reason = f"surveillance audit {audits[-1]['public_id']} received"
+    else:  # run with an earlier `now` than a previous run
+        reason = f"surveillance audit not due before {iso_utc(due)}"
     await service.record_event(row["public_id"], action, ACTOR, reason, now)
     return [_action(row, action, reason)]
 

@@ -211,8 +211,27 @@ async def get(id_or_code: str) -> dict[str, Any]:
     return {**summary(row), "history": history}
 
 
+_CREDENTIAL_CACHE_SIZE: Final = 4096
+_credentials: dict[str, bytes] = {}
+
+
 async def credential(public_id: str) -> bytes:
-    return str((await _row(public_id))["credential"]).encode()
+    """The signed credential as issued. It never changes (its status lives in the status
+    lists), so a bounded in-process cache serves repeated fetches without the database."""
+    cached = _credentials.get(public_id)
+    if cached is not None:
+        return cached
+    body = (
+        await CertificateRow.select(CertificateRow.credential)
+        .where(CertificateRow.public_id == public_id)
+        .first()
+    )
+    if body is None:
+        raise NotFoundError(f"certificate {public_id} does not exist")
+    if len(_credentials) >= _CREDENTIAL_CACHE_SIZE:
+        _credentials.pop(next(iter(_credentials)))  # oldest first
+    encoded = _credentials[public_id] = str(body["credential"]).encode()
+    return encoded
 
 
 async def list_certificates(
