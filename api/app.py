@@ -17,12 +17,14 @@ from api.routes.certificates import (
     CertificatesController,
     get_context,
     get_credential,
+    get_log_proof,
     get_status_list,
     list_status_lists,
 )
 from api.routes.did import did_document
 from api.routes.evidence import EvidenceController
 from api.routes.health import health, live
+from api.routes.log import LogController
 from api.routes.providers import ProvidersController
 from api.routes.standards import StandardsController
 from api.routes.verify import VerifyController, rate_limit
@@ -55,10 +57,12 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             AssessmentsController,
             CertificatesController,
             get_credential,
+            get_log_proof,
             get_context,
             list_status_lists,
             get_status_list,
             VerifyController,
+            LogController,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_pool] if manage_pool else [],

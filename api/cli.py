@@ -14,6 +14,7 @@ from api.cli_accounts import accounts_group
 from api.cli_audits import audits_group
 from api.cli_keys import keys_group
 from api.cli_lifecycle import lifecycle_group
+from api.cli_log import log_group
 from api.cli_standards import standards_group
 from api.cli_support import console, fail, run
 from api.cli_verify import verify_command
@@ -159,3 +160,4 @@ main.add_command(audits_group)
 main.add_command(keys_group)
 main.add_command(lifecycle_group)
 main.add_command(verify_command)
+main.add_command(log_group)

@@ -37,6 +37,7 @@ class CertificateOut(BaseModel):
     surveillance_overdue: bool
     issued_at: str | None
     application_id: str
+    log_index: int | None = Field(description="Its issuance entry in the transparency log")
 
 
 class CertificateEventOut(BaseModel):

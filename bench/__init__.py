@@ -6,8 +6,12 @@ same machine, and holds the ratio against a target:
 1. foundation: requests/s of a published standard version vs `/health/live`, one real
    server process, driven over loopback by `wrk` (or a labelled Python fallback);
 2. audits scoring: `score()` and parse+validate+score vs `json.loads` of the same bytes;
-3. offline verification of a signed credential vs a raw Ed25519 verify;
-4. Merkle inclusion and consistency proofs at 1,000,000 vs 1,000 leaves.
+3. offline verification of a real certificate with both status checks (3a) and of its bare
+   proof (3b) vs a raw Ed25519 verify;
+4. Merkle inclusion and consistency proofs at 1,000,000 vs 1,000 leaves;
+5. `GET` of an issued certificate's credential vs `/health/live`, one real server with the
+   demo data set, loaded by `wrk`;
+6. `POST /api/v1/verify` of that certificate vs its offline verification rate.
 
 Durations are bounded: `RIGHTSMARK_BENCH_SECONDS` (default 10) per load phase and per pure
 figure. Results are printed as a table and written to `var/bench/latest.json`.

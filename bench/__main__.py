@@ -15,7 +15,7 @@ from bench.figure import Figure, failed_figure
 from bench.report import LATEST, render, write_json
 from bench.timing import SECONDS_ENV, bench_seconds, one_core
 
-BENCHES = ("scoring", "proofs", "merkle", "foundation")
+BENCHES = ("scoring", "proofs", "merkle", "foundation", "credentials")
 
 
 def _run(name: str, seconds: float, python_load: bool) -> list[Figure]:
@@ -24,11 +24,16 @@ def _run(name: str, seconds: float, python_load: bool) -> list[Figure]:
         from bench.foundation import bench_foundation
 
         return bench_foundation(seconds, "python" if python_load else None)
+    if name == "credentials":
+        from bench.credentials import bench_credentials
+
+        return bench_credentials(seconds, "python" if python_load else None)
     from bench import pure
+    from bench.verify import bench_verification
 
     functions: dict[str, Callable[[float], list[Figure]]] = {
         "scoring": pure.bench_scoring,
-        "proofs": pure.bench_proofs,
+        "proofs": bench_verification,
         "merkle": pure.bench_merkle,
     }
     with one_core():  # the pure figures are single-threaded: measure them on one core

@@ -115,19 +115,42 @@ def _empty(generator: str, url: str, seconds: float, connections: int) -> LoadRe
     )  # fmt: skip
 
 
+def _post_prelude(body_file: Path) -> str:
+    """Lua that makes every wrk request a POST of the JSON in `body_file`."""
+    return (
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'local file = assert(io.open([==[{body_file}]==], "rb"))\n'
+        'wrk.body = file:read("*a")\n'
+        "file:close()\n"
+    )
+
+
 def run_wrk(
-    wrk: str, url: str, seconds: float, connections: int = CONNECTIONS, threads: int | None = None
+    wrk: str,
+    url: str,
+    seconds: float,
+    connections: int = CONNECTIONS,
+    threads: int | None = None,
+    *,
+    body: bytes | None = None,
 ) -> LoadResult:
     """`wrk` for whole seconds (at least 1) at `connections` keep-alive connections.
 
-    By default wrk gets half the cores, leaving the rest to the server it loads.
+    By default wrk gets half the cores, leaving the rest to the server it loads. With `body`,
+    every request POSTs it as JSON instead of a GET.
     """
     threads = threads or max(1, (os.cpu_count() or 2) // 2)
     whole = max(1, round(seconds))
     result = _empty("wrk", url, float(whole), connections)
     with tempfile.TemporaryDirectory(prefix="rightsmark-wrk-") as scratch:
         script = Path(scratch) / "report.lua"
-        script.write_text(WRK_SCRIPT)
+        prelude = ""
+        if body is not None:
+            body_file = Path(scratch) / "body.json"
+            body_file.write_bytes(body)
+            prelude = _post_prelude(body_file)
+        script.write_text(prelude + WRK_SCRIPT)
         command = [
             wrk, f"-t{min(threads, connections)}", f"-c{connections}", f"-d{whole}s",
             "--timeout", "5s", "-s", str(script), url,
@@ -169,13 +192,25 @@ def run_wrk(
     )
 
 
-def run_python(url: str, seconds: float, connections: int = CONNECTIONS) -> LoadResult:
+def run_python(
+    url: str, seconds: float, connections: int = CONNECTIONS, *, body: bytes | None = None
+) -> LoadResult:
     """The fallback: `python -m bench.pyload` in its own process, reporting JSON."""
     result = _empty(FALLBACK_LABEL, url, seconds, connections)
     command = [
         sys.executable, "-m", "bench.pyload", url,
         "--seconds", str(seconds), "--connections", str(connections),
     ]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="rightsmark-pyload-") as scratch:
+        if body is not None:
+            body_file = Path(scratch) / "body.json"
+            body_file.write_bytes(body)
+            command += ["--body-file", str(body_file)]
+        return _run_python(command, result, seconds)
+
+
+def _run_python(command: list[str], result: LoadResult, seconds: float) -> LoadResult:
+    url, connections = result["url"], result["connections"]
     try:
         done = subprocess.run(  # noqa: S603 - this interpreter, no shell
             command, cwd=PROJECT_ROOT, capture_output=True, text=True,
@@ -206,7 +241,10 @@ def run_python(url: str, seconds: float, connections: int = CONNECTIONS) -> Load
     )
 
 
-def run_load(generator: Generator, wrk: str | None, url: str, seconds: float) -> LoadResult:
+def run_load(
+    generator: Generator, wrk: str | None, url: str, seconds: float, *, body: bytes | None = None
+) -> LoadResult:
+    """GET `url` (or POST `body` to it) under load for `seconds`."""
     if generator == "wrk" and wrk is not None:
-        return run_wrk(wrk, url, seconds)
-    return run_python(url, seconds)
+        return run_wrk(wrk, url, seconds, body=body)
+    return run_python(url, seconds, body=body)

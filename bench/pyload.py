@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import httpx
 
@@ -22,20 +23,29 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index]
 
 
-async def drive(url: str, seconds: float, connections: int) -> dict[str, object]:
+async def drive(
+    url: str, seconds: float, connections: int, body: bytes | None = None
+) -> dict[str, object]:
     latencies: list[float] = []
     counts = {"non_2xx": 0, "socket_errors": 0}
     messages: list[str] = []
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    headers = {"Content-Type": "application/json"}
     async with httpx.AsyncClient(limits=limits, timeout=5.0) as client:
-        await client.get(url)  # open one connection before the clock starts
+
+        async def request() -> httpx.Response:
+            if body is None:
+                return await client.get(url)
+            return await client.post(url, content=body, headers=headers)
+
+        await request()  # open one connection before the clock starts
         started = time.perf_counter()
         deadline = started + seconds
 
         async def worker() -> None:
             while (now := time.perf_counter()) < deadline:
                 try:
-                    response = await client.get(url)
+                    response = await request()
                 except httpx.HTTPError as exc:
                     counts["socket_errors"] += 1
                     if len(messages) < 5:
@@ -71,9 +81,11 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--body-file", type=Path, help="POST this file as JSON instead of GET")
     args = parser.parse_args()
     seconds = min(max(args.seconds, 0.1), 600.0)  # bounded, whatever the caller asked
-    print(json.dumps(asyncio.run(drive(args.url, seconds, args.connections))))
+    body = args.body_file.read_bytes() if args.body_file else None
+    print(json.dumps(asyncio.run(drive(args.url, seconds, args.connections, body))))
 
 
 if __name__ == "__main__":

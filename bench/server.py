@@ -9,6 +9,7 @@ is how the smoke test drives the stand-in app.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -147,24 +148,34 @@ def running_server(
 
 
 @contextmanager
-def rightsmark_server(timeout: float = 60.0) -> Iterator[str]:
-    """`rightsmark init` then `rightsmark serve` in a fresh temporary data directory."""
+def rightsmark_server(
+    timeout: float = 60.0, *, demo: bool = False, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """`rightsmark init` then `rightsmark serve` in a fresh temporary data directory.
+
+    `demo` seeds the demo data set (`init --demo`: providers, assessments, decisions and
+    signed certificates in every state, all through the registry's own services). The
+    signing-key passphrase is a throwaway one unless RIGHTSMARK_KEY_PASSPHRASE is set.
+    """
     command = rightsmark_command()
     if command is None:
         raise ServerError("the `rightsmark` command is not installed (pip install -e .)")
     with tempfile.TemporaryDirectory(prefix="rightsmark-bench-") as data_dir:
         port = free_port()
-        env = {
+        environment = {
             "RIGHTSMARK_DATA_DIR": data_dir,
             "RIGHTSMARK_PORT": str(port),
             "RIGHTSMARK_HOST": "127.0.0.1",
             "RIGHTSMARK_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "RIGHTSMARK_KEY_PASSPHRASE": os.environ.get("RIGHTSMARK_KEY_PASSPHRASE")
+            or secrets.token_urlsafe(24),
+            **(env or {}),
         }
         with running_server(
             [command, "serve"],
             port,
-            env=env,
-            prepare=[[command, "init"]],
+            env=environment,
+            prepare=[[command, "init", "--demo"] if demo else [command, "init"]],
             log=Path(data_dir) / "bench-server.log",
             timeout=timeout,
         ) as base:

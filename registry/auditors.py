@@ -21,6 +21,7 @@ from registry.accounts import Actor, Role, bound_provider
 from registry.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.tables import AccountRow, AccreditationEventRow, AccreditationRow, ConflictRow
+from registry.transparency.log import append_event
 from standards.clock import iso_utc as _iso
 from standards.clock import utc_now as _now
 from standards.model import ProviderType
@@ -63,6 +64,17 @@ async def _history(pk: int) -> list[dict[str, Any]]:
         .where(AccreditationEventRow.accreditation == pk)
         .order_by(AccreditationEventRow.id)
         .run()
+    )
+
+
+async def _log(row: dict[str, Any], action: str, actor: Actor) -> None:
+    """The transparency-log entry of an accreditation change (ids and role only: the reason
+    stays in the registry's own history)."""
+    await append_event(
+        f"accreditation.{action}",
+        {"accreditation": row["public_id"], "auditor": row["auditor_id"]},
+        actor_role=actor.role.value,
+        at=_now(),
     )
 
 
@@ -114,6 +126,7 @@ async def accredit(
         ).run()
         row = await _accreditation_row(auditor_id, public_id)
         await _event(row["id"], "granted", actor.label, None)
+        await _log(row, "granted", actor)
         return accreditation_view(row, await _history(row["id"]))
 
 
@@ -145,6 +158,7 @@ async def suspend(
             .run()
         )
         await _event(row["id"], "suspended", actor.label, reason)
+        await _log(row, "suspended", actor)
         row["state"] = "suspended"
         return accreditation_view(row, await _history(row["id"]))
 
@@ -166,6 +180,7 @@ async def reinstate(
             .run()
         )
         await _event(row["id"], "reinstated", actor.label, reason)
+        await _log(row, "reinstated", actor)
         row["state"] = "active"
         return accreditation_view(row, await _history(row["id"]))
 

@@ -28,5 +28,6 @@ APP_REGISTRY = AppRegistry(
         "registry.assessments.piccolo_app",
         "registry.certificates.piccolo_app",
         "registry.signing.piccolo_app",
+        "registry.transparency.piccolo_app",
     ]
 )

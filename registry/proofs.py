@@ -125,12 +125,22 @@ def _context_list(context: Any) -> list[Any]:
     return context if isinstance(context, list) else [context]
 
 
+def _all_str(values: list[Any]) -> bool:
+    return all(type(value) is str or isinstance(value, str) for value in values)
+
+
 def _context_prefix_ok(document_context: Any, proof_context: Any, exact: bool) -> bool:
+    if (
+        type(document_context) is list
+        and document_context == proof_context
+        and _all_str(document_context)
+    ):
+        return True  # the usual case: the proof binds exactly the document's string contexts
     doc, prf = _context_list(document_context), _context_list(proof_context)
     if len(doc) < len(prf) or (exact and len(doc) != len(prf)):
         return False
     head = doc[: len(prf)]
-    if all(isinstance(c, str) for c in head) and all(isinstance(c, str) for c in prf):
+    if _all_str(head) and _all_str(prf):
         return head == prf
     # Embedded context objects: compare canonical bytes, since Python's == says 1 == True.
     try:
@@ -154,10 +164,11 @@ def verify_proof(
     that, and in either case `verified_document` carries only the signed contexts.
     """
     # 1. Shape: a JSON object holding exactly one proof object with the mandatory members.
-    if not isinstance(document, Mapping):
+    # (Exact type tests first: the ABC check costs more, and this runs on every verification.)
+    if type(document) is not dict and not isinstance(document, Mapping):
         return _fail(Failure.MALFORMED, "document is not a JSON object")
     proof = document.get("proof")
-    if not isinstance(proof, Mapping):
+    if type(proof) is not dict and not isinstance(proof, Mapping):
         return _fail(Failure.MALFORMED, "document has no single proof object")
     method = proof.get("verificationMethod")
     if not isinstance(method, str) or not method:

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from registry.database import write_transaction
+from registry.transparency.entries import actor_role
+from registry.transparency.log import append_event
 from standards.canonical import canonical_json
 from standards.clock import iso_utc as _iso
 from standards.clock import utc_now as _now
@@ -167,6 +169,17 @@ async def _move(row: dict[str, Any], status: VersionStatus, actor: str) -> Versi
     return _summary(await _row(row["slug"], row["version"]))
 
 
+async def _log(summary: VersionSummary, kind: str, at: dt.datetime | None, actor: str) -> None:
+    """The transparency-log entry of a lifecycle step, in the step's own transaction."""
+    await append_event(
+        kind,
+        {"standard": f"{summary.slug}@{summary.version}"},
+        digests={"rule_set": summary.digest},
+        actor_role=actor_role(actor),
+        at=at or _now(),
+    )
+
+
 async def publish(slug: str, version: str, *, actor: str) -> tuple[VersionSummary, bool]:
     """Freeze a draft. Publishing an already published version again is a no-op."""
     async with write_transaction():
@@ -177,7 +190,9 @@ async def publish(slug: str, version: str, *, actor: str) -> tuple[VersionSummar
             return _summary(row), False
         if not can_edit(row["status"]):
             raise LifecycleError(f"{slug}@{version} is {row['status']} and cannot be published")
-        return await _move(row, VersionStatus.PUBLISHED, actor), True
+        summary = await _move(row, VersionStatus.PUBLISHED, actor)
+        await _log(summary, "standard.published", summary.published_at, actor)
+        return summary, True
 
 
 async def retire(slug: str, version: str, *, actor: str) -> VersionSummary:
@@ -187,7 +202,9 @@ async def retire(slug: str, version: str, *, actor: str) -> VersionSummary:
             raise LifecycleError(
                 f"{slug}@{version} is {row['status']}; only a published version can be retired"
             )
-        return await _move(row, VersionStatus.RETIRED, actor)
+        summary = await _move(row, VersionStatus.RETIRED, actor)
+        await _log(summary, "standard.retired", summary.retired_at, actor)
+        return summary
 
 
 async def list_versions(*, include_drafts: bool = False) -> list[VersionSummary]:

@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import ActorDep, provide_actor, secretariat_only
+from api.routes.verify import too_deep
 from api.schemas_certificates import (
     CertificateDetailOut,
     CertificateOut,
@@ -40,6 +41,7 @@ class CertificatesController(Controller):
     path = "/api/v1/certificates"
     tags = ["certificates"]
     dependencies = {"actor": Provide(provide_actor)}
+    exception_handlers = {RecursionError: too_deep}  # a reason nested beyond reading: 400
 
     @get("/", operation_id="listCertificates", summary="List certificates (public)")
     async def list_certificates(
@@ -109,6 +111,20 @@ class CertificatesController(Controller):
     ) -> CertificateOut:
         """Sets its revocation bit for good; a revoked certificate cannot be reinstated."""
         return await self._change(certificate, "revoke", data, actor)
+
+
+@get(
+    "/api/v1/certificates/{certificate:str}/log-proof",
+    operation_id="getCertificateLogProof",
+    summary="The certificate's transparency-log proof bundle",
+    tags=["certificates", "transparency"],
+    media_type="text/plain",
+)
+async def get_log_proof(certificate: IdOrCode) -> str:
+    """A C2SP tlog-proof: its issuance entry's index, the inclusion proof and the signed
+    checkpoint it is proved against, with the entry itself; checkable offline against the
+    key at `GET /log/key`."""
+    return await service.log_proof(certificate)
 
 
 @get(

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, post
+from litestar import Controller, Request, Response, post
+from litestar.exceptions import ClientException
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import JSONBody
 
+from api.problems import problem
 from api.schemas_certificates import CheckOut, VerifyBatchIn, VerifyBatchOut, VerifyOut
 from registry.certificates.verification import Verdict
 from registry.certificates.verifier import verify
-from registry.errors import InvalidRequestError
 from registry.settings import get_settings
 
 
@@ -26,6 +27,23 @@ def _out(verdict: Verdict) -> VerifyOut:
     )
 
 
+TOO_DEEP = "the body is not JSON this server can read: it is nested too deeply"
+
+
+def _json_body(body: bytes) -> Any:
+    """The decoded body; a body that is not JSON is a 400 (JSON that is not a credential is a
+    verdict). Nesting too deep to decode raises RecursionError: see `too_deep`."""
+    try:
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        raise ClientException(f"the body is not JSON: {exc}") from exc
+
+
+def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """JSON nested deeper than the decoder's recursion limit, here or in `JSONBody`: a 400."""
+    return problem(400, TOO_DEEP)
+
+
 def rate_limit() -> RateLimitConfig:
     """Per client address, on the verify endpoints only (RIGHTSMARK_VERIFY_RATE_PER_MINUTE)."""
     return RateLimitConfig(
@@ -37,17 +55,14 @@ def rate_limit() -> RateLimitConfig:
 class VerifyController(Controller):
     path = "/api/v1/verify"
     tags = ["verification"]
+    exception_handlers = {RecursionError: too_deep}
 
     @post("/", operation_id="verifyCertificate", summary="Verify a certificate", status_code=200)
     async def verify_one(self, request: Request[Any, Any, Any]) -> VerifyOut:
         """The body is the credential (JSON). Every check is reported with its result and a
         plain-language detail; `valid` is true only when all of them passed. A revoked,
         suspended or expired certificate is `valid: false` with that `status` and reason."""
-        try:
-            credential = msgspec.json.decode(await request.body())
-        except msgspec.DecodeError as exc:
-            raise InvalidRequestError(f"the body is not JSON: {exc}", field="body") from exc
-        return _out(await verify(credential))
+        return _out(await verify(_json_body(await request.body())))
 
     @post(
         "/batch",

@@ -27,6 +27,7 @@ from registry.assessments.tables import AssessmentRow
 from registry.certificates import service
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.database import write_transaction
+from registry.transparency.log import append_event
 from standards.clock import add_months, iso_utc, utc_now
 from standards.model import RuleSet
 from standards.service import get_ruleset
@@ -195,4 +196,10 @@ async def _expired(row: dict[str, Any], now: dt.datetime) -> list[Action]:
         return []
     reason = f"validity ended on {iso_utc(row['valid_until'])}"
     await service.record_event(row["public_id"], "expired", ACTOR, reason, now, cause="validUntil")
+    await append_event(
+        "certificate.expired",
+        {"certificate": row["public_id"], "code": row["code"]},
+        actor_role="system",
+        at=now,
+    )
     return [_action(row, "expired", reason)]

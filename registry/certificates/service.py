@@ -9,7 +9,9 @@ changes; what changes is the certificate's state, which the status lists publish
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
 import secrets
 from typing import Any, Final
 
@@ -24,6 +26,9 @@ from registry.proofs import create_proof
 from registry.providers import provider_row
 from registry.settings import get_settings
 from registry.signing.service import current_signer
+from registry.transparency.checkpoints import proof_bundle
+from registry.transparency.entries import actor_role
+from registry.transparency.log import append_event
 from standards import service as standards
 from standards.canonical import canonical_json
 from standards.clock import add_months, iso_utc, utc_now, whole_seconds
@@ -31,6 +36,7 @@ from standards.clock import add_months, iso_utc, utc_now, whole_seconds
 STATES: Final = ("active", "suspended", "revoked")
 STATUSES: Final = ("valid", "suspended", "revoked", "expired")
 MAX_REASON: Final = 2000
+_PUBLIC_ID: Final = re.compile(r"crt_[0-9a-zA-Z]{1,36}")
 
 
 def credential_url(public_id: str) -> str:
@@ -65,6 +71,7 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
         "surveillance_overdue": row["surveillance_overdue"],
         "issued_at": iso_utc(row["issued_at"]),
         "application_id": row["application_id"],
+        "log_index": row["log_index"],
     }
 
 
@@ -156,6 +163,28 @@ async def issue(
         )
     ).run()
     await record_event(public_id, "issued", actor, f"decision on {application['id']}")
+    log_index = await append_event(
+        "certificate.issued",
+        {
+            "certificate": public_id,
+            "code": code,
+            "application": application["id"],
+            "provider": provider["public_id"],
+            "standard": decision["standard"],
+        },
+        digests={
+            "credential": "sha256:" + hashlib.sha256(canonical_json(signed)).hexdigest(),
+            "report": decision["report_digest"],
+            "rule_set": version_body["digest"],
+        },
+        actor_role=actor_role(actor),
+        at=issued_at,
+    )
+    await (
+        CertificateRow.update({CertificateRow.log_index: log_index})
+        .where(CertificateRow.public_id == public_id)
+        .run()
+    )
     return summary(await _row(public_id))
 
 
@@ -181,6 +210,8 @@ async def record_event(
 
 
 async def _row(public_id: str) -> dict[str, Any]:
+    if not _PUBLIC_ID.fullmatch(public_id):  # e.g. a NUL, which PostgreSQL would refuse
+        raise NotFoundError(f"certificate {public_id} does not exist")
     row = await CertificateRow.select().where(CertificateRow.public_id == public_id).first()
     if row is None:
         raise NotFoundError(f"certificate {public_id} does not exist")
@@ -221,6 +252,8 @@ async def credential(public_id: str) -> bytes:
     cached = _credentials.get(public_id)
     if cached is not None:
         return cached
+    if not _PUBLIC_ID.fullmatch(public_id):  # e.g. a NUL, which PostgreSQL would refuse
+        raise NotFoundError(f"certificate {public_id} does not exist")
     body = (
         await CertificateRow.select(CertificateRow.credential)
         .where(CertificateRow.public_id == public_id)
@@ -239,8 +272,13 @@ async def list_certificates(
 ) -> dict[str, Any]:
     if status_filter is not None and status_filter not in STATUSES:
         raise InvalidRequestError(f"status must be one of {', '.join(STATUSES)}", field="status")
-    query = CertificateRow.select().order_by(CertificateRow.issued_at, ascending=False)
+    # issued_at has whole seconds: the id breaks ties, so pages neither repeat nor skip.
+    query = CertificateRow.select().order_by(
+        CertificateRow.issued_at, CertificateRow.id, ascending=False
+    )
     count = CertificateRow.count()
+    if provider and "\x00" in provider:  # PostgreSQL refuses NUL in text
+        raise InvalidRequestError("provider must be a provider id", field="provider")
     conditions: list[Any] = []
     if provider:
         conditions.append(CertificateRow.provider_id == provider)
@@ -266,6 +304,8 @@ def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_REASON:
         raise InvalidRequestError(f"reason must be 1 to {MAX_REASON} characters", field="reason")
+    if "\x00" in reason:  # PostgreSQL refuses NUL in text
+        raise InvalidRequestError("reason must not contain NUL characters", field="reason")
     return reason
 
 
@@ -301,7 +341,11 @@ async def apply_change(
     if row["state"] not in allowed or (action != "revoke" and current == "expired"):
         raise ConflictError(f"certificate {row['public_id']} is {current}; it cannot {action}")
     at = at or utc_now()
-    await (
+    # Only from the state just read: a change that raced this one (a revocation, say) and
+    # committed first leaves nothing to update here, and this one is refused, not applied
+    # on top of it. Under PostgreSQL's READ COMMITTED the UPDATE waits for the other
+    # transaction and re-checks the condition; SQLite's IMMEDIATE transactions serialise.
+    changed = await (
         CertificateRow.update(
             {
                 CertificateRow.state: new_state,
@@ -309,13 +353,28 @@ async def apply_change(
                 CertificateRow.state_changed_at: at,
             }
         )
-        .where(CertificateRow.public_id == row["public_id"])
+        .where(
+            (CertificateRow.public_id == row["public_id"]) & (CertificateRow.state == row["state"])
+        )
+        .returning(CertificateRow.public_id)
         .run()
     )
+    if not changed:
+        now_status = current_status(await _row(row["public_id"]))
+        raise ConflictError(
+            f"certificate {row['public_id']} was changed meanwhile and is {now_status}; "
+            f"it cannot {action}"
+        )
     for purpose in ("revocation", "suspension"):
         if {row["state"], new_state} & {status.STATE_OF[purpose]}:
             await status.touch(purpose, row[f"{purpose}_list"])
     await record_event(row["public_id"], event, actor, reason, at, cause=cause)
+    await append_event(
+        f"certificate.{event}",
+        {"certificate": row["public_id"], "code": row["code"]},
+        actor_role=actor_role(actor),
+        at=at,
+    )
     return summary(await _row(row["public_id"]))
 
 
@@ -324,3 +383,10 @@ async def of_application(application_id: str) -> dict[str, Any] | None:
         await CertificateRow.select().where(CertificateRow.application_id == application_id).first()
     )
     return None if row is None else summary(row)
+
+
+async def log_proof(id_or_code: str) -> str:
+    row = await find(id_or_code)
+    if row["log_index"] is None:
+        raise NotFoundError(f"certificate {row['public_id']} has no log entry")
+    return await proof_bundle(int(row["log_index"]))

@@ -64,16 +64,23 @@ async def allocate(purpose: str) -> tuple[int, int]:
     if newest is None or len(used) >= newest["size"] // 2:
         if newest is not None:
             number, used = number + 1, set()
-        await StatusListRow.insert(
-            StatusListRow(
-                key=f"{purpose}/{number}",
-                purpose=purpose,
-                number=number,
-                size=LIST_SIZE,
-                version=1,
-                updated_at=whole_seconds(utc_now()),
+        await (
+            StatusListRow.insert(
+                StatusListRow(
+                    key=f"{purpose}/{number}",
+                    purpose=purpose,
+                    number=number,
+                    size=LIST_SIZE,
+                    version=1,
+                    updated_at=whole_seconds(utc_now()),
+                )
             )
-        ).run()
+            .on_conflict(target=StatusListRow.key, action="DO NOTHING")
+            .run()
+        )
+        # A concurrent issuance may have opened the same list first (its insert is what this
+        # one waited for): not a conflict, and its certificates already hold some indexes.
+        used = await _used(purpose, number)
     return number, allocate_index(used, LIST_SIZE)
 
 

@@ -10,6 +10,7 @@ process that its rendered, signed copy of a list is stale.
 from __future__ import annotations
 
 from piccolo.columns import (
+    BigInt,
     Boolean,
     DoublePrecision,
     Integer,
@@ -50,6 +51,7 @@ class CertificateRow(Table, tablename="certificates"):
     credential = Text()  # the signed credential, canonical JSON
     issued_at = Timestamptz()
     issued_by = Varchar(length=64)
+    log_index = BigInt(null=True, default=None)  # its issuance entry in the transparency log
 
 
 class CertificateEventRow(Table, tablename="certificate_events"):

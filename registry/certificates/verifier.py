@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from registry.certificates import status
 from registry.certificates.contexts import registry_context_url
+from registry.certificates.tables import CertificateRow
 from registry.certificates.verification import IssuerTrust, Verdict, verify_certificate
 from registry.errors import RegistryError
 from registry.settings import get_settings
@@ -31,7 +33,11 @@ async def _current_trust() -> IssuerTrust:
     document = await did_document_json()
     key = json.dumps(document, sort_keys=True)
     if _trust is None or _trust[0] != key:
-        _trust = (key, IssuerTrust.from_did_document(document, issuer_did()))
+        if not document.get("verificationMethod"):  # no key yet: it vouches for nothing
+            trust = IssuerTrust(issuer_did(), {})
+        else:
+            trust = IssuerTrust.from_did_document(document, issuer_did())
+        _trust = (key, trust)
     return _trust[1]
 
 
@@ -98,7 +104,7 @@ async def verify(credential: object) -> Verdict:
             return False
         return published[2] is not None and published[2] == claimed
 
-    return verify_certificate(
+    verdict = verify_certificate(
         credential,
         trust=trust,
         status_lists=lists.get,
@@ -106,3 +112,24 @@ async def verify(credential: object) -> Verdict:
         now=utc_now(),
         registry_context_url=registry_context_url(get_settings().public_url),
     )
+    return await _with_recorded_reason(credential, verdict)
+
+
+async def _with_recorded_reason(credential: object, verdict: Verdict) -> Verdict:
+    """A genuine certificate of this registry that is suspended or revoked: the verdict's
+    reason adds the one the registry recorded (the secretariat's, or the audit's)."""
+    signature = verdict.check("signature")
+    if verdict.status not in ("suspended", "revoked") or signature is None:
+        return verdict
+    url = credential.get("id") if isinstance(credential, Mapping) else None
+    prefix = f"{get_settings().public_url}/credentials/"
+    if signature.result != "passed" or not isinstance(url, str) or not url.startswith(prefix):
+        return verdict
+    row = (
+        await CertificateRow.select(CertificateRow.state, CertificateRow.state_reason)
+        .where(CertificateRow.public_id == url.removeprefix(prefix)[:40])
+        .first()
+    )
+    if row is None or row["state"] != verdict.status or not row["state_reason"]:
+        return verdict
+    return replace(verdict, reason=f"{verdict.reason.rstrip('.')}: {row['state_reason']}")

@@ -47,6 +47,8 @@ from registry.signing.keys import (
 )
 from registry.signing.passphrase import resolve_passphrase
 from registry.signing.tables import SigningKeyRow
+from registry.transparency.entries import actor_role
+from registry.transparency.log import append_event
 from standards.clock import iso_utc, utc_now
 
 KEY_ID_PREFIX = "key_"
@@ -228,6 +230,13 @@ async def _new_key(actor: str) -> tuple[SigningKeyRow, Ed25519PrivateKey]:
     return row, private_key
 
 
+async def _log(kind: str, row: dict[str, Any], actor: str, **extra: str) -> None:
+    """The transparency-log entry of a key change, in the change's transaction: the key's id
+    and public key, so anyone can see which keys the registry ever signed with, and when."""
+    subject = {"key": row["public_id"], "public_key": row["public_key_multibase"], **extra}
+    await append_event(kind, subject, actor_role=actor_role(actor), at=utc_now())
+
+
 # --- use cases ------------------------------------------------------------------------------
 
 
@@ -244,6 +253,7 @@ async def generate_key(actor: str) -> KeyInfo:
             raise ActiveKeyExistsError(refusal.format(active["public_id"]))
         await SigningKeyRow.insert(row).run()
         saved = await _row_by_public_id(row.public_id)
+        await _log("key.generated", saved, actor)
     _decrypted[row.public_id] = private_key
     return _info(saved, issuer_did())
 
@@ -269,6 +279,8 @@ async def rotate_key(actor: str) -> tuple[KeyInfo, KeyInfo | None]:
         await SigningKeyRow.insert(row).run()
         saved = await _row_by_public_id(row.public_id)
         retired = await _row_by_public_id(old["public_id"]) if old is not None else None
+        retired_id = {"retired_key": old["public_id"]} if old is not None else {}
+        await _log("key.rotated", saved, actor, **retired_id)
     _decrypted[row.public_id] = private_key
     did = issuer_did()
     return _info(saved, did), (_info(retired, did) if retired is not None else None)
@@ -322,6 +334,8 @@ async def mark_compromised(
             .run()
         )
         saved = await _row_by_public_id(row["public_id"])
+        # The time from which its signatures are void is what verifiers need to know.
+        await _log("key.compromised", saved, actor, compromised_since=iso_utc(since))
     _decrypted.pop(row["public_id"], None)
     return _info(saved, issuer_did()), was_active
 

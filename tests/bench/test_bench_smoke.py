@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import main
+from bench.credentials import bench_credentials
 from bench.figure import FIGURE_KEYS, Figure, make_figure
 from bench.foundation import BASELINE_PATH, STANDARD_PATH, bench_foundation, bench_foundation_at
 from bench.load import LOAD_KEYS, LoadResult, run_python, run_wrk
-from bench.pure import bench_merkle, bench_proofs, bench_scoring
+from bench.pure import bench_merkle, bench_scoring
 from bench.server import free_port, rightsmark_command, running_server
+from bench.verify import bench_verification
 
 TINY = 0.05
 
@@ -47,8 +49,20 @@ def test_scoring() -> None:
     check(bench_scoring(TINY), 2)
 
 
-def test_proofs() -> None:
-    check(bench_proofs(TINY), 1)
+def test_verification() -> None:
+    figures = bench_verification(TINY)
+    check(figures, 2)
+    assert [f["id"] for f in figures] == ["3a verify", "3b verify_proof"]
+    assert figures[0]["details"]["score"] == 87.5  # a non-integral score, as issued
+
+
+def test_verification_refuses_to_time_a_broken_verifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.verify
+
+    monkeypatch.setattr(bench.verify, "_sanity", lambda world, trust: ["forged"])
+    figures = bench_verification(TINY)
+    assert figures[0]["errors"] == 1
+    assert not figures[0]["passed"]
 
 
 def test_merkle() -> None:
@@ -112,10 +126,18 @@ def test_main_writes_the_json_report(tmp_path: Path) -> None:
     assert {"machine", "figures", "passed", "total", "errors"} <= set(report)
     assert {"cpu", "cores", "python", "os"} <= set(report["machine"])
     assert report["errors"] == 0
-    assert len(report["figures"]) == 1
+    assert len(report["figures"]) == 2
 
 
 @pytest.mark.e2e
 @pytest.mark.skipif(rightsmark_command() is None, reason="the rightsmark command is not installed")
 def test_foundation_figure_against_the_real_server() -> None:
     check(bench_foundation(0.2, "python"), 1)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(rightsmark_command() is None, reason="the rightsmark command is not installed")
+def test_credential_figures_against_the_real_server() -> None:
+    figures = bench_credentials(0.2, "python")
+    check(figures, 2)
+    assert [f["id"] for f in figures] == ["5 credential GET", "6 verify API"]

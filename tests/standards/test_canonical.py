@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 import rfc8785
@@ -46,7 +47,18 @@ ANY_SCALAR = (
     | st.floats()  # NaN and infinities: refused on both sides
     | ANY_TEXT
 )
-FAST_SCALAR = st.none() | st.booleans() | SAFE_INT | ANY_TEXT
+# Non-integral floats from 1e-4 up (scores like 87.5): repr() is ECMAScript's form there.
+PLAIN_FLOAT = st.floats(min_value=1e-4, max_value=2.0**52, exclude_max=True).filter(
+    lambda f: not f.is_integer()
+)
+FAST_FLOAT = PLAIN_FLOAT | PLAIN_FLOAT.map(lambda f: -f)
+FAST_SCALAR = st.none() | st.booleans() | SAFE_INT | FAST_FLOAT | ANY_TEXT
+# Floats around every boundary of the fast path, and the forms JCS spells unlike repr().
+EDGE_FLOATS = [
+    1e-4, 9.999999999999999e-05, 1.0000000000000002e-4, 1e-5, 1e-6, 1e-7, 5e-324, 0.1, 0.5,
+    87.5, 87.0, -0.0, 0.0, 2.0**52 - 0.5, 2.0**52, 2.0**53, 2.0**53 + 2, 1e15 + 0.5, 1e16,
+    1e20, 1e21, 1e22, 1.7976931348623157e308, 0.30000000000000004, 123456789.12345679,
+]  # fmt: skip
 
 
 def outcome(function: Any, value: Any) -> tuple[str, Any]:
@@ -65,9 +77,68 @@ def test_matches_rfc8785_for_any_json_value(value: Any) -> None:
 @settings(max_examples=500)
 @given(json_values(BMP_TEXT, FAST_SCALAR))
 def test_fast_path_is_taken_and_identical(value: Any) -> None:
-    # The domain the registry's documents live in must take the json.dumps fast path.
+    # The domain the registry's documents live in must take the msgspec fast path.
     assert _fast_path_safe(value)
-    assert canonical_json(value) == rfc8785.dumps(value)
+    expected = rfc8785.dumps(value)
+    with patch.object(rfc8785, "dumps", _no_fallback):
+        assert canonical_json(value) == expected
+
+
+def _no_fallback(value: Any) -> bytes:
+    raise AssertionError("the fast path fell back to rfc8785")
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.floats() | FAST_FLOAT, max_size=6))
+def test_floats_match_rfc8785(value: list[float]) -> None:
+    assert outcome(canonical_json, value) == outcome(rfc8785.dumps, value)
+
+
+@pytest.mark.parametrize("number", EDGE_FLOATS + [-f for f in EDGE_FLOATS])
+def test_edge_floats_match_rfc8785(number: float) -> None:
+    assert outcome(canonical_json, {"score": number}) == outcome(rfc8785.dumps, {"score": number})
+
+
+def test_a_non_integral_score_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    subject: dict[str, Any] = {
+        "grade": "B",
+        "score": 87.5,
+        "scope": {"corridor": ["NP-AE"]},
+        "ttl": 300000,
+    }
+    expected = rfc8785.dumps(subject)
+    monkeypatch.setattr(rfc8785, "dumps", _no_fallback)
+    assert (
+        canonical_json(subject)
+        == expected
+        == b'{"grade":"B","scope":{"corridor":["NP-AE"]},"score":87.5,"ttl":300000}'
+    )
+
+
+@given(json_values(ANY_TEXT, FAST_SCALAR))
+def test_astral_keys_anywhere_match_rfc8785(value: Any) -> None:
+    nested = {"a": value, "\U0001f600": {"\ufb33": value, "\U00010000": [value]}, "\ufb33": 1}
+    assert outcome(canonical_json, nested) == outcome(rfc8785.dumps, nested)
+
+
+def test_subclasses_and_other_types_match_rfc8785() -> None:
+    class Text(str):
+        pass
+
+    class Number(int):
+        pass
+
+    for value in (
+        {Text("k"): Text("v")},
+        [Number(5)],
+        {"when": __import__("datetime").date(2026, 1, 1)},
+        {"raw": b"bytes"},
+        {"set": {1, 2}},
+        {"n": float("inf")},
+        {"n": float("nan")},
+        {"k": 2**53 - 1, "j": -(2**53) + 1},
+    ):
+        assert outcome(canonical_json, value) == outcome(rfc8785.dumps, value), value
 
 
 @given(st.dictionaries(ANY_TEXT, st.integers(0, 9), min_size=2, max_size=8))

@@ -1,0 +1,198 @@
+"""Signed checkpoints: the log's own Ed25519 note key, and each tree size signed once.
+
+The log key is separate from the credential signing keys: a credential key rotation or
+compromise must not change the identity monitors pinned, and the log key signs only
+checkpoints. It is created on first use, encrypted at rest exactly like the signing keys
+(`encrypt_private_key`, the registry passphrase) and decrypted once per process.
+
+A checkpoint is signed lazily, when one is asked for and the log has grown. Before signing
+size n the registry proves, from its own stored subtrees, that the new tree extends the
+latest checkpoint it signed; if that fails it refuses (`LogIntegrityError`) rather than sign
+two inconsistent checkpoints. `log_checkpoints.size` is unique, so a size is signed once
+even when two processes race: the loser reads the winner's note.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from registry import merkle
+from registry.database import write_transaction
+from registry.errors import ProofVerificationError
+from registry.multikey import public_key_bytes
+from registry.settings import get_settings
+from registry.signed_note import build_tlog_proof, sign_checkpoint, verifier_key
+from registry.signing.keys import decrypt_private_key, encrypt_private_key
+from registry.signing.passphrase import resolve_passphrase
+from registry.transparency import log
+from registry.transparency.errors import LogIntegrityError, LogRangeError
+from registry.transparency.tables import LogCheckpointRow, LogKeyRow
+from standards.clock import utc_now
+
+
+def log_origin(public_url: str | None = None) -> str:
+    """The checkpoint origin and key name: the public URL without scheme, plus `/log`
+    (`http://127.0.0.1:8000` -> `127.0.0.1:8000/log`), as tlog-checkpoint advises."""
+    parts = urlsplit(public_url or get_settings().public_url)
+    return f"{parts.netloc}{parts.path.rstrip('/')}/log"
+
+
+@dataclass(frozen=True)
+class LogSigner:
+    public_id: str
+    name: str
+    private_key: Ed25519PrivateKey
+
+    @property
+    def verifier_key(self) -> str:
+        return verifier_key(self.name, self.private_key.public_key())
+
+
+_decrypted: dict[str, Ed25519PrivateKey] = {}
+_lock = threading.Lock()  # one slow scrypt decryption at a time
+
+
+def _decrypt(public_id: str, blob: str) -> Ed25519PrivateKey:
+    with _lock:
+        if public_id not in _decrypted:
+            _decrypted[public_id] = decrypt_private_key(blob.encode("ascii"), resolve_passphrase())
+        return _decrypted[public_id]
+
+
+async def _active_key() -> dict[str, Any] | None:
+    row: dict[str, Any] | None = (
+        await LogKeyRow.select().where(LogKeyRow.state == "active").first().run()
+    )
+    return row
+
+
+async def _create_key() -> None:
+    private_key = Ed25519PrivateKey.generate()
+    blob = await asyncio.to_thread(encrypt_private_key, private_key, resolve_passphrase())
+    public_id = f"lkey_{secrets.token_hex(8)}"
+    raw = public_key_bytes(private_key.public_key())
+    try:
+        async with write_transaction():
+            if await _active_key() is not None:
+                return
+            await LogKeyRow.insert(
+                LogKeyRow(
+                    public_id=public_id,
+                    name=log_origin(),
+                    public_key=base64.b64encode(raw).decode("ascii"),
+                    encrypted_private_key=blob.decode("ascii"),
+                    state="active",
+                    active_slot="active",
+                    created_at=utc_now(),
+                )
+            ).run()
+    except Exception:
+        # A concurrent first use won the unique active slot: use its key.
+        if await _active_key() is None:
+            raise
+        return
+    _decrypted[public_id] = private_key
+
+
+async def log_signer() -> LogSigner:
+    """The log's key, created on first use and decrypted once per process."""
+    row = await _active_key()
+    if row is None:
+        await _create_key()
+        row = await _active_key()
+        assert row is not None  # created just now, by us or a concurrent first use
+    key = _decrypted.get(row["public_id"])
+    if key is None:
+        key = await asyncio.to_thread(_decrypt, row["public_id"], row["encrypted_private_key"])
+    return LogSigner(row["public_id"], row["name"], key)
+
+
+async def log_verifier_key() -> str:
+    """`<name>+<hex key ID>+<base64(0x01 || public key)>` for GET /log/key."""
+    return (await log_signer()).verifier_key
+
+
+async def _latest_stored() -> dict[str, Any] | None:
+    row: dict[str, Any] | None = (
+        await LogCheckpointRow.select()
+        .order_by(LogCheckpointRow.size, ascending=False)
+        .first()
+        .run()
+    )
+    return row
+
+
+async def _sign(signer: LogSigner) -> str:
+    async with write_transaction():
+        size = await log.current_size()
+        latest = await _latest_stored()
+        if latest is not None and latest["size"] >= size:
+            return str(latest["note"])
+        root = await log.root_at(size)
+        if latest is not None and latest["size"] > 0:
+            old_size, old_root = int(latest["size"]), bytes.fromhex(latest["root_hash"])
+            proof = await log.consistency_proof(old_size, size)
+            try:
+                merkle.verify_consistency(old_size, size, proof, old_root, root)
+            except ProofVerificationError as exc:
+                raise LogIntegrityError(
+                    f"the stored log of size {size} does not extend the checkpoint already "
+                    f"signed at size {old_size} ({exc}); refusing to sign"
+                ) from exc
+        note = sign_checkpoint(signer.name, size, root, signer.private_key)
+        await LogCheckpointRow.insert(
+            LogCheckpointRow(
+                size=size,
+                root_hash=root.hex(),
+                note=note,
+                key_id=signer.public_id,
+                signed_at=utc_now(),
+            )
+        ).run()
+        return note
+
+
+async def latest_checkpoint() -> str:
+    """The signed checkpoint of the current tree, signing one if the log has grown."""
+    latest = await _latest_stored()
+    if latest is not None and latest["size"] >= await log.current_size():
+        return str(latest["note"])
+    signer = await log_signer()  # may decrypt: outside the write transaction
+    try:
+        return await _sign(signer)
+    except LogIntegrityError:
+        raise
+    except Exception:
+        # Another process signed this size first (unique size): serve its note.
+        latest = await _latest_stored()
+        if latest is None or latest["size"] < await log.current_size():
+            raise
+        return str(latest["note"])
+
+
+async def checkpoint_at(size: int) -> str:
+    """The stored note signed for exactly `size`."""
+    row = await LogCheckpointRow.select().where(LogCheckpointRow.size == size).first().run()
+    if row is None:
+        raise LogRangeError(f"no checkpoint was signed at size {size}")
+    return str(row["note"])
+
+
+async def proof_bundle(index: int) -> str:
+    """A C2SP tlog-proof for entry `index` under the latest checkpoint: what a certificate's
+    offline bundle carries (`GET /api/v1/certificates/{id}/log-proof`). The entry itself
+    travels in the bundle's `extra` line, so an offline verifier can hash it as the leaf
+    and check that it names the certificate (and its digest) it holds."""
+    note = await latest_checkpoint()
+    size = int(note.split("\n", 2)[1])
+    proof = await log.inclusion_proof(index, size)
+    (entry,) = await log.read_entries(index, index + 1, size)
+    return build_tlog_proof(index, proof, note, extra=entry.entry.encode("utf-8"))
