@@ -9,110 +9,164 @@ the registry published, with the digest the credential names.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
+import time
+from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Final
 
 from registry.certificates import status
 from registry.certificates.contexts import registry_context_url
 from registry.certificates.tables import CertificateRow
-from registry.certificates.verification import IssuerTrust, Verdict, verify_certificate
+from registry.certificates.verification import (
+    IssuerTrust,
+    Verdict,
+    parse_datetime,
+    verify_certificate,
+)
 from registry.errors import RegistryError
 from registry.settings import get_settings
 from registry.signing.service import did_document_json, issuer_did
+from registry.transparency import log as transparency_log
 from standards import service as standards
 from standards.clock import utc_now
 
-_trust: tuple[str, IssuerTrust] | None = None  # (DID document JSON, trust built from it)
-_lists: dict[str, tuple[str, dict[str, Any]]] = {}  # url -> (etag, parsed credential)
+# How long a process trusts its snapshot of keys, status lists and standards. Changes made
+# in this process invalidate it at once (`_fresh`); other server processes see them within
+# this time. `GET` of a status list is always current.
+SNAPSHOT_SECONDS: Final = 1.0
+_MEMO_SIZE: Final = 4096
 
 
-async def _current_trust() -> IssuerTrust:
-    global _trust
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    trust: IssuerTrust
+    lists: dict[str, dict[str, Any]]  # status list URL -> the signed list, parsed
+    standards: dict[tuple[str, str], str]  # (slug, version) -> digest, published or retired
+    taken: float  # time.monotonic()
+    generation: int
+    appended: int  # registry.transparency.log.appended when it was taken
+
+
+_snapshot: _Snapshot | None = None
+_generation = 0
+_lock = asyncio.Lock()
+# Verdicts by SHA-256 of the exact request body: (snapshot generation, the time it was
+# reached, the next time it changes by itself, the verdict).
+_memo: OrderedDict[bytes, tuple[int, dt.datetime, dt.datetime | None, Verdict]] = OrderedDict()
+
+
+def _fresh(snap: _Snapshot | None) -> bool:
+    """Young enough, and nothing logged by this process since (every change of a key, a
+    standard or a certificate's status is logged, in its own transaction)."""
+    return (
+        snap is not None
+        and snap.appended == transparency_log.appended
+        and time.monotonic() - snap.taken < SNAPSHOT_SECONDS
+    )
+
+
+async def _trust() -> IssuerTrust:
     document = await did_document_json()
-    key = json.dumps(document, sort_keys=True)
-    if _trust is None or _trust[0] != key:
-        if not document.get("verificationMethod"):  # no key yet: it vouches for nothing
-            trust = IssuerTrust(issuer_did(), {})
-        else:
-            trust = IssuerTrust.from_did_document(document, issuer_did())
-        _trust = (key, trust)
-    return _trust[1]
+    if not document.get("verificationMethod"):  # no key yet: it vouches for nothing
+        return IssuerTrust(issuer_did(), {})
+    return IssuerTrust.from_did_document(document, issuer_did())
 
 
-def _status_urls(credential: Mapping[str, Any]) -> list[tuple[str, str, int]]:
-    """(url, purpose, number) of each entry that names one of this registry's lists."""
-    entries = credential.get("credentialStatus")
-    found = []
-    prefix = f"{get_settings().public_url}/api/v1/status/"
-    for entry in entries if isinstance(entries, list) else [entries]:
-        url = entry.get("statusListCredential") if isinstance(entry, Mapping) else None
-        if not isinstance(url, str) or not url.startswith(prefix):
-            continue
-        purpose, _, number = url.removeprefix(prefix).partition("/")
-        if purpose in status.STATE_OF and number.isdigit() and len(number) < 10:
-            found.append((url, purpose, int(number)))
-    return found[:4]
-
-
-async def _status_lists(credential: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+async def _lists() -> dict[str, dict[str, Any]]:
     lists: dict[str, dict[str, Any]] = {}
-    for url, purpose, number in _status_urls(credential):
+    for item in await status.lists():
         try:
-            rendered = await status.render(purpose, number)
-        except RegistryError:  # unknown, or unsignable: the engine reports it unavailable
+            rendered = await status.render(item["purpose"], item["number"])
+        except RegistryError:  # unsignable (no active key): the engine reports it unavailable
             continue
-        cached = _lists.get(url)
-        if cached is None or cached[0] != rendered.etag:
-            cached = (rendered.etag, json.loads(rendered.body))
-            _lists[url] = cached
-        lists[url] = cached[1]
+        lists[item["url"]] = json.loads(rendered.body)
     return lists
 
 
-async def _standard_digest(credential: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
-    subject = credential.get("credentialSubject")
-    standard = subject.get("standard") if isinstance(subject, Mapping) else None
-    if not isinstance(standard, Mapping):
-        return None
-    slug, version = standard.get("slug"), standard.get("version")
-    if not isinstance(slug, str) or not isinstance(version, str):
-        return None
-    try:
-        body = await standards.get_version(slug[:64], version[:32])
-    except Exception:  # unknown or malformed: not published here
-        return slug, version, None
-    return slug, version, str(body["digest"])
+async def _snapshot_now() -> _Snapshot:
+    global _snapshot, _generation
+    if _fresh(_snapshot):
+        assert _snapshot is not None
+        return _snapshot
+    async with _lock:  # one request rebuilds it; the others wait and share it
+        if _fresh(_snapshot):
+            assert _snapshot is not None
+            return _snapshot
+        appended = transparency_log.appended
+        versions = await standards.list_versions()
+        _generation += 1
+        current = _Snapshot(
+            trust=await _trust(),
+            lists=await _lists(),
+            standards={(v.slug, v.version): v.digest for v in versions},
+            taken=time.monotonic(),
+            generation=_generation,
+            appended=appended,
+        )
+        _snapshot = current
+        return current
 
 
-async def verify(credential: object) -> Verdict:
-    """The engine's verdict on `credential` against this registry, as of now."""
-    trust = await _current_trust()
-    lists: dict[str, dict[str, Any]] = {}
-    published: tuple[str, str, str | None] | None = None
-    if isinstance(credential, Mapping):
-        lists = await _status_lists(credential)
-        published = await _standard_digest(credential)
+def _claimed_standard(credential: object) -> tuple[object, object, object]:
     subject = credential.get("credentialSubject") if isinstance(credential, Mapping) else None
     standard = subject.get("standard") if isinstance(subject, Mapping) else None
-    claimed = standard.get("digest") if isinstance(standard, Mapping) else None
+    if not isinstance(standard, Mapping):
+        return None, None, None
+    return standard.get("slug"), standard.get("version"), standard.get("digest")
 
-    def is_published(slug: str, version: str) -> bool | None:
+
+def _next_boundary(verdict: Verdict, now: dt.datetime) -> dt.datetime | None:
+    """The first moment after `now` at which the verdict changes by time alone."""
+    summary = verdict.certificate or {}
+    moments = [parse_datetime(summary.get(k)) for k in ("validFrom", "validUntil")]
+    later = [m for m in moments if m is not None and m > now]
+    return min(later) if later else None
+
+
+def _remembered(body_digest: bytes | None, snap: _Snapshot, now: dt.datetime) -> Verdict | None:
+    hit = _memo.get(body_digest) if body_digest is not None else None
+    if hit is None or hit[0] != snap.generation or now < hit[1]:
+        return None
+    return hit[3] if hit[2] is None or now < hit[2] else None
+
+
+async def verify(credential: object, *, body_digest: bytes | None = None) -> Verdict:
+    """The engine's verdict on `credential` against this registry, as of now.
+
+    `body_digest` (SHA-256 of the exact bytes the credential was read from) lets a repeated
+    check of the same bytes reuse the verdict while nothing it depends on has changed: the
+    snapshot is the same and no validity boundary has passed.
+    """
+    snap = await _snapshot_now()
+    now = utc_now()
+    remembered = _remembered(body_digest, snap, now)
+    if remembered is not None:
+        return remembered
+    slug, version, claimed = _claimed_standard(credential)
+
+    def is_published(s: str, v: str) -> bool | None:
         # A published (or since retired) version with the very digest the credential names.
-        if published is None or (slug, version) != published[:2]:
-            return False
-        return published[2] is not None and published[2] == claimed
+        digest = snap.standards.get((s, v))
+        return digest is not None and (s, v) == (slug, version) and digest == claimed
 
     verdict = verify_certificate(
         credential,
-        trust=trust,
-        status_lists=lists.get,
+        trust=snap.trust,
+        status_lists=snap.lists.get,
         is_published=is_published,
-        now=utc_now(),
+        now=now,
         registry_context_url=registry_context_url(get_settings().public_url),
     )
-    return await _with_recorded_reason(credential, verdict)
+    verdict = await _with_recorded_reason(credential, verdict)
+    if body_digest is not None:
+        _memo[body_digest] = (snap.generation, now, _next_boundary(verdict, now), verdict)
+        if len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return verdict
 
 
 async def _with_recorded_reason(credential: object, verdict: Verdict) -> Verdict:

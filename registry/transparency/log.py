@@ -25,6 +25,9 @@ LOG_NAME = "main"
 LEVEL_SHIFT = 40  # node key = level << 40 | index: room for 2**40 leaves
 MAX_PAGE = 256  # entries per GET /log/entries page
 T = TypeVar("T")
+# Appends made by this process. Every change of keys, standards and certificate states is
+# logged, so in-process caches of them (the verify endpoint's snapshot) compare this.
+appended = 0
 
 
 def node_key(level: int, index: int) -> int:
@@ -91,6 +94,8 @@ async def append_leaf(leaf: bytes, text: str, kind: str, at: dt.datetime) -> int
         LogEntryRow(position=index, kind=kind, entry=text, recorded_at=at)
     ).run()
     await LogSubtreeRow.insert(*new_rows).run()
+    global appended
+    appended += 1
     return index
 
 
