@@ -47,11 +47,16 @@ def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[A
     return problem(400, TOO_DEEP)
 
 
+async def _is_verify(request: Request[Any, Any, Any]) -> bool:
+    # Async on purpose: Litestar runs a sync check in a worker thread, on every request.
+    return request.scope["path"].startswith("/api/v1/verify")
+
+
 def rate_limit() -> RateLimitConfig:
     """Per client address, on the verify endpoints only (RIGHTSMARK_VERIFY_RATE_PER_MINUTE)."""
     return RateLimitConfig(
         rate_limit=("minute", get_settings().verify_rate_per_minute),
-        check_throttle_handler=lambda request: request.url.path.startswith("/api/v1/verify"),
+        check_throttle_handler=_is_verify,
     )
 
 
