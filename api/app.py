@@ -9,6 +9,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from api.logging import access_log_middleware, configure_logging
 from api.problems import EXCEPTION_HANDLERS
+from api.ratelimit import rate_limit_middleware
 from api.routes.accounts import AccountsController
 from api.routes.applications import ApplicationsController
 from api.routes.assessments import AssessmentsController
@@ -27,7 +28,7 @@ from api.routes.health import health, live
 from api.routes.log import LogController
 from api.routes.providers import ProvidersController
 from api.routes.standards import StandardsController
-from api.routes.verify import VerifyController, rate_limit
+from api.routes.verify import VerifyController
 from registry.database import close_pool, start_pool
 from registry.settings import get_settings
 
@@ -67,7 +68,12 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_pool] if manage_pool else [],
         on_shutdown=[close_pool] if manage_pool else [],
-        middleware=[rate_limit().middleware, *([access_log_middleware] if access_log else [])],
+        middleware=[
+            rate_limit_middleware(
+                per_minute=settings.verify_rate_per_minute, path_prefix="/api/v1/verify"
+            ),
+            *([access_log_middleware] if access_log else []),
+        ],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Rightsmark registry API",

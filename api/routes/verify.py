@@ -8,7 +8,6 @@ from typing import Any, Final
 import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.exceptions import ClientException
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
@@ -16,7 +15,6 @@ from api.problems import problem
 from api.schemas_certificates import CheckOut, VerifyBatchIn, VerifyBatchOut, VerifyOut
 from registry.certificates.verification import Verdict
 from registry.certificates.verifier import verify
-from registry.settings import get_settings
 
 
 def _out(verdict: Verdict) -> VerifyOut:
@@ -45,19 +43,6 @@ def _json_body(body: bytes) -> Any:
 def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
     """JSON nested deeper than the decoder's recursion limit, here or in `JSONBody`: a 400."""
     return problem(400, TOO_DEEP)
-
-
-async def _is_verify(request: Request[Any, Any, Any]) -> bool:
-    # Async on purpose: Litestar runs a sync check in a worker thread, on every request.
-    return request.scope["path"].startswith("/api/v1/verify")
-
-
-def rate_limit() -> RateLimitConfig:
-    """Per client address, on the verify endpoints only (RIGHTSMARK_VERIFY_RATE_PER_MINUTE)."""
-    return RateLimitConfig(
-        rate_limit=("minute", get_settings().verify_rate_per_minute),
-        check_throttle_handler=_is_verify,
-    )
 
 
 class VerifyController(Controller):
