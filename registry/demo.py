@@ -25,6 +25,7 @@ from registry.accounts import Actor, Role
 from registry.assessments import decisions
 from registry.assessments import service as assessments
 from registry.assessments.idempotency import Answer
+from registry.certificates import lifecycle
 from registry.certificates import service as certificates
 from registry.providers import Licence, ProviderInput
 from registry.settings import get_settings
@@ -161,6 +162,9 @@ async def seed() -> list[str]:
         if demo.outcome == "gold":  # one provider account, to see a provider's own view
             await _account(f"{demo.name} (staff)", Role.PROVIDER, tokens, provider_id=org["id"])
         lines.append(await _application(demo, org["id"], ruleset, secretariat, auditor))
+    # The expired certificate's expiry is recorded (history and log) as cron would do it.
+    for action in await lifecycle.run():
+        lines.append(f"lifecycle: {action.code} {action.action} ({action.reason})")
     path = settings.data_dir / "demo-tokens.json"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
