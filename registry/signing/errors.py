@@ -28,7 +28,7 @@ class KeyPassphraseError(SigningUnavailableError):
 
 
 class KeyFormatError(SigningUnavailableError):
-    """A stored key is not an encrypted PKCS#8 Ed25519 key, or not the key it claims to be."""
+    """A stored key is not an encrypted OpenSSH Ed25519 key, or not the key it claims to be."""
 
 
 class NoActiveKeyError(SigningError, ConflictError):

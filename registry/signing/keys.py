@@ -3,20 +3,16 @@
 Nothing here touches the database or the web framework, so a verifier or a test can use it
 on its own.
 
-Private keys at rest are standard **encrypted PKCS#8 PEM** (`ENCRYPTED PRIVATE KEY`), PBES2
-with the memory-hard **scrypt** KDF (RFC 7914, N=2^17, r=8, p=1: the OWASP minimum, about
-128 MiB and a third of a second per derivation) and AES-256-CBC. `cryptography` reads this
-format natively (`load_pem_private_key`), so keys can be recovered without this code; but its
-own writer offers PKCS#8 only with 2048 PBKDF2 rounds, far too weak for a human passphrase,
-so the envelope is written here (a few lines of DER). The cost parameters travel inside each
-key, so raising them later keeps old keys readable.
+Private keys at rest are standard **OpenSSH private keys** (`OPENSSH PRIVATE KEY`),
+encrypted with AES-256 under a key derived by **bcrypt-pbkdf** (`KDF_ROUNDS` rounds, the
+cost `ssh-keygen -a` sets), written and read by `cryptography` alone: `ssh-keygen` and any
+OpenSSH-aware tool can open them too. (`cryptography` writes PKCS#8 only with 2048 PBKDF2
+rounds, too weak for a passphrase.) The rounds travel inside each key, so raising them later
+keeps old keys readable.
 """
 
 from __future__ import annotations
 
-import base64
-import os
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,15 +20,11 @@ from typing import Any, Literal, get_args
 from urllib.parse import quote, unquote, urlsplit
 
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
-    NoEncryption,
     PrivateFormat,
-    load_pem_private_key,
+    load_ssh_private_key,
 )
 
 from registry.multikey import encode_public_key
@@ -57,11 +49,10 @@ KEY_STATES: tuple[str, ...] = get_args(KeyState)
 
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
-SCRYPT_LOG2_N = 17  # N = 131072: with r=8 the OWASP minimum for scrypt (128 MiB)
-SCRYPT_R = 8
-SCRYPT_P = 1
+KDF_ROUNDS = 64  # bcrypt-pbkdf rounds: about a third of a second per derivation here
+MIN_KDF_ROUNDS = 16  # what ssh-keygen uses by default; tests use it to stay quick
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_PEM_LABEL = "ENCRYPTED PRIVATE KEY"
+_PEM_HEADER = b"-----BEGIN OPENSSH PRIVATE KEY-----"
 
 # --- did:web ------------------------------------------------------------------------------
 
@@ -106,46 +97,7 @@ def public_multibase(key: Ed25519PrivateKey) -> str:
     return encode_public_key(key.public_key())
 
 
-# --- encrypted PKCS#8 ---------------------------------------------------------------------
-
-_OID_PBES2 = "1.2.840.113549.1.5.13"
-_OID_SCRYPT = "1.3.6.1.4.1.11591.4.11"
-_OID_AES256_CBC = "2.16.840.1.101.3.4.1.42"
-
-
-def _tlv(tag: int, body: bytes) -> bytes:
-    size = len(body)
-    if size < 0x80:
-        length = bytes([size])
-    else:
-        raw = size.to_bytes((size.bit_length() + 7) // 8, "big")
-        length = bytes([0x80 | len(raw)]) + raw
-    return bytes([tag]) + length + body
-
-
-def _sequence(*items: bytes) -> bytes:
-    return _tlv(0x30, b"".join(items))
-
-
-def _octets(value: bytes) -> bytes:
-    return _tlv(0x04, value)
-
-
-def _integer(value: int) -> bytes:  # non-negative only
-    return _tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
-
-
-def _oid(dotted: str) -> bytes:
-    first, second, *rest = (int(p) for p in dotted.split("."))
-    body = bytearray([40 * first + second])
-    for arc in rest:
-        chunk = [arc & 0x7F]
-        arc >>= 7
-        while arc:
-            chunk.append(0x80 | (arc & 0x7F))
-            arc >>= 7
-        body.extend(reversed(chunk))
-    return _tlv(0x06, bytes(body))
+# --- encrypted private keys ----------------------------------------------------------------
 
 
 def _check_passphrase(passphrase: bytes) -> None:
@@ -154,48 +106,33 @@ def _check_passphrase(passphrase: bytes) -> None:
 
 
 def encrypt_private_key(
-    key: Ed25519PrivateKey, passphrase: bytes, *, log2_n: int = SCRYPT_LOG2_N
+    key: Ed25519PrivateKey, passphrase: bytes, *, rounds: int = KDF_ROUNDS
 ) -> bytes:
-    """Encrypted PKCS#8 PEM of `key`: PBES2, scrypt (N=2^log2_n, r=8, p=1), AES-256-CBC."""
+    """`key` as an encrypted OpenSSH private key (PEM armour), bcrypt-pbkdf with `rounds`."""
     _check_passphrase(passphrase)
-    if not 14 <= log2_n <= 20:
-        raise ValueError("scrypt cost log2_n must be between 14 and 20")
-    salt, iv = os.urandom(16), os.urandom(16)
-    n = 1 << log2_n
-    secret = Scrypt(salt=salt, length=32, n=n, r=SCRYPT_R, p=SCRYPT_P).derive(passphrase)
-    plain = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
-    padder = padding.PKCS7(128).padder()
-    padded = padder.update(plain) + padder.finalize()
-    encryptor = Cipher(algorithms.AES(secret), modes.CBC(iv)).encryptor()
-    encrypted = encryptor.update(padded) + encryptor.finalize()
-    scrypt_params = _sequence(
-        _octets(salt), _integer(n), _integer(SCRYPT_R), _integer(SCRYPT_P), _integer(32)
-    )
-    algorithm = _sequence(
-        _oid(_OID_PBES2),
-        _sequence(
-            _sequence(_oid(_OID_SCRYPT), scrypt_params),
-            _sequence(_oid(_OID_AES256_CBC), _octets(iv)),
-        ),
-    )
-    der = _sequence(algorithm, _octets(encrypted))
-    body = "\n".join(textwrap.wrap(base64.b64encode(der).decode("ascii"), 64))
-    return f"-----BEGIN {_PEM_LABEL}-----\n{body}\n-----END {_PEM_LABEL}-----\n".encode("ascii")
+    if not MIN_KDF_ROUNDS <= rounds <= 1000:
+        raise ValueError(f"bcrypt-pbkdf rounds must be between {MIN_KDF_ROUNDS} and 1000")
+    encryption = PrivateFormat.OpenSSH.encryption_builder().kdf_rounds(rounds).build(passphrase)
+    return key.private_bytes(Encoding.PEM, PrivateFormat.OpenSSH, encryption)
 
 
 def decrypt_private_key(blob: bytes, passphrase: bytes) -> Ed25519PrivateKey:
-    """The Ed25519 key in an encrypted PKCS#8 PEM (any PBES2 parameters `cryptography`
-    reads). KeyPassphraseError for an empty or wrong passphrase; KeyFormatError when the blob
-    is not an encrypted Ed25519 key."""
+    """The Ed25519 key in an encrypted OpenSSH private key. KeyPassphraseError for an empty
+    or wrong passphrase; KeyFormatError when the blob is not an encrypted Ed25519 key."""
     _check_passphrase(passphrase)
-    if not blob.lstrip().startswith(f"-----BEGIN {_PEM_LABEL}-----".encode("ascii")):
-        raise KeyFormatError("the stored key is not an encrypted PKCS#8 PEM key")
+    if not blob.lstrip().startswith(_PEM_HEADER):
+        raise KeyFormatError("the stored key is not an OpenSSH private key")
     try:
-        key = load_pem_private_key(blob, password=passphrase)
-    except UnsupportedAlgorithm as exc:
-        raise KeyFormatError("the stored key uses an unsupported encryption") from exc
-    except (ValueError, TypeError) as exc:
-        # cryptography says only "could not decrypt": a wrong passphrase, or a damaged blob.
+        load_ssh_private_key(blob, password=None)
+    except TypeError:
+        pass  # encrypted, as it must be
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise KeyFormatError(f"the stored key cannot be read: {exc}") from exc
+    else:
+        raise KeyFormatError("the stored key is not encrypted")
+    try:
+        key = load_ssh_private_key(blob, password=passphrase)
+    except ValueError as exc:  # "Corrupt data: broken checksum" is a wrong passphrase
         raise KeyPassphraseError(
             "the key passphrase does not decrypt the stored key (wrong passphrase?)"
         ) from exc

@@ -16,7 +16,7 @@ class SigningKeyRow(Table, tablename="signing_keys"):
     id: Serial
     public_id = Varchar(length=40, unique=True)  # key_...
     public_key_multibase = Varchar(length=64, unique=True)  # z6Mk...
-    encrypted_private_key = Text()  # encrypted PKCS#8 PEM (registry.signing.keys)
+    encrypted_private_key = Text()  # an encrypted OpenSSH private key (registry.signing.keys)
     state = Varchar(length=16)  # active | retired | compromised
     active_slot = Varchar(length=8, null=True, default=None, unique=True)
     created_at = Timestamptz()

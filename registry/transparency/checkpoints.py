@@ -57,7 +57,7 @@ class LogSigner:
 
 
 _decrypted: dict[str, Ed25519PrivateKey] = {}
-_lock = threading.Lock()  # one slow scrypt decryption at a time
+_lock = threading.Lock()  # one slow key decryption at a time
 
 
 def _decrypt(public_id: str, blob: str) -> Ed25519PrivateKey:
@@ -186,12 +186,13 @@ async def checkpoint_at(size: int) -> str:
     return str(row["note"])
 
 
-async def proof_bundle(index: int) -> str:
-    """A C2SP tlog-proof for entry `index` under the latest checkpoint: what a certificate's
-    offline bundle carries (`GET /api/v1/certificates/{id}/log-proof`). The entry itself
-    travels in the bundle's `extra` line, so an offline verifier can hash it as the leaf
-    and check that it names the certificate (and its digest) it holds."""
-    note = await latest_checkpoint()
+async def proof_bundle(index: int, note: str | None = None) -> str:
+    """A C2SP tlog-proof for entry `index` under the latest checkpoint (or the signed `note`
+    given): what a certificate's offline bundle carries (`GET
+    /api/v1/certificates/{id}/log-proof`). The entry itself travels in the bundle's `extra`
+    line, so an offline verifier can hash it as the leaf and check that it names the
+    certificate (and its digest) it holds."""
+    note = await latest_checkpoint() if note is None else note
     size = int(note.split("\n", 2)[1])
     proof = await log.inclusion_proof(index, size)
     (entry,) = await log.read_entries(index, index + 1, size)

@@ -51,7 +51,7 @@ class LogKeyRow(Table, tablename="log_keys"):
     public_id = Varchar(length=40, unique=True)  # lkey_...
     name = Varchar(length=200)  # the note key name (the log origin)
     public_key = Varchar(length=64)  # base64 of the 32 raw bytes
-    encrypted_private_key = Text()  # encrypted PKCS#8 PEM (registry.signing.keys)
+    encrypted_private_key = Text()  # an encrypted OpenSSH private key (registry.signing.keys)
     state = Varchar(length=16)  # active | retired
     active_slot = Varchar(length=8, null=True, default=None, unique=True)
     created_at = Timestamptz()

@@ -155,7 +155,7 @@ async def test_compromise_input_is_checked(db: None) -> None:
 
 async def test_a_key_that_does_not_decrypt_is_a_clear_error(db: None) -> None:
     key = await service.generate_key("test")
-    other_passphrase = encrypt_private_key(Ed25519PrivateKey.generate(), b"other", log2_n=14)
+    other_passphrase = encrypt_private_key(Ed25519PrivateKey.generate(), b"other", rounds=16)
     await (
         SigningKeyRow.update({SigningKeyRow.encrypted_private_key: other_passphrase.decode()})
         .where(SigningKeyRow.public_id == key.id)
@@ -164,7 +164,7 @@ async def test_a_key_that_does_not_decrypt_is_a_clear_error(db: None) -> None:
     service._decrypted.clear()  # a fresh process
     with pytest.raises(KeyPassphraseError):
         await service.current_signer()
-    swapped = encrypt_private_key(Ed25519PrivateKey.generate(), b"test-only-passphrase", log2_n=14)
+    swapped = encrypt_private_key(Ed25519PrivateKey.generate(), b"test-only-passphrase", rounds=16)
     await (
         SigningKeyRow.update({SigningKeyRow.encrypted_private_key: swapped.decode()})
         .where(SigningKeyRow.public_id == key.id)
