@@ -32,7 +32,7 @@ async def test_log_key_is_dedicated_and_encrypted_at_rest(db: None) -> None:
     key = await checkpoints.log_verifier_key()
     assert key.startswith("127.0.0.1:8000/log+")
     (row,) = await LogKeyRow.select().run()
-    assert row["encrypted_private_key"].startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert row["encrypted_private_key"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
     private = decrypt_private_key(row["encrypted_private_key"].encode(), resolve_passphrase())
     signer = await checkpoints.log_signer()
     assert private.private_bytes_raw() == signer.private_key.private_bytes_raw()
