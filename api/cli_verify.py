@@ -6,6 +6,11 @@ used. The trust anchor is the registry's DID document (`--did` FILE or URL, or f
 certificate names (unless `--offline`). Every fetch has a timeout and a size limit, and each
 URL is fetched at most once per run.
 
+One more named check, `log`, follows the engine's: the certificate's issuance in the
+registry's transparency log, from a tlog-proof bundle (`--log-proof`, or fetched from
+`--registry`) checked against the log's note key (`--log-key`, else `<registry>/log/key`).
+It is skipped, with the reason, when no bundle can be had.
+
 Exit codes: 0 when every certificate is valid, 1 when any is not, 2 for usage and input
 errors (an unreadable file, a bad DID document) - always with a one-line message.
 """
@@ -20,7 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -35,12 +40,16 @@ from rich.table import Column, Table
 from api.cli_support import console, err, fail
 from registry.certificates.contexts import registry_context_url
 from registry.certificates.verification import (
+    Check,
     IssuerTrust,
     IssuerTrustError,
     Verdict,
     verify_certificate,
+    with_check,
 )
+from registry.signed_note import parse_tlog_proof
 from registry.signing.keys import did_web
+from registry.transparency.certificate_check import certificate_id, check_log
 
 MAX_BYTES: Final = 1_048_576  # the largest document fetched or read: 1 MiB
 MAX_REDIRECTS: Final = 5
@@ -174,6 +183,9 @@ class Setup:
     registry: str | None
     now: datetime
     _published: dict[tuple[str, str], tuple[str, str] | None]
+    log_proofs: dict[str, str] = field(default_factory=dict)  # certificate id -> bundle
+    log_key_source: str | None = None
+    _log_key: str | InputError | None = None
 
     def context_url(self, credential: object) -> str:
         """The registry context a certificate of this issuer must use."""
@@ -228,7 +240,7 @@ class Setup:
             status, digest = known
             return status in ("published", "retired") and digest == claimed
 
-        return verify_certificate(
+        verdict = verify_certificate(
             credential,
             trust=self.trust,
             status_lists=self.status_list,
@@ -236,6 +248,51 @@ class Setup:
             now=self.now,
             registry_context_url=self.context_url(credential),
         )
+        if verdict.certificate is None:  # not a certificate at all: nothing to look up
+            return verdict
+        return with_check(verdict, self.log_check(credential))
+
+    # --- the log check ---
+
+    def log_key(self) -> str:
+        """The note verifier key: given literally, in a file, at a URL, or the registry's
+        `/log/key`; read once per run."""
+        if self._log_key is None:
+            source = self.log_key_source
+            if source is None and self.registry is not None:
+                source = f"{self.registry}/log/key"
+            try:
+                if source is None:
+                    raise InputError("no log key (--log-key, or --registry to fetch it)")
+                if _is_url(source) or Path(source).is_file():
+                    self._log_key = self.fetcher.read(source).decode("utf-8", "replace").strip()
+                else:
+                    self._log_key = source.strip()
+            except InputError as exc:
+                self._log_key = exc
+        if isinstance(self._log_key, InputError):
+            raise self._log_key
+        return self._log_key
+
+    def _bundle(self, public_id: str | None) -> str:
+        if public_id is not None and public_id in self.log_proofs:
+            return self.log_proofs[public_id]
+        if self.registry is None:
+            if self.log_proofs:  # given, but for another certificate: the check says so
+                return next(iter(self.log_proofs.values()))
+            raise InputError("no log proof given (--log-proof, or --registry to fetch it)")
+        if public_id is None:
+            raise InputError("the credential has no certificate id to fetch its log proof")
+        url = f"{self.registry}/api/v1/certificates/{quote(public_id, safe='')}/log-proof"
+        return self.fetcher.read(url).decode("utf-8", "replace")
+
+    def log_check(self, credential: object) -> Check:
+        try:
+            bundle = self._bundle(certificate_id(credential))
+            key = self.log_key()
+        except InputError as exc:
+            return check_log(credential, None, None, f"Not checked: {exc}.")
+        return check_log(credential, bundle, key)
 
 
 def _setup(
@@ -246,6 +303,8 @@ def _setup(
     status_sources: tuple[str, ...],
     registry: str | None,
     now: datetime,
+    log_proof_sources: tuple[str, ...] = (),
+    log_key: str | None = None,
 ) -> Setup:
     if registry is not None:
         registry = registry.rstrip("/")
@@ -277,7 +336,22 @@ def _setup(
         if not isinstance(list_id, str):
             raise InputError(f"{source}: not a status list credential (no id)")
         given[list_id] = status_list
-    return Setup(trust, fetcher, given, registry, now, {})
+    setup = Setup(trust, fetcher, given, registry, now, {}, log_key_source=log_key)
+    for source in log_proof_sources:  # read now: an unreadable bundle is an input error
+        bundle = fetcher.read(source).decode("utf-8", "replace")
+        setup.log_proofs.setdefault(_bundle_subject(bundle, source), bundle)
+    return setup
+
+
+def _bundle_subject(bundle: str, source: str) -> str:
+    """The certificate a given bundle's entry is about (its key among the bundles), or the
+    source itself when it cannot tell: the check then reports what is wrong with it."""
+    try:
+        entry = json.loads(parse_tlog_proof(bundle).extra or b"{}")
+        found = entry.get("subject", {}).get("certificate")
+    except Exception:  # not a bundle, or not one of ours: verified (and refused) later
+        return source
+    return found if isinstance(found, str) else source
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -462,6 +536,18 @@ def parse_now(value: str | None) -> datetime:
     metavar="URL",
     help="The registry: its DID document when --did is not given, and the standard check.",
 )
+@click.option(
+    "--log-proof",
+    "log_proof_sources",
+    metavar="FILE|URL",
+    multiple=True,
+    help="A transparency-log proof bundle (repeatable; default: fetched from --registry).",
+)
+@click.option(
+    "--log-key",
+    metavar="KEY|FILE|URL",
+    help="The log's note verifier key (default: <registry>/log/key).",
+)
 @click.option("--offline", is_flag=True, help="Fetch nothing: status lists not given fail.")
 @click.option(
     "--batch",
@@ -484,6 +570,8 @@ def verify_command(
     issuer: str | None,
     status_sources: tuple[str, ...],
     registry: str | None,
+    log_proof_sources: tuple[str, ...],
+    log_key: str | None,
     offline: bool,
     batch: Path | None,
     as_json: bool,
@@ -508,6 +596,8 @@ def verify_command(
                 status_sources=status_sources,
                 registry=registry,
                 now=now,
+                log_proof_sources=log_proof_sources,
+                log_key=log_key,
             )
             if batch is None:
                 _single(setup, list(files), as_json)

@@ -15,7 +15,7 @@ from bench.figure import Figure, failed_figure
 from bench.report import LATEST, render, write_json
 from bench.timing import SECONDS_ENV, bench_seconds, one_core
 
-BENCHES = ("scoring", "proofs", "merkle", "foundation", "credentials")
+BENCHES = ("scoring", "proofs", "merkle", "foundation", "credentials", "transparency")
 
 
 def _run(name: str, seconds: float, python_load: bool) -> list[Figure]:
@@ -28,6 +28,10 @@ def _run(name: str, seconds: float, python_load: bool) -> list[Figure]:
         from bench.credentials import bench_credentials
 
         return bench_credentials(seconds, "python" if python_load else None)
+    if name == "transparency":  # child processes, each with its own database
+        from bench.transparency import bench_transparency
+
+        return bench_transparency(seconds)
     from bench import pure
     from bench.verify import bench_verification
 

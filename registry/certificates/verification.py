@@ -56,6 +56,7 @@ from registry.certificates.verify_results import (
     summary,
     unprocessable,
     verdict,
+    with_check,
 )
 from registry.certificates.verify_status import StatusListSource, check_status
 from registry.certificates.verify_time import parse_datetime
@@ -79,6 +80,7 @@ __all__ = [
     "Verdict",
     "parse_datetime",
     "verify_certificate",
+    "with_check",
 ]
 
 

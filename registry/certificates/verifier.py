@@ -26,11 +26,16 @@ from registry.certificates.verification import (
     Verdict,
     parse_datetime,
     verify_certificate,
+    with_check,
 )
+from registry.certificates.verify_results import failed, skipped
 from registry.errors import RegistryError
 from registry.settings import get_settings
 from registry.signing.service import did_document_json, issuer_did
+from registry.transparency import checkpoints
 from registry.transparency import log as transparency_log
+from registry.transparency.certificate_check import CREDENTIALS_PATH, certificate_id, check_log
+from registry.transparency.errors import LogIntegrityError
 from standards import service as standards
 from standards.clock import utc_now
 
@@ -39,6 +44,7 @@ from standards.clock import utc_now
 # this time. `GET` of a status list is always current.
 SNAPSHOT_SECONDS: Final = 1.0
 _MEMO_SIZE: Final = 4096
+_BUNDLES_SIZE: Final = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +167,7 @@ async def verify(credential: object, *, body_digest: bytes | None = None) -> Ver
         now=now,
         registry_context_url=registry_context_url(get_settings().public_url),
     )
+    verdict = await _with_log_check(credential, verdict, snap)
     verdict = await _with_recorded_reason(credential, verdict)
     if body_digest is not None:
         _memo[body_digest] = (snap.generation, now, _next_boundary(verdict, now), verdict)
@@ -187,3 +194,101 @@ async def _with_recorded_reason(credential: object, verdict: Verdict) -> Verdict
     if row is None or row["state"] != verdict.status or not row["state_reason"]:
         return verdict
     return replace(verdict, reason=f"{verdict.reason.rstrip('.')}: {row['state_reason']}")
+
+
+# --- the log check --------------------------------------------------------------------------
+#
+# A certificate of this registry gets one more check, `log`: its issuance entry, proved
+# under the current signed checkpoint and checked with the registry's own log key, exactly
+# as `rightsmark verify` checks a downloaded bundle. Costs: the checkpoint is read (or
+# signed) once per snapshot generation; a certificate's entry index never changes once set,
+# so it is read once per process; a bundle is built once per certificate and checkpoint
+# size. A repeated body is answered by the verdict memo without any of this.
+
+
+@dataclass(frozen=True, slots=True)
+class _LogView:
+    generation: int
+    key: str | None
+    note: str | None
+    size: int
+    why: str  # when key or note is None
+
+
+_log_view: _LogView | None = None
+_log_indexes: dict[str, int] = {}  # certificate public id -> its issuance entry
+_bundles: OrderedDict[tuple[str, int], str] = OrderedDict()  # (public id, size) -> bundle
+
+
+async def _view(snap: _Snapshot, *, renew: bool = False) -> _LogView:
+    global _log_view
+    if not renew and _log_view is not None and _log_view.generation == snap.generation:
+        return _log_view
+    try:
+        key = await checkpoints.log_verifier_key()
+        note = await checkpoints.latest_checkpoint()
+        view = _LogView(snap.generation, key, note, int(note.split("\n", 2)[1]), "")
+    except (RegistryError, LogIntegrityError) as exc:
+        # The API answers the other checks; the log's own failure is the operator's alarm
+        # (GET /log/checkpoint answers 500 and logs it).
+        why = f"Not checked: the registry cannot serve a signed log checkpoint ({exc})."
+        view = _LogView(snap.generation, None, None, 0, why)
+    _log_view = view
+    return view
+
+
+async def _log_index(public_id: str) -> int | None:
+    """Its issuance entry; None for a certificate issued before the log; KeyError when this
+    registry has no such certificate."""
+    if public_id in _log_indexes:
+        return _log_indexes[public_id]
+    if "\x00" in public_id:  # PostgreSQL refuses NUL in text; no certificate has one
+        raise KeyError(public_id)
+    row = (
+        await CertificateRow.select(CertificateRow.log_index)
+        .where(CertificateRow.public_id == public_id)
+        .first()
+    )
+    if row is None:
+        raise KeyError(public_id)  # not remembered: a certificate issued later must be found
+    if row["log_index"] is None:
+        return None
+    if len(_log_indexes) >= _BUNDLES_SIZE:
+        _log_indexes.clear()
+    _log_indexes[public_id] = int(row["log_index"])
+    return _log_indexes[public_id]
+
+
+async def _bundle(public_id: str, index: int, view: _LogView) -> str:
+    assert view.note is not None
+    key = (public_id, view.size)
+    found = _bundles.get(key)
+    if found is None:
+        found = await checkpoints.proof_bundle(index, view.note)
+        _bundles[key] = found
+        if len(_bundles) > _BUNDLES_SIZE:
+            _bundles.popitem(last=False)
+    return found
+
+
+async def _with_log_check(credential: object, verdict: Verdict, snap: _Snapshot) -> Verdict:
+    """Only for a credential whose id is one of this registry's: the log of another registry
+    is not ours to vouch for, and input that is not a certificate has nothing to look up."""
+    public_id = certificate_id(credential)
+    url = credential.get("id") if isinstance(credential, Mapping) else None
+    own = f"{get_settings().public_url}{CREDENTIALS_PATH}"
+    if verdict.certificate is None or public_id is None or not str(url).startswith(own):
+        return verdict
+    try:
+        index = await _log_index(public_id[:40])
+    except KeyError:
+        return with_check(verdict, failed("log", f"This registry issued no {public_id[:40]}."))
+    if index is None:
+        return with_check(verdict, skipped("log", "Not checked: issued before the log began."))
+    view = await _view(snap)
+    if view.note is not None and index >= view.size:  # issued by another process since
+        view = await _view(snap, renew=True)
+    if view.note is None or view.key is None:
+        return with_check(verdict, skipped("log", view.why))
+    bundle = await _bundle(public_id, index, view)
+    return with_check(verdict, check_log(credential, bundle, view.key))

@@ -164,3 +164,19 @@ def verdict(
         if others > 0 and status == "invalid":
             reason = f"{reason.rstrip('.')} (and {others} more problem{'s' if others > 1 else ''})."
     return Verdict(not failures, status, reason, checks, certificate)
+
+
+def with_check(result: Verdict, check: Check) -> Verdict:
+    """`result` with one more check after the engine's own (the transparency log's, say),
+    its status and reason recomputed as if the engine had run it: a failure makes a
+    certificate that was otherwise valid invalid, with that failure as the reason, and
+    counts as one more problem on a verdict that already failed."""
+    status = result.status
+    time_status: Status | None = status if status in ("expired", "not_yet_valid") else None
+    return verdict(
+        (*result.checks, check),
+        status == "revoked",
+        status == "suspended",
+        time_status,
+        result.certificate,
+    )

@@ -141,3 +141,14 @@ def test_credential_figures_against_the_real_server() -> None:
     figures = bench_credentials(0.2, "python")
     check(figures, 2)
     assert [f["id"] for f in figures] == ["5 credential GET", "6 verify API"]
+
+
+def test_transparency_figures_with_small_logs() -> None:
+    """SQLite only, logs of 64 and 1,024 entries: the million-entry run is `make bench`'s."""
+    from bench.transparency import bench_transparency
+
+    figures = bench_transparency(0.3, postgres=False, sizes=(64, 1024))
+    check(figures, 4)
+    assert [f["id"] for f in figures] == ["5a log", "5b log", "5c log", "5d log"]
+    assert int(figures[0]["details"]["appends"]) >= 20
+    assert "inclusion_us_1024" in figures[1]["details"]

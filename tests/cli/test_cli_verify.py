@@ -7,6 +7,7 @@ test at the bottom runs against a real registry server in a subprocess.
 
 from __future__ import annotations
 
+import base64
 import copy
 import csv
 import json
@@ -27,9 +28,13 @@ from registry.certificates.credential import (
     build_status_list_credential,
 )
 from registry.certificates.verification import CHECK_NAMES
+from registry.merkle import MemoryTree
 from registry.proofs import create_proof
+from registry.signed_note import build_tlog_proof, sign_checkpoint, verifier_key
 from registry.signing.keys import KeyRecord, did_document, did_web, public_multibase
 from registry.statuslist import StatusList
+from registry.transparency.certificate_check import credential_digest
+from registry.transparency.entries import build_entry
 from tests.certificates.world import facts
 from tests.cli.server import certify, change, cli, registry_server, static_server
 
@@ -244,7 +249,7 @@ def test_json_output_has_one_result_per_certificate_with_its_source(served: Serv
     assert set(first) == {"valid", "status", "reason", "checks", "certificate", "source"}
     assert (first["source"], first["valid"], first["status"]) == (valid, True, "valid")
     assert (second["source"], second["status"]) == (suspended, "suspended")
-    assert [check["name"] for check in first["checks"]] == list(CHECK_NAMES)
+    assert [check["name"] for check in first["checks"]] == [*CHECK_NAMES, "log"]
     assert {check["result"] for check in first["checks"]} == {"passed", "skipped"}
     code = issuer.certificates["valid"]["credentialSubject"]["certificateCode"]
     assert first["certificate"]["code"] == code
@@ -293,12 +298,147 @@ def test_certificate_and_did_by_url_and_the_registry_shortcut(served: Served) ->
     registry = cli("verify", issuer.url("credentials/valid"), "--registry", issuer.base, "--json")
     assert registry.returncode == 0, registry.stdout + registry.stderr
     checks = {c["name"]: c["result"] for c in json.loads(registry.stdout)["results"][0]["checks"]}
+    assert checks.pop("log") == "skipped"  # this miniature registry keeps no log
     assert set(checks.values()) == {"passed"}  # the standard check ran against the registry
     # A standard the registry does not publish with that digest fails the standard check.
     issuer.certificate("other-digest", standard_digest="sha256:" + "ef" * 32)
     other = cli("verify", issuer.url("credentials/other-digest"), "--registry", issuer.base)
     assert other.returncode == 1
     assert "is not published or was retired" in other.stdout
+
+
+# --- the log check ---------------------------------------------------------------------------
+
+
+@dataclass
+class Logged:
+    """A certificate of the miniature registry with its issuance logged: the bundle and the
+    log key are served where the real registry serves them, and also saved as files."""
+
+    credential: str  # the credential file
+    bundle: str  # the bundle file
+    key: str  # the note verifier key, literally
+    key_file: str
+
+
+def logged(served: Served, name: str = "crt_logged", digest: str | None = None) -> Logged:
+    issuer = served.issuer
+    signed = issuer.certificate(name)
+    log_key = Ed25519PrivateKey.generate()
+    origin = issuer.base.split("://", 1)[1] + "/log"
+    tree = MemoryTree()
+    at = NOW
+    for i in range(5):  # other certificates issued before
+        tree.append(build_entry("certificate.issued", {"certificate": f"crt_x{i}"},
+                                actor_role="system", at=at))  # fmt: skip
+    entry = build_entry(
+        "certificate.issued",
+        {"certificate": name, "code": signed["credentialSubject"]["certificateCode"]},
+        digests={"credential": digest or credential_digest(signed)},
+        actor_role="secretariat",
+        at=at,
+    )
+    index = tree.append(entry)
+    tree.append(build_entry("certificate.revoked", {"certificate": "crt_x0"},
+                            actor_role="secretariat", at=at))  # fmt: skip
+    note = sign_checkpoint(origin, len(tree), tree.root(), log_key)
+    bundle = build_tlog_proof(index, tree.inclusion_proof(index), note, extra=entry)
+    key = verifier_key(origin, log_key.public_key())
+    for relative, text in ((f"api/v1/certificates/{name}/log-proof", bundle), ("log/key", key)):
+        (issuer.root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (issuer.root / relative).write_text(text)
+    (served.tmp / "bundle.txt").write_text(bundle)
+    (served.tmp / "key.txt").write_text(key + "\n")
+    return Logged(
+        issuer.save(served.tmp / "in", name),
+        str(served.tmp / "bundle.txt"),
+        key,
+        str(served.tmp / "key.txt"),
+    )
+
+
+def log_check(result: Any) -> dict[str, str]:
+    no_traceback(result)
+    (found,) = [c for c in json.loads(result.stdout)["results"][0]["checks"] if c["name"] == "log"]
+    return dict(found)
+
+
+def test_log_proof_and_key_given_as_files_or_literally(served: Served) -> None:
+    cert = logged(served)
+    offline = served.issuer.offline_args()
+    for key in (cert.key, cert.key_file):
+        result = cli("verify", cert.credential, *offline, "--log-proof", cert.bundle,
+                     "--log-key", key, "--json")  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        check = log_check(result)
+        assert check["result"] == "passed", check
+        assert "entry 5 of the transparency log" in check["detail"]
+    human = cli("verify", cert.credential, *offline, "--log-proof", cert.bundle,
+                "--log-key", cert.key)  # fmt: skip
+    assert human.returncode == 0
+    assert "Issued as entry 5" in human.stdout
+
+
+def test_log_proof_fetched_from_the_registry(served: Served) -> None:
+    cert = logged(served)
+    issuer = served.issuer
+    result = cli("verify", issuer.url("credentials/crt_logged"), "--registry", issuer.base,
+                 "--json")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert log_check(result)["result"] == "passed"
+    by_url = cli("verify", cert.credential, "--did", issuer.path(".well-known/did.json"),
+                 "--log-proof", issuer.url("api/v1/certificates/crt_logged/log-proof"),
+                 "--log-key", cert.key_file, "--json")  # fmt: skip
+    assert log_check(by_url)["result"] == "passed"
+
+
+def test_a_tampered_credential_fails_the_log_check(served: Served) -> None:
+    cert = logged(served)
+    issuer = served.issuer
+    document = json.loads(Path(cert.credential).read_text())
+    document["credentialSubject"]["grade"] = "AAA"
+    tampered = issuer.save(served.tmp / "in", "crt_logged-tampered", document)
+    result = cli("verify", tampered, *issuer.offline_args(), "--log-proof", cert.bundle,
+                 "--log-key", cert.key, "--json")  # fmt: skip
+    assert result.returncode == 1
+    check = log_check(result)
+    assert check["result"] == "failed"
+    assert "changed after issuance" in check["detail"]
+
+
+def test_a_wrong_key_or_a_forged_bundle_fails_the_log_check(served: Served) -> None:
+    cert = logged(served)
+    offline = served.issuer.offline_args()
+    name = cert.key.split("+", 1)[0]
+    wrong = verifier_key(name, Ed25519PrivateKey.generate().public_key())
+    result = cli("verify", cert.credential, *offline, "--log-proof", cert.bundle,
+                 "--log-key", wrong, "--json")  # fmt: skip
+    assert result.returncode == 1
+    assert log_check(result)["result"] == "failed"
+    assert "does not verify" in log_check(result)["detail"]
+    # A bundle whose entry was rewritten (here: another code) no longer hashes to the leaf.
+    text = Path(cert.bundle).read_text()
+    head, _, rest = text.partition("\n")
+    extra, _, tail = rest.partition("\n")
+    entry = json.loads(base64.b64decode(extra.removeprefix("extra ")))
+    entry["subject"]["code"] = "RM-FORGED"
+    forged_extra = base64.b64encode(json.dumps(entry).encode()).decode()
+    forged = served.tmp / "forged.txt"
+    forged.write_text(f"{head}\nextra {forged_extra}\n{tail}")
+    result = cli("verify", cert.credential, *offline, "--log-proof", str(forged),
+                 "--log-key", cert.key, "--json")  # fmt: skip
+    assert result.returncode == 1
+    assert log_check(result)["result"] == "failed"
+    assert "does not verify" in log_check(result)["detail"]
+
+
+def test_no_bundle_skips_the_log_check_with_the_reason(served: Served) -> None:
+    path = served.issuer.save(served.tmp / "in", "valid")
+    result = cli("verify", path, *served.issuer.offline_args(), "--json")
+    assert result.returncode == 0
+    check = log_check(result)
+    assert check["result"] == "skipped"
+    assert "no log proof given" in check["detail"]
 
 
 # --- batches --------------------------------------------------------------------------------
