@@ -144,6 +144,11 @@ def audit_error_handler(request: Request[Any, Any, Any], exc: AuditError) -> Res
     return problem(422, str(exc), errors=errors or None)
 
 
+def too_deep_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """JSON nested deeper than the decoder's recursion limit, on any endpoint: a 400."""
+    return problem(400, "the body is not JSON this server can read: it is nested too deeply")
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "an unexpected error occurred; it was logged")
@@ -154,5 +159,6 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     StandardsError: standards_error_handler,
     RegistryError: registry_error_handler,
     AuditError: audit_error_handler,
+    RecursionError: too_deep_handler,
     Exception: internal_error_handler,
 }

@@ -10,7 +10,6 @@ from litestar.di import Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import ActorDep, provide_actor, secretariat_only
-from api.routes.verify import too_deep
 from api.schemas_certificates import (
     CertificateDetailOut,
     CertificateOut,
@@ -41,7 +40,6 @@ class CertificatesController(Controller):
     path = "/api/v1/certificates"
     tags = ["certificates"]
     dependencies = {"actor": Provide(provide_actor)}
-    exception_handlers = {RecursionError: too_deep}  # a reason nested beyond reading: 400
 
     @get("/", operation_id="listCertificates", summary="List certificates (public)")
     async def list_certificates(

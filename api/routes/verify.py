@@ -11,7 +11,6 @@ from litestar.exceptions import ClientException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
-from api.problems import problem
 from api.schemas_certificates import CheckOut, VerifyBatchIn, VerifyBatchOut, VerifyOut
 from registry.certificates.verification import Verdict
 from registry.certificates.verifier import verify
@@ -28,27 +27,20 @@ def _out(verdict: Verdict) -> VerifyOut:
 
 
 _ENCODER: Final = msgspec.json.Encoder()
-TOO_DEEP = "the body is not JSON this server can read: it is nested too deeply"
 
 
 def _json_body(body: bytes) -> Any:
     """The decoded body; a body that is not JSON is a 400 (JSON that is not a credential is a
-    verdict). Nesting too deep to decode raises RecursionError: see `too_deep`."""
+    verdict). Nesting too deep to decode raises RecursionError: a 400 (api.problems)."""
     try:
         return msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise ClientException(f"the body is not JSON: {exc}") from exc
 
 
-def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
-    """JSON nested deeper than the decoder's recursion limit, here or in `JSONBody`: a 400."""
-    return problem(400, TOO_DEEP)
-
-
 class VerifyController(Controller):
     path = "/api/v1/verify"
     tags = ["verification"]
-    exception_handlers = {RecursionError: too_deep}
 
     @post(
         "/",
