@@ -22,7 +22,14 @@ from typing import Any
 import httpx
 
 from bench.figure import Figure, Measurement, make_figure
-from bench.load import FALLBACK_LABEL, Generator, LoadResult, ensure_wrk, run_load
+from bench.load import (
+    FALLBACK_LABEL,
+    Generator,
+    LoadResult,
+    ensure_wrk,
+    load_details,
+    run_load,
+)
 from bench.server import ServerError, rightsmark_server
 from bench.timing import one_core, rate
 from registry.certificates.contexts import registry_context_url
@@ -99,16 +106,6 @@ def offline_rate(prepared: Prepared, seconds: float) -> tuple[float, list[str]]:
         return rate(verify, seconds), []
 
 
-def _load_details(name: str, load: LoadResult) -> dict[str, Measurement]:
-    return {
-        f"{name}_rps": load["rps"],
-        f"{name}_p50_ms": load["p50_ms"],
-        f"{name}_p99_ms": load["p99_ms"],
-        f"{name}_requests": load["requests"],
-        f"{name}_errors": load["errors"],
-    }
-
-
 def bench_credentials_at(
     base: str, seconds: float, generator: Generator | None = None
 ) -> list[Figure]:
@@ -147,14 +144,14 @@ def bench_credentials_at(
             GET_ID, GET_TITLE,
             loads["credential"]["rps"] / baseline if baseline > 0 else float("nan"),
             GET_TARGET, ">=", errors=get_errors, messages=get_messages,
-            details={**common, **_load_details("credential", loads["credential"]),
-                     **_load_details("baseline", loads["baseline"])},
+            details={**common, **load_details("credential", loads["credential"]),
+                     **load_details("baseline", loads["baseline"])},
         ),
         make_figure(
             VERIFY_ID, VERIFY_TITLE,
             loads["verify"]["rps"] / offline if offline > 0 else float("nan"),
             VERIFY_TARGET, ">=", errors=verify_errors, messages=verify_messages,
-            details={**common, **_load_details("verify", loads["verify"]),
+            details={**common, **load_details("verify", loads["verify"]),
                      "offline_verify_per_s": offline},
         ),
     ]  # fmt: skip

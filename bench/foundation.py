@@ -9,7 +9,14 @@ from __future__ import annotations
 import httpx
 
 from bench.figure import Figure, make_figure
-from bench.load import FALLBACK_LABEL, Generator, LoadResult, ensure_wrk, run_load
+from bench.load import (
+    FALLBACK_LABEL,
+    Generator,
+    LoadResult,
+    ensure_wrk,
+    load_details,
+    run_load,
+)
 from bench.server import ServerError, rightsmark_server
 
 STANDARD_PATH = "/api/v1/standards/core-rights/versions/1.0.0"
@@ -35,16 +42,6 @@ def _probe(base: str, path: str) -> tuple[int, str | None]:
         kind = response.headers.get("content-type")
         return size, f"GET {path}: content-type {kind!r}, not JSON"
     return size, None
-
-
-def _details(name: str, load: LoadResult) -> dict[str, float | int | str]:
-    return {
-        f"{name}_rps": load["rps"],
-        f"{name}_p50_ms": load["p50_ms"],
-        f"{name}_p99_ms": load["p99_ms"],
-        f"{name}_requests": load["requests"],
-        f"{name}_errors": load["errors"],
-    }
 
 
 def bench_foundation_at(
@@ -79,9 +76,9 @@ def bench_foundation_at(
         "connections": loads["standard"]["connections"],
         "seconds_per_phase": loads["standard"]["seconds"],
         "standard_body_bytes": standard_bytes,
-        **_details("standard", loads["standard"]),
+        **load_details("standard", loads["standard"]),
         "baseline_body_bytes": baseline_bytes,
-        **_details("baseline", loads["baseline"]),
+        **load_details("baseline", loads["baseline"]),
     }
     return [make_figure(FIG_ID, TITLE, ratio, TARGET, ">=", errors=errors, messages=messages,
                         details=details)]  # fmt: skip

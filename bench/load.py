@@ -79,6 +79,17 @@ end
 """
 
 
+def load_details(name: str, load: LoadResult) -> dict[str, float | int | str]:
+    """A load phase's figures as a figure's details, prefixed with the phase's name."""
+    return {
+        f"{name}_rps": load["rps"],
+        f"{name}_p50_ms": load["p50_ms"],
+        f"{name}_p99_ms": load["p99_ms"],
+        f"{name}_requests": load["requests"],
+        f"{name}_errors": load["errors"],
+    }
+
+
 def _apt(*args: str) -> bool:
     try:
         done = subprocess.run(  # noqa: S603 - fixed apt-get arguments, no shell

@@ -91,38 +91,39 @@ class RegistryServer:
         return cli(*args, env=self.env)
 
 
-@contextmanager
-def registry_server(data_dir: Path, *, startup_seconds: float = 60) -> Iterator[RegistryServer]:
-    """`rightsmark init` then `rightsmark serve` on a free port, with its own SQLite file."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
+def server_env(data_dir: Path, port: int) -> dict[str, str]:
+    """What a registry process of the tests runs with: its own SQLite file and port."""
+    return {
         "RIGHTSMARK_DATA_DIR": str(data_dir),
         "RIGHTSMARK_DATABASE_URL": "",  # SQLite in data_dir, never the tests' database
         "RIGHTSMARK_HOST": "127.0.0.1",
         "RIGHTSMARK_PORT": str(port),
-        "RIGHTSMARK_PUBLIC_URL": url,
+        "RIGHTSMARK_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "RIGHTSMARK_KEY_PASSPHRASE": "e2e-test-passphrase",
         "RIGHTSMARK_LOG_LEVEL": "warning",
     }
-    initialised = cli("init", env=env)
-    if initialised.returncode != 0:
-        raise RuntimeError(f"rightsmark init failed: {initialised.stderr}")
-    log = (data_dir / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [*RIGHTSMARK, "serve"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+
+
+@contextmanager
+def serving(
+    env: dict[str, str], log: Path, *, startup_seconds: float = 60
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`rightsmark serve` with `env`, once it answers /health; stopped on the way out (a
+    test may kill it first)."""
+    url = env["RIGHTSMARK_PUBLIC_URL"]
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [*RIGHTSMARK, "serve"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + startup_seconds
         while True:
             if process.poll() is not None:
-                raise RuntimeError(
-                    f"rightsmark serve exited: {(data_dir / 'serve.log').read_text()[-2000:]}"
-                )
+                raise RuntimeError(f"rightsmark serve exited: {log.read_text()[-2000:]}")
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                     break
@@ -131,15 +132,27 @@ def registry_server(data_dir: Path, *, startup_seconds: float = 60) -> Iterator[
             if time.monotonic() > deadline:
                 raise RuntimeError("rightsmark serve did not answer in time")
             time.sleep(0.1)
-        yield RegistryServer(url, env, data_dir, process)
+        yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+@contextmanager
+def registry_server(data_dir: Path, *, startup_seconds: float = 60) -> Iterator[RegistryServer]:
+    """`rightsmark init` then `rightsmark serve` on a free port, with its own SQLite file."""
+    env = server_env(data_dir, free_port())
+    initialised = cli("init", env=env)
+    if initialised.returncode != 0:
+        raise RuntimeError(f"rightsmark init failed: {initialised.stderr}")
+    log = data_dir / "serve.log"
+    with serving(env, log, startup_seconds=startup_seconds) as process:
+        yield RegistryServer(env["RIGHTSMARK_PUBLIC_URL"], env, data_dir, process)
 
 
 # --- the certification path through the HTTP API ---------------------------------------

@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import signal
 import sqlite3
-import subprocess
 import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,59 +27,12 @@ import pytest
 
 from registry import merkle
 from registry.signed_note import verify_note
-from tests.cli.server import RIGHTSMARK, cli, free_port
-from tests.conftest import PROJECT_ROOT
+from tests.cli.server import cli, free_port, server_env, serving
 
 pytestmark = pytest.mark.e2e
 ACTIONS = ("suspend", "reinstate", "suspend", "reinstate", "suspend", "reinstate", "revoke")
 KILL_AFTER = 12  # acknowledged changes before the kill: well inside the burst
 LOGGED = {"issued", "suspended", "reinstated", "revoked", "expired"}
-
-
-def _env(data_dir: Path, port: int) -> dict[str, str]:
-    url = f"http://127.0.0.1:{port}"
-    return {
-        "RIGHTSMARK_DATA_DIR": str(data_dir),
-        "RIGHTSMARK_DATABASE_URL": "",  # SQLite in data_dir, never the tests' database
-        "RIGHTSMARK_HOST": "127.0.0.1",
-        "RIGHTSMARK_PORT": str(port),
-        "RIGHTSMARK_PUBLIC_URL": url,
-        "RIGHTSMARK_KEY_PASSPHRASE": "e2e-test-passphrase",
-        "RIGHTSMARK_LOG_LEVEL": "warning",
-    }
-
-
-@contextmanager
-def serving(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    url = env["RIGHTSMARK_PUBLIC_URL"]
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [*RIGHTSMARK, "serve"],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **env},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()[-2000:]
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the server did not answer in time"
-            time.sleep(0.1)
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
 
 
 class Burst:
@@ -138,7 +86,7 @@ def _entries(url: str) -> list[dict[str, Any]]:
 
 def test_sigkill_in_a_burst_of_revocations_leaves_everything_consistent(tmp_path: Path) -> None:
     data_dir = tmp_path / "registry"
-    env = _env(data_dir, free_port())
+    env = server_env(data_dir, free_port())
     url = env["RIGHTSMARK_PUBLIC_URL"]
     initialised = cli("init", "--demo", env=env)
     assert initialised.returncode == 0, initialised.stderr
