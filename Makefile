@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run init test test-sqlite test-postgres lint bench clean
+.PHONY: run init test test-sqlite test-postgres lint bench clean browser
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -28,7 +28,13 @@ lint: $(STAMP)
 # Every test on SQLite; then every database test again on PostgreSQL when it answers.
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(STAMP)
+# The browser tests drive Debian's chromium (never a downloaded browser): install it if missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+test-sqlite: $(STAMP) browser
 	$(BIN)/pytest -n 2 -q
 
 test-postgres: $(STAMP)

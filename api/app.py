@@ -29,6 +29,7 @@ from api.routes.log import LogController
 from api.routes.providers import ProvidersController
 from api.routes.standards import StandardsController
 from api.routes.verify import VerifyController
+from api.web import web_router
 from registry.database import close_pool, start_pool
 from registry.settings import get_settings
 
@@ -64,6 +65,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             get_status_list,
             VerifyController,
             LogController,
+            web_router,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start_pool] if manage_pool else [],

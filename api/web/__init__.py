@@ -1,0 +1,44 @@
+"""The public web pages (no account): registry search, provider and certificate pages,
+verification, standards and statistics, over the same services as the API.
+
+`web_router` is registered in `api.app`. Its error handlers answer HTML pages, so the
+API's problem details are untouched; its handlers stay out of the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.datastructures import CacheControlHeader
+from litestar.static_files import create_static_files_router
+
+from api.web.errors import HANDLERS
+from api.web.render import STATIC
+from api.web.routes_certificates import CertificatePages
+from api.web.routes_registry import RegistryPages
+from api.web.routes_standards import StandardPages
+from api.web.routes_stats import StatisticsPages
+from api.web.routes_verify import VerifyPages
+
+static_files = create_static_files_router(
+    path="/static",
+    directories=[STATIC],
+    name="web:static",
+    cache_control=CacheControlHeader(max_age=3600, public=True),
+    include_in_schema=False,
+)
+
+web_router = Router(
+    path="/",
+    route_handlers=[
+        RegistryPages,
+        CertificatePages,
+        VerifyPages,
+        StandardPages,
+        StatisticsPages,
+        static_files,
+    ],
+    exception_handlers=HANDLERS,
+    include_in_schema=False,
+)
+
+__all__ = ["web_router"]

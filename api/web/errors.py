@@ -1,0 +1,114 @@
+"""Errors on the public pages are pages too: a clear 4xx in HTML that says what was wrong
+with the request and how to go on, never a 500 for anything a visitor can type.
+
+These handlers are registered on the web router only, so the API keeps its problem details.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from api.web.render import page
+from registry.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    RegistryError,
+)
+from standards.errors import StandardNotFound, StandardsError
+
+log = structlog.get_logger("rightsmark.web")
+
+TITLES: Final = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Too large",
+    415: "Unsupported content",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Service unavailable",
+}
+
+
+class BadParameter(Exception):
+    """A query or form value the page cannot use: answered 400, naming the parameter."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+
+
+class PageNotFound(Exception):
+    """Something the URL names does not exist (a page past the last, say): 404."""
+
+
+def error_page(status: int, detail: str) -> Response[str]:
+    return page("error.html", status=status, title=TITLES.get(status, "Error"), detail=detail)
+
+
+def _validation_detail(exc: ValidationException) -> str:
+    items = exc.extra if isinstance(exc.extra, list) else []
+    parts = [
+        f"{item.get('key') or 'request'}: {item.get('message', 'is not valid')}"
+        for item in items
+        if isinstance(item, dict)
+    ]
+    return "; ".join(parts) or "the request is not valid"
+
+
+def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[str]:
+    if isinstance(exc, ValidationException):
+        return error_page(400, _validation_detail(exc))
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code == 413:
+        detail = "what you sent is larger than this page accepts"
+    return error_page(exc.status_code, detail)
+
+
+def on_registry(request: Request[Any, Any, Any], exc: RegistryError) -> Response[str]:
+    if isinstance(exc, NotFoundError):
+        return error_page(404, str(exc))
+    if isinstance(exc, ForbiddenError):
+        return error_page(403, str(exc))
+    if isinstance(exc, ConflictError):
+        return error_page(409, str(exc))
+    if isinstance(exc, InvalidRequestError):  # from a query parameter on these pages
+        name = f"{exc.field}: " if exc.field else ""
+        return error_page(400, f"{name}{exc}")
+    log.error("web_registry_error", path=request.url.path, error_type=type(exc).__name__)
+    return error_page(503, "the registry cannot answer this right now; the error was logged")
+
+
+def on_standards(request: Request[Any, Any, Any], exc: StandardsError) -> Response[str]:
+    return error_page(404 if isinstance(exc, StandardNotFound) else 400, str(exc))
+
+
+def on_bad_parameter(request: Request[Any, Any, Any], exc: BadParameter) -> Response[str]:
+    return error_page(400, str(exc))
+
+
+def on_not_found(request: Request[Any, Any, Any], exc: PageNotFound) -> Response[str]:
+    return error_page(404, str(exc))
+
+
+def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
+    log.error("web_unhandled_error", path=request.url.path, error_type=type(exc).__name__)
+    return error_page(500, "an unexpected error occurred; it was logged")
+
+
+HANDLERS: Final[dict[type[Exception] | int, Any]] = {
+    HTTPException: on_http,
+    RegistryError: on_registry,
+    StandardsError: on_standards,
+    BadParameter: on_bad_parameter,
+    PageNotFound: on_not_found,
+    Exception: on_unexpected,
+}
