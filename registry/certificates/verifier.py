@@ -60,9 +60,10 @@ class _Snapshot:
 _snapshot: _Snapshot | None = None
 _generation = 0
 _lock = asyncio.Lock()
-# Verdicts by SHA-256 of the exact request body: (snapshot generation, the time it was
-# reached, the next time it changes by itself, the verdict).
-_memo: OrderedDict[bytes, tuple[int, dt.datetime, dt.datetime | None, Verdict]] = OrderedDict()
+_tasks: set[asyncio.Task[_Snapshot]] = set()
+# Verdicts by SHA-256 of the exact request body: (snapshot generation, the span of time in
+# which it holds, the verdict).
+_memo: OrderedDict[bytes, tuple[int, dt.datetime, dt.datetime, Verdict]] = OrderedDict()
 
 
 def _fresh(snap: _Snapshot | None) -> bool:
@@ -94,11 +95,22 @@ async def _lists() -> dict[str, dict[str, Any]]:
 
 
 async def _snapshot_now() -> _Snapshot:
+    """The current snapshot. After a change logged by this process, callers wait for a new
+    one; when it is merely a second old, they go on with it while one task takes the next
+    (so a busy server never stalls on the refresh)."""
+    current = _snapshot
+    if current is not None and current.appended == transparency_log.appended:
+        if time.monotonic() - current.taken >= SNAPSHOT_SECONDS and not _lock.locked():
+            task = asyncio.get_running_loop().create_task(_rebuild())
+            _tasks.add(task)  # held until done: the loop keeps only weak references
+            task.add_done_callback(_tasks.discard)
+        return current
+    return await _rebuild()
+
+
+async def _rebuild() -> _Snapshot:
     global _snapshot, _generation
-    if _fresh(_snapshot):
-        assert _snapshot is not None
-        return _snapshot
-    async with _lock:  # one request rebuilds it; the others wait and share it
+    async with _lock:  # one rebuild at a time; requests that need one share it
         if _fresh(_snapshot):
             assert _snapshot is not None
             return _snapshot
@@ -113,6 +125,7 @@ async def _snapshot_now() -> _Snapshot:
             generation=_generation,
             appended=appended,
         )
+        await _read_view(current)  # the log checkpoint, before anyone uses the snapshot
         _snapshot = current
         return current
 
@@ -125,19 +138,25 @@ def _claimed_standard(credential: object) -> tuple[object, object, object]:
     return standard.get("slug"), standard.get("version"), standard.get("digest")
 
 
-def _next_boundary(verdict: Verdict, now: dt.datetime) -> dt.datetime | None:
-    """The first moment after `now` at which the verdict changes by time alone."""
+_EVER: Final = (dt.datetime.min.replace(tzinfo=dt.UTC), dt.datetime.max.replace(tzinfo=dt.UTC))
+
+
+def _span(verdict: Verdict, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The time span around `now` in which the verdict cannot change by time alone: between
+    the validity boundaries (validFrom, validUntil) either side of `now`."""
     summary = verdict.certificate or {}
     moments = [parse_datetime(summary.get(k)) for k in ("validFrom", "validUntil")]
-    later = [m for m in moments if m is not None and m > now]
-    return min(later) if later else None
+    known = [m for m in moments if m is not None]
+    before = [m for m in known if m <= now]
+    after = [m for m in known if m > now]
+    return (max(before) if before else _EVER[0], min(after) if after else _EVER[1])
 
 
 def _remembered(body_digest: bytes | None, snap: _Snapshot, now: dt.datetime) -> Verdict | None:
     hit = _memo.get(body_digest) if body_digest is not None else None
-    if hit is None or hit[0] != snap.generation or now < hit[1]:
+    if hit is None or hit[0] != snap.generation or not hit[1] <= now < hit[2]:
         return None
-    return hit[3] if hit[2] is None or now < hit[2] else None
+    return hit[3]
 
 
 async def verify(credential: object, *, body_digest: bytes | None = None) -> Verdict:
@@ -170,7 +189,7 @@ async def verify(credential: object, *, body_digest: bytes | None = None) -> Ver
     verdict = await _with_log_check(credential, verdict, snap)
     verdict = await _with_recorded_reason(credential, verdict)
     if body_digest is not None:
-        _memo[body_digest] = (snap.generation, now, _next_boundary(verdict, now), verdict)
+        _memo[body_digest] = (snap.generation, *_span(verdict, now), verdict)
         if len(_memo) > _MEMO_SIZE:
             _memo.popitem(last=False)
     return verdict
@@ -216,14 +235,24 @@ class _LogView:
 
 
 _log_view: _LogView | None = None
+_view_lock = asyncio.Lock()
 _log_indexes: dict[str, int] = {}  # certificate public id -> its issuance entry
 _bundles: OrderedDict[tuple[str, int], str] = OrderedDict()  # (public id, size) -> bundle
 
 
 async def _view(snap: _Snapshot, *, renew: bool = False) -> _LogView:
-    global _log_view
     if not renew and _log_view is not None and _log_view.generation == snap.generation:
         return _log_view
+    seen = _log_view
+    async with _view_lock:  # the requests that miss at once share one reading
+        fresh = _log_view
+        if fresh is not seen and fresh is not None and fresh.generation == snap.generation:
+            return fresh  # read by another request while this one waited
+        return await _read_view(snap)
+
+
+async def _read_view(snap: _Snapshot) -> _LogView:
+    global _log_view
     try:
         key = await checkpoints.log_verifier_key()
         note = await checkpoints.latest_checkpoint()
