@@ -16,6 +16,7 @@ from registry.applications import ApplicationState, get_application, record_tran
 from registry.assessments.access import race_is_conflict, visible_application
 from registry.assessments.service import latest
 from registry.assessments.tables import AssessmentRow, DecisionRow
+from registry.certificates import issuance
 from registry.certificates import service as certificates
 from registry.database import write_transaction
 from registry.errors import ConflictError, NotFoundError
@@ -86,9 +87,7 @@ async def decide_application(
         view = {**decision_view(row), "certificate": None}
         if decision.outcome == "certified":
             # In the decision's transaction: a decision that cannot be signed is not stored.
-            view["certificate"] = await certificates.issue(
-                application, view, actor.label, issued_at=at
-            )
+            view["certificate"] = await issuance.issue(application, view, actor.label, issued_at=at)
     return view
 
 

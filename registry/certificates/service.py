@@ -1,37 +1,27 @@
-"""Certificates: issued with a certified decision, looked up by id or code, suspended,
-reinstated and revoked by the secretariat.
+"""Certificates: looked up by id or code, listed, suspended, reinstated and revoked by the
+secretariat.
 
-Issuance runs inside the decision's transaction, so a decision that cannot be signed (no
-active key, say) is not stored either. The signed credential is stored as issued and never
-changes; what changes is the certificate's state, which the status lists publish.
+They are issued with a certified decision (`registry.certificates.issuance`). The signed
+credential is stored as issued and never changes; what changes is the certificate's state,
+which the status lists publish.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
-import secrets
 from typing import Any, Final
 
 from registry.certificates import status
-from registry.certificates.codes import new_code, normalise_code
-from registry.certificates.contexts import registry_context_url
-from registry.certificates.credential import CertificateFacts, StatusEntry, build_certificate
+from registry.certificates.codes import normalise_code
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.database import write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
-from registry.proofs import create_proof
-from registry.providers import provider_row
 from registry.settings import get_settings
-from registry.signing.service import current_signer
 from registry.transparency.checkpoints import proof_bundle
 from registry.transparency.entries import actor_role
 from registry.transparency.log import append_event
-from standards import service as standards
-from standards.canonical import canonical_json
-from standards.clock import add_months, iso_utc, utc_now, whole_seconds
+from standards.clock import iso_utc, utc_now
 
 STATES: Final = ("active", "suspended", "revoked")
 STATUSES: Final = ("valid", "suspended", "revoked", "expired")
@@ -75,119 +65,6 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _unused_code() -> str:
-    while True:  # 40 random bits; the unique index is the final word
-        code = new_code()
-        if not await CertificateRow.exists().where(CertificateRow.code == code):
-            return code
-
-
-async def issue(
-    application: dict[str, Any],
-    decision: dict[str, Any],
-    actor: str,
-    *,
-    issued_at: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """Sign and store the certificate of a certified decision; inside its transaction."""
-    signer = await current_signer()
-    slug, _, version = decision["standard"].partition("@")
-    version_body = await standards.get_version(slug, version)
-    rules = version_body["rule_set"]["certificate"]
-    provider = await provider_row(application["provider_id"])
-    issued_at = whole_seconds(issued_at or utc_now())
-    public_id = f"crt_{secrets.token_hex(8)}"
-    code = await _unused_code()
-    slots = {purpose: await status.allocate(purpose) for purpose in ("revocation", "suspension")}
-    valid_until = add_months(issued_at, rules["validity_months"])
-    facts = CertificateFacts(
-        credential_url=credential_url(public_id),
-        code=code,
-        issuer=signer.did,
-        context_url=registry_context_url(get_settings().public_url),
-        valid_from=issued_at,
-        valid_until=valid_until,
-        provider_id=provider["public_id"],
-        legal_name=provider["legal_name"],
-        country=provider["country"],
-        licences=json.loads(provider["licences"]),
-        standard_slug=slug,
-        standard_version=version,
-        standard_digest=version_body["digest"],
-        standard_url=f"{get_settings().public_url}/api/v1/standards/{slug}/versions/{version}",
-        provider_types=application["provider_types"],
-        corridors=application["corridors"],
-        grade=decision["grade"],
-        score=decision["score"],
-        report_digest=decision["report_digest"],
-        statuses=[
-            StatusEntry(purpose, status.list_url(purpose, number), index)
-            for purpose, (number, index) in slots.items()
-        ],
-    )
-    signed = create_proof(
-        build_certificate(facts),
-        signer.private_key,
-        signer.verification_method,
-        created=iso_utc(issued_at),
-    )
-    (rev_list, rev_index), (sus_list, sus_index) = slots["revocation"], slots["suspension"]
-    await CertificateRow.insert(
-        CertificateRow(
-            public_id=public_id,
-            code=code,
-            application_id=application["id"],
-            provider_id=provider["public_id"],
-            legal_name=provider["legal_name"],
-            standard=decision["standard"],
-            grade=decision["grade"],
-            score=float(decision["score"]),
-            report_digest=decision["report_digest"],
-            valid_from=issued_at,
-            valid_until=valid_until,
-            state="active",
-            state_reason=None,
-            state_changed_at=issued_at,
-            surveillance_due=add_months(issued_at, rules["surveillance_interval_months"]),
-            surveillance_overdue=False,
-            revocation_list=rev_list,
-            revocation_index=rev_index,
-            revocation_slot=f"{rev_list}:{rev_index}",
-            suspension_list=sus_list,
-            suspension_index=sus_index,
-            suspension_slot=f"{sus_list}:{sus_index}",
-            verification_method=signer.verification_method,
-            credential=canonical_json(signed).decode(),
-            issued_at=issued_at,
-            issued_by=actor,
-        )
-    ).run()
-    await record_event(public_id, "issued", actor, f"decision on {application['id']}")
-    log_index = await append_event(
-        "certificate.issued",
-        {
-            "certificate": public_id,
-            "code": code,
-            "application": application["id"],
-            "provider": provider["public_id"],
-            "standard": decision["standard"],
-        },
-        digests={
-            "credential": "sha256:" + hashlib.sha256(canonical_json(signed)).hexdigest(),
-            "report": decision["report_digest"],
-            "rule_set": version_body["digest"],
-        },
-        actor_role=actor_role(actor),
-        at=issued_at,
-    )
-    await (
-        CertificateRow.update({CertificateRow.log_index: log_index})
-        .where(CertificateRow.public_id == public_id)
-        .run()
-    )
-    return summary(await _row(public_id))
-
-
 async def record_event(
     certificate_id: str,
     action: str,
@@ -209,7 +86,8 @@ async def record_event(
     ).run()
 
 
-async def _row(public_id: str) -> dict[str, Any]:
+async def certificate_row(public_id: str) -> dict[str, Any]:
+    """The row of the certificate with this id (crt_...); NotFoundError when there is none."""
     if not _PUBLIC_ID.fullmatch(public_id):  # e.g. a NUL, which PostgreSQL would refuse
         raise NotFoundError(f"certificate {public_id} does not exist")
     row = await CertificateRow.select().where(CertificateRow.public_id == public_id).first()
@@ -226,7 +104,7 @@ async def find(id_or_code: str) -> dict[str, Any]:
         if row is None:
             raise NotFoundError(f"no certificate has the code {code}")
         return row
-    return await _row(id_or_code)
+    return await certificate_row(id_or_code)
 
 
 async def get(id_or_code: str) -> dict[str, Any]:
@@ -360,7 +238,7 @@ async def apply_change(
         .run()
     )
     if not changed:
-        now_status = current_status(await _row(row["public_id"]))
+        now_status = current_status(await certificate_row(row["public_id"]))
         raise ConflictError(
             f"certificate {row['public_id']} was changed meanwhile and is {now_status}; "
             f"it cannot {action}"
@@ -375,7 +253,7 @@ async def apply_change(
         actor_role=actor_role(actor),
         at=at,
     )
-    return summary(await _row(row["public_id"]))
+    return summary(await certificate_row(row["public_id"]))
 
 
 async def of_application(application_id: str) -> dict[str, Any] | None:

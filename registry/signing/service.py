@@ -1,14 +1,13 @@
 """Use cases of the registry's signing keys: generate, rotate, list, mark compromised; the
-current signer; the DID document.
+DID document. The current signer is `registry.signing.signer` (re-exported here).
 
 At most one key is active. Rotating retires it (kept, and still listed, so what it signed can
 be checked) and activates a new one. Marking a key compromised records since when its
 signatures must not be trusted; if it was the active key, the registry has no active key
 (and cannot sign) until `generate` or `rotate`.
 
-Private keys are stored encrypted (`keys.encrypt_private_key`) and decrypted only to sign,
-once per key and process (decryption is deliberately slow); they are never logged or returned
-except inside a `Signer`.
+Private keys are stored encrypted (`keys.encrypt_private_key`); a new key is kept decrypted
+for this process (`signer._decrypted`), and a compromised one dropped from it.
 """
 
 from __future__ import annotations
@@ -17,9 +16,8 @@ import asyncio
 import contextlib
 import secrets
 import sqlite3
-import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -27,25 +25,19 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from registry.database import write_transaction
 from registry.errors import ConflictError, InvalidRequestError
-from registry.settings import get_settings
-from registry.signing.errors import (
-    ActiveKeyExistsError,
-    KeyFormatError,
-    KeyNotFoundError,
-    KeyStateError,
-    NoActiveKeyError,
-)
+from registry.signing.errors import ActiveKeyExistsError, KeyNotFoundError, KeyStateError
 from registry.signing.keys import (
     KeyRecord,
     KeyState,
-    decrypt_private_key,
     did_document,
-    did_web,
     encrypt_private_key,
     public_multibase,
     verification_method_id,
 )
 from registry.signing.passphrase import resolve_passphrase
+from registry.signing.signer import _decrypted as _decrypted  # the per-process cache
+from registry.signing.signer import current_signer as current_signer  # re-exported
+from registry.signing.signer import issuer_did as issuer_did  # re-exported
 from registry.signing.tables import SigningKeyRow
 from registry.transparency.entries import actor_role
 from registry.transparency.log import append_event
@@ -53,10 +45,6 @@ from standards.clock import iso_utc, utc_now
 
 KEY_ID_PREFIX = "key_"
 MAX_REASON_LENGTH = 2000
-NO_ACTIVE_KEY = (
-    "the registry has no active signing key: run `rightsmark keys generate` "
-    "(or `rightsmark keys rotate` after a compromise)"
-)
 
 
 @dataclass(frozen=True)
@@ -97,39 +85,6 @@ class KeyInfo:
             "compromise_reason": self.compromise_reason,
             "compromised_by": self.compromised_by,
         }
-
-
-@dataclass(frozen=True)
-class Signer:
-    """What an issuer needs to sign: the key and the verification method naming it."""
-
-    verification_method: str
-    private_key: Ed25519PrivateKey = field(repr=False)
-    did: str
-
-
-def issuer_did() -> str:
-    """The registry's did:web, from RIGHTSMARK_PUBLIC_URL."""
-    return did_web(get_settings().public_url)
-
-
-# --- decrypted keys, cached per process -----------------------------------------------------
-
-_decrypted: dict[str, Ed25519PrivateKey] = {}
-_decrypt_lock = threading.Lock()  # one slow, memory-hungry decryption at a time
-
-
-def _load_private_key(public_id: str, blob: str, multibase: str) -> Ed25519PrivateKey:
-    """Runs in a worker thread: decrypt once, check it is the key the row says, cache it."""
-    with _decrypt_lock:
-        cached = _decrypted.get(public_id)
-        if cached is not None:
-            return cached
-        key = decrypt_private_key(blob.encode("ascii"), resolve_passphrase())
-        if public_multibase(key) != multibase:
-            raise KeyFormatError(f"signing key {public_id} does not match its public key")
-        _decrypted[public_id] = key
-        return key
 
 
 # --- rows -----------------------------------------------------------------------------------
@@ -338,35 +293,6 @@ async def mark_compromised(
         await _log("key.compromised", saved, actor, compromised_since=iso_utc(since))
     _decrypted.pop(row["public_id"], None)
     return _info(saved, issuer_did()), was_active
-
-
-async def current_signer() -> Signer:
-    """The active key, decrypted (once per process), with its verification method.
-    NoActiveKeyError (a 409 conflict) when there is none."""
-    row: dict[str, Any] | None = (
-        await SigningKeyRow.select(
-            SigningKeyRow.public_id,
-            SigningKeyRow.public_key_multibase,
-            SigningKeyRow.encrypted_private_key,
-        )
-        .where(SigningKeyRow.state == "active")
-        .first()
-        .run()
-    )
-    if row is None:
-        raise NoActiveKeyError(NO_ACTIVE_KEY)
-    public_id, multibase = row["public_id"], row["public_key_multibase"]
-    private_key = _decrypted.get(public_id)
-    if private_key is None:
-        private_key = await asyncio.to_thread(
-            _load_private_key, public_id, row["encrypted_private_key"], multibase
-        )
-    did = issuer_did()
-    return Signer(
-        verification_method=verification_method_id(did, multibase),
-        private_key=private_key,
-        did=did,
-    )
 
 
 async def did_document_json() -> dict[str, Any]:
