@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from typing import Any, Final
 
 import msgspec
@@ -13,7 +14,7 @@ from litestar.params import JSONBody
 
 from api.schemas_certificates import CheckOut, VerifyBatchIn, VerifyBatchOut, VerifyOut
 from registry.certificates.verification import Verdict
-from registry.certificates.verifier import verify
+from registry.certificates.verifier import remembered, verify
 
 
 def _out(verdict: Verdict) -> VerifyOut:
@@ -38,6 +39,23 @@ def _json_body(body: bytes) -> Any:
         raise ClientException(f"the body is not JSON: {exc}") from exc
 
 
+_ENCODED_SIZE: Final = 1024
+_encoded_verdicts: OrderedDict[int, tuple[Verdict, bytes]] = OrderedDict()
+
+
+def _encoded(verdict: Verdict) -> bytes:
+    """The verdict as JSON (the fields VerifyOut documents), encoded once per verdict: a
+    remembered verdict is the same object, so repeated checks reuse its bytes."""
+    hit = _encoded_verdicts.get(id(verdict))
+    if hit is not None and hit[0] is verdict:
+        return hit[1]
+    body = _ENCODER.encode(verdict.to_dict())
+    _encoded_verdicts[id(verdict)] = (verdict, body)  # holding it keeps its id unique
+    if len(_encoded_verdicts) > _ENCODED_SIZE:
+        _encoded_verdicts.popitem(last=False)
+    return body
+
+
 class VerifyController(Controller):
     path = "/api/v1/verify"
     tags = ["verification"]
@@ -54,9 +72,9 @@ class VerifyController(Controller):
         plain-language detail; `valid` is true only when all of them passed. A revoked,
         suspended or expired certificate is `valid: false` with that `status` and reason."""
         body = await request.body()
-        verdict = await verify(_json_body(body), body_digest=hashlib.sha256(body).digest())
-        # Encoded straight from the verdict: the same fields VerifyOut documents.
-        return Response(_ENCODER.encode(verdict.to_dict()), media_type="application/json")
+        digest = hashlib.sha256(body).digest()
+        verdict = await remembered(digest) or await verify(_json_body(body), body_digest=digest)
+        return Response(_encoded(verdict), media_type="application/json")
 
     @post(
         "/batch",

@@ -159,6 +159,11 @@ def _remembered(body_digest: bytes | None, snap: _Snapshot, now: dt.datetime) ->
     return hit[3]
 
 
+async def remembered(body_digest: bytes) -> Verdict | None:
+    """The verdict on these exact bytes if it still holds, without decoding them."""
+    return _remembered(body_digest, await _snapshot_now(), utc_now())
+
+
 async def verify(credential: object, *, body_digest: bytes | None = None) -> Verdict:
     """The engine's verdict on `credential` against this registry, as of now.
 
