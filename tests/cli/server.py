@@ -144,10 +144,13 @@ def serving(
 
 
 @contextmanager
-def registry_server(data_dir: Path, *, startup_seconds: float = 60) -> Iterator[RegistryServer]:
-    """`rightsmark init` then `rightsmark serve` on a free port, with its own SQLite file."""
+def registry_server(
+    data_dir: Path, *, startup_seconds: float = 60, demo: bool = False
+) -> Iterator[RegistryServer]:
+    """`rightsmark init [--demo]` then `rightsmark serve` on a free port, with its own SQLite
+    file."""
     env = server_env(data_dir, free_port())
-    initialised = cli("init", env=env)
+    initialised = cli("init", *(["--demo"] if demo else []), env=env)
     if initialised.returncode != 0:
         raise RuntimeError(f"rightsmark init failed: {initialised.stderr}")
     log = data_dir / "serve.log"
