@@ -12,6 +12,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 from api.web.errors import HANDLERS
+from api.web.portal_router import portal_router
 from api.web.render import STATIC
 from api.web.routes_certificates import CertificatePages
 from api.web.routes_registry import RegistryPages
@@ -35,6 +36,7 @@ web_router = Router(
         VerifyPages,
         StandardPages,
         StatisticsPages,
+        portal_router,
         static_files,
     ],
     exception_handlers=HANDLERS,

@@ -1,0 +1,20 @@
+"""The signed-in portals' router, mounted inside the public web router (so its errors are
+HTML pages too). The session middleware runs on `/portal` only: the public pages and the
+API set no cookie and read none."""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from api.web import portal, portal_auditor
+from api.web.portal_session import SESSION
+
+portal_router = Router(
+    path="/portal",
+    route_handlers=[*portal.HANDLERS, *portal_auditor.HANDLERS],
+    middleware=[SESSION.middleware],
+    exception_handlers={portal.NotSignedIn: portal.to_sign_in},
+    include_in_schema=False,
+)
+
+__all__ = ["portal_router"]
