@@ -260,24 +260,20 @@ async def list_tokens(account_id: str) -> list[dict[str, Any]]:
     return [_token_view(token, account_id) for token in tokens]
 
 
-async def authenticate(token: str) -> Actor | None:
-    """The actor a token stands for, or None when unknown, expired or revoked."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
-        return None
-    row = (
-        await ApiTokenRow.select(
-            ApiTokenRow.public_id,
-            ApiTokenRow.expires_at,
-            ApiTokenRow.revoked_at,
-            ApiTokenRow.account.public_id.as_alias("account_id"),
-            ApiTokenRow.account.role.as_alias("role"),
-            ApiTokenRow.account.provider_id.as_alias("provider_id"),
-            ApiTokenRow.account.revoked_at.as_alias("account_revoked_at"),
-        )
-        .where(ApiTokenRow.token_hash == hash_token(token))
-        .first()
-        .run()
-    )
+_TOKEN_ACTOR = (
+    ApiTokenRow.public_id,
+    ApiTokenRow.expires_at,
+    ApiTokenRow.revoked_at,
+    ApiTokenRow.account.public_id.as_alias("account_id"),
+    ApiTokenRow.account.role.as_alias("role"),
+    ApiTokenRow.account.provider_id.as_alias("provider_id"),
+    ApiTokenRow.account.revoked_at.as_alias("account_revoked_at"),
+)
+
+
+async def _actor_where(condition: Any) -> Actor | None:
+    """The actor of the one token matching `condition`, if it is still good to use."""
+    row = await ApiTokenRow.select(*_TOKEN_ACTOR).where(condition).first().run()
     if row is None or row["revoked_at"] is not None or row["account_revoked_at"] is not None:
         return None
     if row["expires_at"] <= _now():
@@ -288,6 +284,20 @@ async def authenticate(token: str) -> Actor | None:
         provider_id=row["provider_id"],
         token_id=row["public_id"],
     )
+
+
+async def authenticate(token: str) -> Actor | None:
+    """The actor a token stands for, or None when unknown, expired or revoked."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    return await _actor_where(ApiTokenRow.token_hash == hash_token(token))
+
+
+async def actor_of_token(token_id: str, account_id: str) -> Actor | None:
+    """The actor of a token named by its public id (a portal session keeps only that),
+    re-checked now: None when unknown, of another account, expired or revoked."""
+    actor = await _actor_where(ApiTokenRow.public_id == token_id)
+    return actor if actor is not None and actor.account_id == account_id else None
 
 
 async def has_active_secretariat() -> bool:

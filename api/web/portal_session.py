@@ -27,10 +27,8 @@ from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.types import Empty, Message, ScopeSession
 
-from registry.accounts import Actor, Role
+from registry.accounts import Actor, actor_of_token
 from registry.settings import get_settings
-from registry.tables import ApiTokenRow
-from standards.clock import utc_now
 
 COOKIE: Final = "rm_portal"
 SESSION_HOURS: Final = 8
@@ -142,28 +140,4 @@ async def actor_for(account_id: object, token_id: object) -> Actor | None:
     was revoked, the token expired, or the session names something else."""
     if not isinstance(account_id, str) or not isinstance(token_id, str):
         return None
-    row = (
-        await ApiTokenRow.select(
-            ApiTokenRow.expires_at,
-            ApiTokenRow.revoked_at,
-            ApiTokenRow.account.public_id.as_alias("account_id"),
-            ApiTokenRow.account.role.as_alias("role"),
-            ApiTokenRow.account.provider_id.as_alias("provider_id"),
-            ApiTokenRow.account.revoked_at.as_alias("account_revoked_at"),
-        )
-        .where(ApiTokenRow.public_id == token_id)
-        .first()
-        .run()
-    )
-    if row is None or row["account_id"] != account_id:
-        return None
-    if row["revoked_at"] is not None or row["account_revoked_at"] is not None:
-        return None
-    if row["expires_at"] <= utc_now():
-        return None
-    return Actor(
-        account_id=account_id,
-        role=Role(row["role"]),
-        provider_id=row["provider_id"],
-        token_id=token_id,
-    )
+    return await actor_of_token(token_id, account_id)

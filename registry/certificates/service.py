@@ -23,7 +23,6 @@ from registry.transparency.entries import actor_role
 from registry.transparency.log import append_event
 from standards.clock import iso_utc, utc_now
 
-STATES: Final = ("active", "suspended", "revoked")
 STATUSES: Final = ("valid", "suspended", "revoked", "expired")
 MAX_REASON: Final = 2000
 _PUBLIC_ID: Final = re.compile(r"crt_[0-9a-zA-Z]{1,36}")

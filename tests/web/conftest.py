@@ -3,17 +3,20 @@ through the registry's own services, with its certificates in every state."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from registry import demo
 from registry.database import write_transaction
 from registry.settings import get_settings
 from registry.signing import service as signing
 from standards import service as standards
+from tests.web.browser import CHROMIUM
 
 
 @dataclass
@@ -52,3 +55,29 @@ async def seeded(published: Demo, client: httpx.AsyncClient) -> Demo:
         await demo.seed()
     listed = await client.get("/api/v1/certificates", params={"limit": 200})
     return Demo(client, listed.json()["items"])
+
+
+# --- the browser tests: Debian's chromium, headless, JavaScript off, nothing downloaded ---
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("needs Debian's chromium at /usr/bin/chromium: `make browser` as root")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A desktop-sized tab with JavaScript off: every page must work without it."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1200, "height": 900}
+    )
+    opened = context.new_page()
+    yield opened
+    context.close()

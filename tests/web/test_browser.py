@@ -7,9 +7,6 @@ Every page visited is saved as a screenshot under var/test-artifacts/screenshots
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,15 +16,13 @@ import httpx
 import pypdfium2  # type: ignore[import-untyped]  # no type information shipped
 import pytest
 import zxingcpp  # type: ignore[import-not-found]  # a compiled module without stubs
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.cli.server import RIGHTSMARK, cli, free_port
-from tests.conftest import PROJECT_ROOT
+from tests.cli.server import registry_server
+from tests.web.browser import SHOTS, screenshot
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = PROJECT_ROOT / "var" / "test-artifacts" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
@@ -53,78 +48,13 @@ class DemoServer:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """`rightsmark init --demo` then `rightsmark serve` on a free port, own SQLite file."""
-    data_dir = tmp_path_factory.mktemp("web-e2e")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        "RIGHTSMARK_DATA_DIR": str(data_dir),
-        "RIGHTSMARK_DATABASE_URL": "",
-        "RIGHTSMARK_HOST": "127.0.0.1",
-        "RIGHTSMARK_PORT": str(port),
-        "RIGHTSMARK_PUBLIC_URL": url,  # what the QR codes and credential ids are under
-        "RIGHTSMARK_KEY_PASSPHRASE": "e2e-test-passphrase",
-        "RIGHTSMARK_LOG_LEVEL": "warning",
-    }
-    initialised = cli("init", "--demo", env=env)
-    assert initialised.returncode == 0, initialised.stderr
-    with (data_dir / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [*RIGHTSMARK, "serve"],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert process.poll() is None, (data_dir / "serve.log").read_text()[-2000:]
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, "rightsmark serve did not answer in time"
-                time.sleep(0.1)
-            listed = httpx.get(f"{url}/api/v1/certificates", params={"limit": 200}, timeout=30)
-            yield DemoServer(url, listed.json()["items"])
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("needs Debian's chromium at /usr/bin/chromium: `make browser` as root")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A desktop-sized tab with JavaScript off: every page must work without it."""
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1200, "height": 900}
-    )
-    opened = context.new_page()
-    yield opened
-    context.close()
+    with registry_server(tmp_path_factory.mktemp("web-e2e"), demo=True) as running:
+        listed = httpx.get(f"{running.url}/api/v1/certificates", params={"limit": 200}, timeout=30)
+        yield DemoServer(running.url, listed.json()["items"])
 
 
 def shot(page: Page, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    return screenshot(page, name)
 
 
 def test_search_and_open_a_certificate(server: DemoServer, page: Page) -> None:

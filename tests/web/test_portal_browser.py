@@ -8,24 +8,17 @@ Screenshots go to var/test-artifacts/screenshots/portal-*.png.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.cli.server import RIGHTSMARK, cli, free_port
-from tests.conftest import PROJECT_ROOT
+from tests.cli.server import registry_server
+from tests.web.browser import screenshot
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = PROJECT_ROOT / "var" / "test-artifacts" / "screenshots"
 
 
 @dataclass
@@ -39,75 +32,13 @@ class PortalServer:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
-    data_dir = tmp_path_factory.mktemp("portal-e2e")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        "RIGHTSMARK_DATA_DIR": str(data_dir),
-        "RIGHTSMARK_DATABASE_URL": "",
-        "RIGHTSMARK_HOST": "127.0.0.1",
-        "RIGHTSMARK_PORT": str(port),
-        "RIGHTSMARK_PUBLIC_URL": url,
-        "RIGHTSMARK_KEY_PASSPHRASE": "e2e-test-passphrase",
-        "RIGHTSMARK_LOG_LEVEL": "warning",
-    }
-    initialised = cli("init", "--demo", env=env)
-    assert initialised.returncode == 0, initialised.stderr
-    tokens = json.loads((data_dir / "demo-tokens.json").read_text())
-    with (data_dir / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [*RIGHTSMARK, "serve"],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert process.poll() is None, (data_dir / "serve.log").read_text()[-2000:]
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, "rightsmark serve did not answer in time"
-                time.sleep(0.1)
-            yield PortalServer(url, tokens)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("needs Debian's chromium at /usr/bin/chromium: `make browser` as root")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1200, "height": 900}
-    )
-    opened = context.new_page()
-    yield opened
-    context.close()
+    with registry_server(tmp_path_factory.mktemp("portal-e2e"), demo=True) as running:
+        tokens = json.loads((running.data_dir / "demo-tokens.json").read_text())
+        yield PortalServer(running.url, tokens)
 
 
 def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"portal-{name}.png"), full_page=True)
+    screenshot(page, f"portal-{name}")
 
 
 def test_secretariat_signs_in_and_revokes_a_certificate(server: PortalServer, page: Page) -> None:
