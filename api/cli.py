@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from api.cli_accounts import accounts_group
 from api.cli_audits import audits_group
+from api.cli_backup import export_command, import_command
 from api.cli_keys import keys_group
 from api.cli_lifecycle import lifecycle_group
 from api.cli_log import log_group
@@ -161,3 +162,5 @@ main.add_command(keys_group)
 main.add_command(lifecycle_group)
 main.add_command(verify_command)
 main.add_command(log_group)
+main.add_command(export_command)
+main.add_command(import_command)
