@@ -171,3 +171,20 @@ async def assign(
             reason=f"auditor {chosen}, audit date {on.isoformat()}",
             changes={"auditor_id": chosen, "audit_date": on},
         )
+
+
+async def accredited_auditors(application: dict[str, Any], on: dt.date) -> list[str]:
+    """Active auditor accounts with an accreditation covering `application` on `on`, by id.
+
+    Only the accreditation check: a conflict of interest or the rotation rule may still
+    refuse one of them (`refusal`), which is what a secretariat choosing one should see."""
+    active = [
+        row["public_id"]
+        for row in await AccountRow.select(AccountRow.public_id)
+        .where((AccountRow.role == Role.AUDITOR.value) & AccountRow.revoked_at.is_null())
+        .run()
+    ]
+    if not active:
+        return []
+    rows = await AccreditationRow.select().where(AccreditationRow.auditor_id.is_in(active)).run()
+    return sorted({row["auditor_id"] for row in rows if _coverage(row, application, on) is None})

@@ -17,9 +17,8 @@ from litestar.response import Redirect
 
 from api.web.portal_session import actor_for, csrf_ok, csrf_token, rotate
 from api.web.render import PAGE_HEADERS, page
-from registry import accounts, applications, assignment, providers
+from registry import accounts, applications, providers
 from registry.accounts import PENDING_PREFIX, Actor, Role
-from registry.applications import ApplicationState
 from registry.assessments import decisions
 from registry.certificates import service as certificates
 from registry.errors import ForbiddenError, InvalidRequestError
@@ -163,41 +162,6 @@ async def home(request: Req) -> Response[Any]:
 # --- secretariat -------------------------------------------------------------------------
 
 
-@get("/secretariat", name="portal:secretariat")
-async def secretariat(request: Req) -> Response[str]:
-    """Applications to assign and to decide, and every certificate."""
-    actor = await signed_in(request, Role.SECRETARIAT)
-    to_assign = await applications.list_for(
-        actor, state=ApplicationState.SUBMITTED, limit=LIST_LIMIT, offset=0
-    )
-    to_decide = await applications.list_for(
-        actor, state=ApplicationState.ASSESSED, limit=LIST_LIMIT, offset=0
-    )
-    listed = await certificates.list_certificates(
-        provider=None, status_filter=None, limit=LIST_LIMIT, offset=0
-    )
-    return portal_page(
-        "portal_secretariat.html",
-        request,
-        actor,
-        to_assign=to_assign,
-        to_decide=to_decide,
-        certificates=listed["items"],
-    )
-
-
-@post("/secretariat/applications/{application_id:str}/assign", name="portal:assign")
-async def assign(request: Req, application_id: AppId) -> Response[Any]:
-    """Assign the eligible auditor with the fewest open assignments, as the API does."""
-    actor = await signed_in(request, Role.SECRETARIAT)
-    await posted(request)
-    assigned = await assignment.assign(
-        application_id, auditor_id=None, audit_date=None, actor=actor
-    )
-    flash(request, f"Application {application_id} assigned to {assigned['auditor_id']}.")
-    return see_other("/portal/secretariat")
-
-
 @post("/secretariat/applications/{application_id:str}/decide", name="portal:decide")
 async def decide(request: Req, application_id: AppId) -> Response[Any]:
     actor = await signed_in(request, Role.SECRETARIAT)
@@ -289,8 +253,6 @@ HANDLERS: Final = [
     sign_in,
     sign_out,
     home,
-    secretariat,
-    assign,
     decide,
     certificate,
     change_certificate,

@@ -5,6 +5,10 @@ Each indicator gets the input its measure calls for (yes/no radios, a 0-4 select
 with the measure's bounds) and its requirement and guidance. The work is kept as a draft in
 the session until it is filed through `registry.assessments.service.file_assessment`, whose
 validation (the API's) puts each problem next to its field.
+
+The form is multipart: a file chosen on it is uploaded as evidence for the application
+(`api.web.portal_evidence`) whichever button is pressed, after the answers are kept as the
+draft, and each indicator lists the application's evidence to attach to its finding.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.web import portal_evidence
 from api.web.portal import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from audits.errors import InvalidSubmission
 from audits.model import AuditType
@@ -23,7 +28,10 @@ from audits.template import findings_template
 from registry import applications
 from registry.accounts import Actor, Role
 from registry.applications import ApplicationState
+from registry.assessments import evidence
 from registry.assessments import service as assessments
+from registry.errors import RegistryError
+from registry.settings import get_settings
 from standards.model import NumericMeasure, ProviderType, RuleSet, ScaleMeasure
 from standards.service import get_ruleset
 
@@ -130,7 +138,7 @@ def document(
                 "indicator": item["id"],
                 "value": _value(item["kind"], fields.get(f"value-{item['id']}", "")),
                 "notes": fields.get(f"notes-{item['id']}", "").strip(),
-                "evidence": [],
+                "evidence": portal_evidence.refs(fields.get(f"evidence-{item['id']}", "")),
             }
             for item in items
         ],
@@ -148,7 +156,7 @@ def field_errors(
         if found := _FINDING.match(path):
             index = int(found.group(1))
             if index < len(items):
-                part = "notes" if found.group(2) == "notes" else "value"
+                part = found.group(2) if found.group(2) in ("notes", "evidence") else "value"
                 name = f"{part}-{items[index]['id']}"
         elif found := _SITE.match(path):
             name = f"site_{found.group(1)}"
@@ -161,7 +169,7 @@ def field_errors(
     return at, general
 
 
-def _form(
+async def _form(
     request: Req,
     actor: Actor,
     application: dict[str, Any],
@@ -173,6 +181,7 @@ def _form(
 ) -> Response[str]:
     context.setdefault("errors", {})
     context.setdefault("general", [])
+    uploaded = await evidence.list_for_application(application["id"], actor)
     return portal_page(
         "portal_assessment.html",
         request,
@@ -183,6 +192,9 @@ def _form(
         fields=fields,
         scale=SCALE,
         audit_types=[t.value for t in AuditType],
+        evidence=uploaded,
+        evidence_field=portal_evidence.FIELD,
+        max_mib=round(get_settings().evidence_max_bytes / 1024 / 1024, 1),
         **context,
     )
 
@@ -193,7 +205,7 @@ async def assessment(request: Req, application_id: AppId) -> Response[str]:
     application, ruleset = await _assigned(application_id, actor)
     drafts = request.session.get("drafts") or {}
     fields = drafts.get(application_id) or {}
-    return _form(
+    return await _form(
         request,
         actor,
         application,
@@ -203,29 +215,64 @@ async def assessment(request: Req, application_id: AppId) -> Response[str]:
     )
 
 
-@post("/auditor/applications/{application_id:str}", name="portal:assessment-submit")
+@post(
+    "/auditor/applications/{application_id:str}",
+    name="portal:assessment-submit",
+    request_max_body_size=portal_evidence.MAX_BODY,
+)
 async def submit(request: Req, application_id: AppId) -> Response[Any]:
-    """`do=save` keeps the draft; `do=file` files it, or shows each problem at its field."""
+    """`do=save` keeps the draft; `do=file` files it, or shows each problem at its field;
+    a chosen evidence file is uploaded first (`do=upload` only uploads)."""
     actor = await signed_in(request, Role.AUDITOR)
     application, ruleset = await _assigned(application_id, actor)
     items = _indicators(application, ruleset)
     posted_fields = await posted(request)
+    form = await request.form()
     fields = {
         key: value[:MAX_FIELD]
         for key, value in posted_fields.items()
-        if key not in ("csrf", "do") and value.strip()
+        if key not in ("csrf", "do") and not key.startswith("evidence-") and value.strip()
     }
+    for item in items:
+        if refs := portal_evidence.chosen_refs(form.getall(f"evidence-{item['id']}", [])):
+            fields[f"evidence-{item['id']}"] = refs
     drafts = dict(request.session.get("drafts") or {})
     drafts[application_id] = fields
     request.set_session({**request.session, "drafts": drafts})
+    path = f"/portal/auditor/applications/{application_id}"
+    if upload := portal_evidence.chosen_file(form.get(portal_evidence.FIELD)):
+        try:
+            stored, created = await portal_evidence.store(application_id, actor, upload)
+        except RegistryError as exc:
+            refused = portal_evidence.refusal(exc)
+            if refused is None:
+                raise
+            status, message = refused
+            return await _form(
+                request,
+                actor,
+                application,
+                items,
+                fields,
+                status=status,
+                errors={portal_evidence.FIELD: [message]},
+            )
+        flash(
+            request,
+            f"Evidence {stored['filename']} "
+            f"{'uploaded' if created else 'was already uploaded'} ({stored['ref'][:19]}...); "
+            "attach it to findings below.",
+        )
+        if posted_fields.get("do") != "file":
+            return see_other(path)
     if posted_fields.get("do") != "file":
-        return see_other(f"/portal/auditor/applications/{application_id}?saved=1")
+        return see_other(f"{path}?saved=1")
     data = msgspec.json.encode(document(application, items, fields))
     try:
         await assessments.file_assessment(application_id, data, actor, key=None, fingerprint="")
     except InvalidSubmission as exc:
         errors, general = field_errors(exc.problems, items)
-        return _form(
+        return await _form(
             request,
             actor,
             application,
