@@ -104,6 +104,16 @@ async def refusal(auditor_id: str, application: dict[str, Any], on: dt.date) -> 
             f"in each of the two previous cycles ({application['cycle'] - 2} and "
             f"{application['cycle'] - 1})"
         )
+    return await accreditation_refusal(auditor_id, application, on)
+
+
+async def accreditation_refusal(
+    auditor_id: str, application: dict[str, Any], on: dt.date
+) -> str | None:
+    """Why no accreditation of `auditor_id` covers `application` on `on`; None when one does.
+
+    Checked when assigning (on the audit date) and again whenever the auditor files or amends
+    (on that day): an accreditation that expired or was suspended since ends the work too."""
     rows = await AccreditationRow.select().where(AccreditationRow.auditor_id == auditor_id).run()
     if not rows:
         return f"auditor {auditor_id} has no accreditation"

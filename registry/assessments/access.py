@@ -4,12 +4,14 @@ the provider it belongs to. Everybody else is told it does not exist."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
 from registry.accounts import Actor, Role
 from registry.applications import get_application
+from registry.assignment import accreditation_refusal
 from registry.errors import ConflictError, ForbiddenError, NotFoundError
 
 
@@ -30,10 +32,14 @@ async def visible_application(application_id: str, actor: Actor) -> dict[str, An
 
 
 async def assigned_application(application_id: str, actor: Actor) -> dict[str, Any]:
-    """The application, when `actor` is its assigned auditor (403 for anybody else who sees it)."""
+    """The application, when `actor` is its assigned auditor and still accredited for it
+    today (403 for anybody else who sees it, and for an auditor whose accreditation lapsed)."""
     application = await visible_application(application_id, actor)
     if actor.role is not Role.AUDITOR or application["auditor_id"] != actor.account_id:
         raise ForbiddenError(f"only the auditor assigned to {application_id} may do this")
+    refused = await accreditation_refusal(actor.account_id, application, dt.date.today())
+    if refused is not None:
+        raise ForbiddenError(f"{refused}; an auditor files and amends only while accredited")
     return application
 
 

@@ -17,7 +17,7 @@ import msgspec
 
 from audits.model import AuditType
 from audits.template import findings_template, passing_value
-from registry import applications, providers
+from registry import applications, auditors, providers
 from registry.accounts import Actor, Role, authenticate
 from registry.database import write_transaction
 from registry.providers import ProviderInput
@@ -156,6 +156,17 @@ async def build_world(client: httpx.AsyncClient) -> World:
     )
     auditor = await _party(client, secretariat.headers, role="auditor")
     other_auditor = await _party(client, secretariat.headers, role="auditor")
+    # Assigned below straight through the services, but accredited for real: an auditor
+    # files only while an accreditation covering the application is in force.
+    today = dt.date.today()
+    await auditors.accredit(
+        auditor.account_id,
+        provider_types=["recruiter"],
+        countries=["PH", "AE"],
+        valid_from=today - dt.timedelta(days=365),
+        valid_until=today + dt.timedelta(days=3 * 365),
+        actor=sec_actor,
+    )
     return World(
         client=client,
         ruleset=await standards.get_ruleset("core-rights", "1.0.0"),
