@@ -6,12 +6,13 @@ import gc
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api.logging import access_log_middleware, configure_logging
-from api.problems import EXCEPTION_HANDLERS
-from api.ratelimit import rate_limit_middleware
+from api.problems import EXCEPTION_HANDLERS, document_problems
+from api.ratelimit import exact, prefix, rate_limit_middleware
+from api.request_checks import json_body_declared, no_control_characters_in_url
 from api.routes.accounts import AccountsController
 from api.routes.applications import ApplicationsController
 from api.routes.assessments import AssessmentsController
@@ -31,7 +32,9 @@ from api.routes.log import LogController
 from api.routes.providers import ProvidersController
 from api.routes.standards import StandardsController
 from api.routes.verify import VerifyController
+from api.security_headers import security_headers_hook
 from api.web import web_router
+from api.web.api_reference import ApiReferencePlugin
 from registry.database import close_pool, start_pool
 from registry.settings import get_settings
 
@@ -40,6 +43,11 @@ scored by a published engine, and signed verifiable certificates.
 
 Errors are RFC 9457 problem details (`application/problem+json`) whose `errors` list names
 each offending field. Write operations need `Authorization: Bearer rm_...`."""
+
+
+# The public endpoints with a per-client request limit (api.ratelimit).
+VERIFY = prefix("/api/v1/verify")
+SEARCH = exact("GET", ["/api/v1/providers", "/"])
 
 
 def _freeze_startup_objects() -> None:
@@ -55,7 +63,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
     that share one event loop and one pool with the app)."""
     settings = get_settings()
     configure_logging(settings.log_level)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             live,
@@ -78,11 +86,14 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             web_router,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        guards=[no_control_characters_in_url, json_body_declared],
+        before_send=[security_headers_hook(hsts=settings.public_url.startswith("https://"))],
         on_startup=[*([start_pool] if manage_pool else []), _freeze_startup_objects],
         on_shutdown=[close_pool] if manage_pool else [],
         middleware=[
+            rate_limit_middleware(per_minute=settings.verify_rate_per_minute, matches=VERIFY),
             rate_limit_middleware(
-                per_minute=settings.verify_rate_per_minute, path_prefix="/api/v1/verify"
+                per_minute=settings.search_rate_per_minute, matches=SEARCH, what="search"
             ),
             *([access_log_middleware] if access_log else []),
         ],
@@ -92,7 +103,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             version="0.1.0",
             description=API_DESCRIPTION,
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[ApiReferencePlugin(), JsonRenderPlugin(), YamlRenderPlugin()],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(
@@ -103,3 +114,5 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
         ),
         debug=False,
     )
+    document_problems(app, rate_limited=lambda m, p: VERIFY(m, p) or SEARCH(m, p))
+    return app

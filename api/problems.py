@@ -7,12 +7,18 @@ traceback: unexpected errors are logged server-side and answered with a generic 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final
 
 import structlog
-from litestar import Request, Response
+from litestar import Litestar, Request, Response
+from litestar.constants import RESERVED_KWARGS
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from pydantic import BaseModel, ConfigDict
 
 from audits.errors import AuditError
 from registry.errors import (
@@ -162,3 +168,104 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     RecursionError: too_deep_handler,
     Exception: internal_error_handler,
 }
+
+
+# --- what the OpenAPI document says about these answers ---------------------------------
+
+
+class ProblemField(BaseModel):
+    """One offending field of a problem: where it is and what is wrong with it."""
+
+    field: str | None = None
+    message: str
+    source: str | None = None
+    code: str | None = None
+    line: int | None = None
+
+
+class ProblemDetail(BaseModel):
+    """An RFC 9457 problem detail, as every error of the API is answered."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemField] | None = None
+
+
+_WHY: Final = {
+    400: "The request is malformed: a bad parameter, a control character in the URL, or a "
+    "body that is not readable JSON",
+    401: "No bearer token, or one that is unknown, expired or revoked",
+    403: "The token's role or account may not do this",
+    404: "Something the request names does not exist",
+    409: "The request conflicts with the current state",
+    413: "The request body is larger than the server accepts",
+    415: "The body's content type is not one this operation reads",
+    422: "The body or a parameter is readable but its content is invalid",
+    429: "Too many requests from this address this minute; see Retry-After",
+    503: "The registry cannot sign right now",
+}
+_BODY_METHODS: Final = {"POST", "PUT", "PATCH"}
+
+
+def _problem_spec(status: int) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=ProblemDetail,
+        generate_examples=False,
+        description=_WHY[status],
+        media_type=PROBLEM_JSON,
+    )
+
+
+def _takes_parameters(handler: HTTPRouteHandler) -> bool:
+    """Whether the handler reads path or query parameters (not counting its body,
+    dependencies and Litestar's reserved arguments)."""
+    skip = set(RESERVED_KWARGS) | set(handler.resolve_dependencies())
+    return any(name not in skip for name in handler.parsed_fn_signature.parameters)
+
+
+def _problem_statuses(
+    route: HTTPRoute, handler: HTTPRouteHandler, *, rate_limited: bool, guarded: bool
+) -> set[int]:
+    statuses = {400}  # any request may be malformed (a control character in its URL, say)
+    writes = bool(handler.http_methods & _BODY_METHODS)
+    if route.path_parameters or _takes_parameters(handler) or writes:
+        statuses |= {404, 422}  # what a request names (path, query or body) may not exist
+    if writes:
+        statuses |= {413, 415}
+    if guarded:
+        statuses |= {401, 403}
+    if writes and guarded:  # changes to the registry: conflicts, and signing what changed
+        statuses |= {409, 503}
+    if rate_limited:
+        statuses.add(429)
+    return statuses
+
+
+def document_problems(
+    app: Litestar, rate_limited: Callable[[str, str], bool] = lambda method, path: False
+) -> None:
+    """Document, on every operation of the OpenAPI schema, the problem details it can answer
+    with (`application/problem+json`, schema `ProblemDetail`), and the bearer token that
+    guarded operations need. Explicit `responses=` of a handler win. Cheap: the schema
+    itself is still built on its first request. `rate_limited(method, path)` tells which
+    operations a rate limit may answer 429 on."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if not handler.resolve_include_in_schema() or "OPTIONS" in handler.http_methods:
+                continue
+            limited = any(rate_limited(method, route.path) for method in handler.http_methods)
+            # Guards of the application itself check requests, not who sends them.
+            guarded = bool(set(handler.resolve_guards()) - set(app.guards))
+            statuses = _problem_statuses(route, handler, rate_limited=limited, guarded=guarded)
+            handler.responses = {
+                **{status: _problem_spec(status) for status in sorted(statuses)},
+                **(handler.responses or {}),
+            }
+            if guarded and not handler.security:
+                handler.security = [{"bearer": []}]

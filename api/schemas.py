@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from registry.accounts import Role
 
+# C0 control characters other than tab, line feed and carriage return, and DEL: never text
+# anybody means, and NUL cannot even be stored in a PostgreSQL text column.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-class _In(BaseModel):
+
+def no_control_characters(value: Any) -> Any:
+    """`value` unchanged, unless a string in it (at any depth of lists and mappings) holds a
+    control character: then a ValueError naming the first one."""
+    if isinstance(value, str):
+        if found := _CONTROL.search(value):
+            raise ValueError(f"control characters are not allowed (found U+{ord(found[0]):04X})")
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            no_control_characters(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            no_control_characters(key)
+            no_control_characters(item)
+    return value
+
+
+class TextInput(BaseModel):
+    """Base of request bodies: every string field, and every string in a list or mapping
+    field, is refused (422 naming the field) if it holds a control character."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        return no_control_characters(value)
+
+
+class _In(TextInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -103,3 +136,21 @@ class AccountListOut(BaseModel):
 
 class TokenListOut(BaseModel):
     items: list[TokenOut]
+
+
+def json_document(*media_types: str, status: str = "200") -> type[Operation]:
+    """An `operation_class` for handlers answering raw bytes that are a JSON object (a DID
+    document, a credential, a JSON-LD context): documents the answer as an object under each
+    of `media_types` instead of the `string` Litestar infers from `Response[bytes]`."""
+
+    @dataclass
+    class JsonDocumentOperation(Operation):
+        def __post_init__(self) -> None:
+            response = (self.responses or {}).get(status)
+            if isinstance(response, OpenAPIResponse):
+                response.content = {
+                    media: OpenAPIMediaType(schema=Schema(type=OpenAPIType.OBJECT))
+                    for media in media_types
+                }
+
+    return JsonDocumentOperation

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas import TextInput
+
 CertificateStatus = Literal["valid", "suspended", "revoked", "expired"]
 
 
@@ -57,7 +59,7 @@ class CertificatePageOut(BaseModel):
     offset: int
 
 
-class ReasonIn(BaseModel):
+class ReasonIn(TextInput):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=2000, description="Why; shown in the history")
 

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from api.schemas import TextInput
 from registry.applications import ApplicationState
 from standards.model import ProviderType
 
@@ -18,7 +19,7 @@ Country = str
 _CORRIDOR = Field(min_length=5, max_length=5, description="ORIGIN-DESTINATION, e.g. PH-AE")
 
 
-class _In(BaseModel):
+class _In(TextInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Requests per minute and client address to POST /api/v1/verify[/batch].",
     )
+    search_rate_per_minute: int = Field(
+        default=300,
+        ge=1,
+        description="Requests per minute and client address to the public search: "
+        "GET /api/v1/providers and the search page GET /.",
+    )
     key_passphrase: SecretStr | None = Field(
         default=None,
         description="Passphrase that encrypts the signing keys at rest. If unset, "

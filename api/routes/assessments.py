@@ -59,6 +59,7 @@ class AssessmentsController(Controller):
         summary="File the assessment of an application",
         guards=[auditor_only],
         responses=_FILED,
+        opt={"json_body": True},
         status_code=201,
     )
     async def file(
@@ -84,6 +85,7 @@ class AssessmentsController(Controller):
         summary="File a corrected assessment that references the current one",
         guards=[auditor_only],
         responses=_FILED,
+        opt={"json_body": True},
         status_code=201,
     )
     async def amend(

@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import ActorDep, provide_actor, secretariat_only
+from api.schemas import json_document
 from api.schemas_certificates import (
     CertificateDetailOut,
     CertificateOut,
@@ -130,6 +131,7 @@ async def get_log_proof(certificate: IdOrCode) -> str:
     operation_id="getCredential",
     summary="The signed credential (application/vc)",
     tags=["certificates"],
+    operation_class=json_document(VC_MEDIA_TYPE, "application/json"),
 )
 async def get_credential(
     request: Request[Any, Any, Any],
@@ -145,6 +147,7 @@ async def get_credential(
     summary="The registry's JSON-LD context, version 1",
     tags=["certificates"],
     cache=86400,
+    operation_class=json_document("application/ld+json"),
 )
 async def get_context() -> Response[bytes]:
     """Defines every term a certificate adds to the W3C credentials v2 context. Never edited."""
@@ -165,6 +168,7 @@ async def list_status_lists() -> StatusListsOut:
     operation_id="getStatusList",
     summary="A signed Bitstring Status List credential",
     tags=["status"],
+    operation_class=json_document(VC_MEDIA_TYPE, "application/json"),
 )
 async def get_status_list(
     request: Request[Any, Any, Any],

@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 
+from api.schemas import json_document
 from registry.signing.service import did_document_json
 
 
@@ -18,6 +19,7 @@ from registry.signing.service import did_document_json
     summary="The registry's DID document",
     response_description="DID document listing every signing key; compromised ones `revoked`",
     media_type="application/json",
+    operation_class=json_document("application/json"),
 )
 async def did_document(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The registry's did:web document. Every key it ever signed with is listed, in creation

@@ -70,7 +70,9 @@ def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[str
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if exc.status_code == 413:
         detail = "what you sent is larger than this page accepts"
-    return error_page(exc.status_code, detail)
+    response = error_page(exc.status_code, detail)
+    response.headers.update(exc.headers or {})  # Retry-After of a 429, say
+    return response
 
 
 def on_registry(request: Request[Any, Any, Any], exc: RegistryError) -> Response[str]:

@@ -13,10 +13,15 @@ from registry.applications import ApplicationState
 from registry.assessments import store
 from registry.assessments.access import can_see, visible_application
 from registry.assessments.errors import UnsupportedEvidence
-from registry.assessments.sniff import UnsupportedContent, media_type, safe_filename
+from registry.assessments.sniff import (
+    UnsupportedContent,
+    filename_problem,
+    media_type,
+    safe_filename,
+)
 from registry.assessments.tables import EvidenceRow
 from registry.database import write_transaction
-from registry.errors import ConflictError, ForbiddenError, NotFoundError
+from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.settings import get_settings
 from standards.clock import iso_utc as iso
 from standards.clock import utc_now as now
@@ -63,6 +68,9 @@ async def upload(
         raise ForbiddenError("evidence is uploaded by the assigned auditor or the provider")
     if application["state"] not in _OPEN_STATES:
         raise ConflictError(f"application {application_id} is {application['state']}")
+    problem = filename_problem(filename)
+    if problem is not None:
+        raise InvalidRequestError(f"{filename!r}: {problem}", field="filename")
     try:
         content_type = media_type(declared_type)
     except UnsupportedContent as exc:
@@ -86,10 +94,18 @@ async def upload(
             size=blob.size,
             uploaded_at=now(),
         )
-        await EvidenceRow.insert(row).run()
+        # A concurrent upload of the same bytes for the same application may commit first
+        # (PostgreSQL; SQLite serialises the two): then it stored this record, so answer
+        # with it instead of failing on the unique key.
+        inserted = await (
+            EvidenceRow.insert(row)
+            .on_conflict(target=EvidenceRow.application_sha256, action="DO NOTHING")
+            .returning(EvidenceRow.id)
+            .run()
+        )
         saved = await EvidenceRow.select().where(EvidenceRow.application_sha256 == key).first()
     assert saved is not None
-    return evidence_view(saved), True
+    return evidence_view(saved), bool(inserted)
 
 
 async def open_evidence(sha256: str, actor: Actor) -> EvidenceFile:

@@ -2,8 +2,9 @@
 
 A declared content type is only believed when the bytes agree with it: a "PDF" must start
 with `%PDF-`, images with their signatures, and text must be UTF-8 without NUL bytes (and
-not a disguised PDF). The declared file name is never used as a path: only a cleaned
-basename is kept, for display.
+not a disguised PDF). The declared file name is never used as a path: a name that is a path
+(directory separators, `.` or `..`) or holds a control character is refused, and what is
+kept of any other is a cleaned label, for display.
 """
 
 from __future__ import annotations
@@ -78,6 +79,18 @@ class ContentCheck:
                 f"declared `{self.declared}`, but the content does not start with the "
                 f"signature of that type (found {found or 'another format'})"
             )
+
+
+def filename_problem(declared: str | None) -> str | None:
+    """Why `declared` is not acceptable as an evidence file's name; None when it is (or when
+    no name was given: the file is then called `evidence.<ext>`)."""
+    if not declared:
+        return None
+    if "/" in declared or "\\" in declared or declared.strip() in (".", ".."):
+        return "a file name, not a path: no directories, `/`, `\\`, `.` or `..`"
+    if any(unicodedata.category(char) == "Cc" for char in declared):
+        return "a file name holds no control characters"
+    return None
 
 
 def safe_filename(declared: str | None, content_type: str) -> str:

@@ -91,31 +91,31 @@ async def test_text_and_csv_are_accepted(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    ("declared", "shown"),
-    [
-        ("../../../etc/passwd", "passwd"),
-        ("..\\..\\windows\\evil.pdf", "evil.pdf"),
-        ("/abs/path/..", "evidence.pdf"),
-        ("re\x00port\n.pdf", "re_port_.pdf"),
-        ("...hidden.pdf", "hidden.pdf"),
-    ],
+    "declared",
+    ["../../../etc/passwd", "..\\..\\windows\\evil.pdf", "/abs/path/..", ".."],
 )
-async def test_path_traversal_filename_keeps_only_a_safe_basename(
-    world: World, declared: str, shown: str
+async def test_a_path_or_control_character_as_filename_is_refused(
+    world: World, declared: str
 ) -> None:
+    response = await world.upload(PDF, filename=declared)
+    assert_problem(response, 422, "filename")
+    root = get_settings().data_dir
+    assert not (root.parent / "etc").exists()
+    assert not [p for p in (root / "evidence").rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("declared", "shown"),
+    [("...hidden.pdf", "hidden.pdf"), ('say "hi"; rm.pdf', "say _hi_ rm.pdf")],
+)
+async def test_a_name_is_kept_as_a_clean_label(world: World, declared: str, shown: str) -> None:
     response = await world.upload(PDF, filename=declared)
     assert response.status_code == 201, response.text
     assert response.json()["filename"] == shown
-    sha = hashlib.sha256(PDF).hexdigest()
-    assert _blob(sha).exists()
-    root = get_settings().data_dir
-    assert not (root.parent / "etc").exists()
-    stored = [p for p in (root / "evidence").rglob("*") if p.is_file()]
-    assert stored == [_blob(sha)]
 
 
 async def test_download_headers_and_name(world: World) -> None:
-    ref = (await world.upload(PDF, filename="../contract.pdf")).json()["ref"]
+    ref = (await world.upload(PDF, filename="contract.pdf")).json()["ref"]
     got = await world.client.get(f"/api/v1/evidence/{ref}", headers=world.secretariat.headers)
     assert got.status_code == 200
     assert got.content == PDF

@@ -396,8 +396,10 @@ SPECS: list[Spec] = [
     Spec("GET /health/live", get("/health/live"), public()),
     Spec("GET /.well-known/did.json", get("/.well-known/did.json"), public()),
     Spec("GET /schema", get("/schema"), public()),
-    Spec("GET /schema/scalar", get("/schema/scalar"), public()),
+    Spec("GET /schema/reference", get("/schema/reference"), public()),
     Spec("GET /schema/openapi.json", get("/schema/openapi.json"), public()),
+    Spec("GET /schema/openapi.yaml", get("/schema/openapi.yaml"), public()),
+    Spec("GET /schema/openapi.yml", get("/schema/openapi.yml"), public()),
     Spec("GET /schema/{path:str}", get("/schema/no-such-renderer"), public(404)),
     # --- public: standards, the register, certificates, verification, the log ----------
     Spec("GET /api/v1/standards", get("/api/v1/standards"), public()),

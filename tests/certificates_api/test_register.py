@@ -282,22 +282,17 @@ async def test_did_document_lists_the_signing_key(certified: Certified) -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "params", "status", "field"),
+    ("method", "path", "params"),
     [
-        ("GET", "/api/v1/certificates/crt_%00", None, 404, None),
-        ("GET", "/api/v1/certificates/RM%00", None, 404, None),
-        ("GET", "/credentials/crt_%00", None, 404, None),
-        ("GET", "/api/v1/certificates", {"provider": "prv\u0000"}, 422, "provider"),
-        ("POST", "/api/v1/certificates/crt_%00/suspend", None, 404, None),
+        ("GET", "/api/v1/certificates/crt_%00", None),
+        ("GET", "/api/v1/certificates/RM%00", None),
+        ("GET", "/credentials/crt_%00", None),
+        ("GET", "/api/v1/certificates", {"provider": "prv\u0000"}),
+        ("POST", "/api/v1/certificates/crt_%00/suspend", None),
     ],
 )
 async def test_nul_characters_are_refused_precisely(
-    certified: Certified,
-    method: str,
-    path: str,
-    params: dict[str, str] | None,
-    status: int,
-    field: str | None,
+    certified: Certified, method: str, path: str, params: dict[str, str] | None
 ) -> None:
     """PostgreSQL cannot store or compare NUL in text: refused before the database sees it."""
     response = await certified.client.request(
@@ -307,4 +302,5 @@ async def test_nul_characters_are_refused_precisely(
         json={"reason": "x"} if method == "POST" else None,
         headers=certified.world.secretariat.headers,
     )
-    assert_problem(response, status, *([field] if field else []))
+    assert_problem(response, 400)
+    assert "control character (U+0000)" in response.json()["detail"]

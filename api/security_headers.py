@@ -1,0 +1,45 @@
+"""Security headers on every answer the registry gives, API and pages alike.
+
+A header a handler already set is never replaced (the pages set `api.web.render.PAGE_HEADERS`
+themselves). Every other answer (JSON, problem details, credentials, evidence files, the
+OpenAPI document) gets the pages' own policy: nothing is ever loaded from another origin,
+no script runs, and nothing may be framed (`frame-ancestors 'none'` and `X-Frame-Options`).
+
+`Strict-Transport-Security` is sent only when the public URL is https: over plain http
+browsers ignore it, and on a local or test server it would pin the wrong origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+from api.web.render import CSP
+
+HSTS: Final = "max-age=31536000; includeSubDomains"
+HEADERS: Final = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def security_headers_hook(*, hsts: bool) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A Litestar `before_send` hook adding `HEADERS` (and with `hsts`, HSTS) to every HTTP
+    response that does not carry them already. A hook rather than a middleware, so that
+    answers no route handler produced (unknown paths, 405, 429 from a rate limit, errors)
+    carry them too."""
+    extra = {**HEADERS, **({"Strict-Transport-Security": HSTS} if hsts else {})}
+
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in extra.items():
+                if name not in headers:
+                    headers[name] = value
+
+    return add_headers
