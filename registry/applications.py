@@ -90,6 +90,21 @@ async def application_row(application_id: str) -> dict[str, Any]:
     return row
 
 
+async def lock_application(application_id: str) -> None:
+    """Inside a write transaction: hold the application's row until the transaction ends,
+    so use cases on one application (filing, amending, deciding, withdrawing) run one after
+    the other and each reads what the previous one committed. PostgreSQL: SELECT ... FOR
+    UPDATE; SQLite needs nothing, its IMMEDIATE write transactions already serialise."""
+    if ApplicationRow._meta.db.engine_type == "sqlite":
+        return
+    await (
+        ApplicationRow.select(ApplicationRow.id)
+        .where(ApplicationRow.public_id == application_id)
+        .lock_rows("UPDATE")
+        .run()
+    )
+
+
 async def get_application(application_id: str) -> dict[str, Any]:
     """The application as a dict (see `view`); NotFoundError when there is none."""
     return view(await application_row(application_id))
@@ -151,7 +166,21 @@ async def record_transition(
         values[getattr(ApplicationRow, name)] = value
     if target is S.WITHDRAWN:
         values[ApplicationRow.cycle_key] = None  # frees the cycle for a new application
-    await ApplicationRow.update(values).where(ApplicationRow.id == row["id"]).run()
+    # Only from the state just read: under PostgreSQL's READ COMMITTED a concurrent
+    # transition (a withdrawal racing a decision, say) that committed first leaves no row
+    # to update, and this one is refused instead of applied on top of it.
+    moved = await (
+        ApplicationRow.update(values)
+        .where((ApplicationRow.id == row["id"]) & (ApplicationRow.state == current.value))
+        .returning(ApplicationRow.id)
+        .run()
+    )
+    if not moved:
+        now_state = (await application_row(application_id))["state"]
+        raise ConflictError(
+            f"application {application_id} was changed meanwhile and is {now_state}; "
+            f"it cannot go to {target.value}"
+        )
     await _insert_event(row["id"], current.value, target.value, actor, reason)
     return await get_application(application_id)
 
@@ -323,6 +352,7 @@ async def withdraw(application_id: str, actor: Actor, reason: str | None) -> dic
     if actor.role is Role.AUDITOR:
         raise ForbiddenError("only the provider or the secretariat may withdraw an application")
     async with write_transaction():
+        await lock_application(application_id)
         await visible_application(application_id, actor)
         return await record_transition(
             application_id, S.WITHDRAWN.value, actor=actor.label, reason=reason

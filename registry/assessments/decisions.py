@@ -12,7 +12,12 @@ import msgspec
 from audits.decision import decide
 from audits.model import Report
 from registry.accounts import Actor, Role
-from registry.applications import ApplicationState, get_application, record_transition
+from registry.applications import (
+    ApplicationState,
+    get_application,
+    lock_application,
+    record_transition,
+)
 from registry.assessments.access import race_is_conflict, visible_application
 from registry.assessments.service import latest
 from registry.assessments.tables import AssessmentRow, DecisionRow
@@ -50,6 +55,7 @@ async def decide_application(
     recomputed from the rule set, never trusted from the stored report. `at` back-dates the
     decision and its certificate (the demo data set's expired certificate); default now."""
     async with race_is_conflict(f"application {application_id}"), write_transaction():
+        await lock_application(application_id)  # decided on the latest assessment, once
         application = await get_application(application_id)
         current = await latest(application_id)
         if current is None:

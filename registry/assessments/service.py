@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from registry.accounts import Actor, Role
-from registry.applications import ApplicationState, record_transition
+from registry.applications import ApplicationState, lock_application, record_transition
 from registry.assessments.access import (
     assigned_application,
     can_see,
@@ -105,6 +105,8 @@ async def file_assessment(
         return Answer(201, full_view(row, amended_by=None))
 
     async with race_is_conflict(f"application {application_id}"), write_transaction():
+        # First: a concurrent request with the same key then finds its answer and replays it.
+        await lock_application(application_id)
         return await run_once(
             key, account_id=actor.account_id, request_fingerprint=fingerprint, operation=operation
         )
@@ -159,6 +161,13 @@ async def amend_assessment(
         return Answer(201, full_view(row, amended_by=None))
 
     async with race_is_conflict(f"assessment {assessment_id}"), write_transaction():
+        base = (
+            await AssessmentRow.select(AssessmentRow.application_id)
+            .where(AssessmentRow.public_id == assessment_id)
+            .first()
+        )
+        if base is not None:  # else `operation` answers 404
+            await lock_application(base["application_id"])  # not amended while decided
         return await run_once(
             key, account_id=actor.account_id, request_fingerprint=fingerprint, operation=operation
         )

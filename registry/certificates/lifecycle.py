@@ -72,6 +72,8 @@ async def run(now: dt.datetime | None = None) -> list[Action]:
     rows = await CertificateRow.select().where(CertificateRow.state != "revoked")
     for row in rows:
         async with write_transaction():
+            # Locked first: an overlapping run waits here, then sees what this one did.
+            await service.lock(row["public_id"])
             fresh = await service.find(row["public_id"])  # as of this transaction
             actions += await _one(fresh, await rules.of(fresh["standard"]), now)
     return actions

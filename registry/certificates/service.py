@@ -95,6 +95,20 @@ async def certificate_row(public_id: str) -> dict[str, Any]:
     return row
 
 
+async def lock(public_id: str) -> None:
+    """Inside a write transaction: hold the certificate's row until the transaction ends, so
+    a check-then-record (an expiry recorded once) cannot interleave with another. PostgreSQL:
+    SELECT ... FOR UPDATE; SQLite's IMMEDIATE write transactions already serialise."""
+    if CertificateRow._meta.db.engine_type == "sqlite":
+        return
+    await (
+        CertificateRow.select(CertificateRow.id)
+        .where(CertificateRow.public_id == public_id)
+        .lock_rows("UPDATE")
+        .run()
+    )
+
+
 async def find(id_or_code: str) -> dict[str, Any]:
     """The row of a certificate named by its id (crt_...) or its human code, typed loosely."""
     code = normalise_code(id_or_code)
