@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import ActorDep, provide_actor, secretariat_only
+from api.conditional import not_modified
 from api.schemas import json_document
 from api.schemas_certificates import (
     CertificateDetailOut,
@@ -179,6 +180,6 @@ async def get_status_list(
     `ttl`, and `If-None-Match` answers 304 when nothing changed."""
     rendered = await status.render(purpose, number)
     headers = {"ETag": rendered.etag, "Cache-Control": f"public, max-age={rendered.max_age}"}
-    if rendered.etag in request.headers.get("if-none-match", ""):
+    if not_modified(request, rendered.etag):
         return Response(b"", status_code=304, headers=headers)
     return _vc_or_json(request, rendered.body, **headers)

@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 
+from api.conditional import not_modified
 from api.schemas import json_document
 from registry.signing.service import did_document_json
 
@@ -30,7 +31,6 @@ async def did_document(request: Request[Any, Any, Any]) -> Response[bytes]:
     body = json.dumps(await did_document_json(), separators=(",", ":")).encode("utf-8")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "public, no-cache"}
-    candidates = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
-    if candidates & {etag, f"W/{etag}", "*"}:
+    if not_modified(request, etag):
         return Response(content=b"", status_code=304, headers=headers)
     return Response(content=body, media_type="application/json", headers=headers)

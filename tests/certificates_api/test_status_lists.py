@@ -59,6 +59,11 @@ async def test_if_none_match_answers_304(certified: Certified, purpose: str) -> 
     assert again.status_code == 304
     assert again.content == b""
     assert again.headers["etag"] == etag
+    for listed in ("*", f'"0000", W/{etag}'):
+        also = await certified.client.get(
+            f"/api/v1/status/{purpose}/1", headers={"If-None-Match": listed}
+        )
+        assert also.status_code == 304, listed
     stale = await certified.client.get(
         f"/api/v1/status/{purpose}/1", headers={"If-None-Match": '"0000"'}
     )
