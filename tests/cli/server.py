@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,34 @@ def cli(
         timeout=timeout,
         check=False,
     )
+
+
+def accreditation_body(today: date) -> Doc:
+    """A recruiter accreditation for the Philippines and the Emirates, in force from a month
+    before `today` for about two years: what every real-server test auditor holds."""
+    return {
+        "provider_types": ["recruiter"],
+        "countries": ["PH", "AE"],
+        "valid_from": str(today - timedelta(days=30)),
+        "valid_until": str(today + timedelta(days=700)),
+    }
+
+
+def passing_filing(rule_set: Doc, today: date) -> Doc:
+    """An initial assessment of a recruiter against `rule_set` (a published version's
+    `rule_set`) passing every indicator, audited in the days before `today`."""
+    ruleset = load_document(rule_set)
+    doc = findings_template(ruleset, [ProviderType.RECRUITER], audit_type=AuditType.INITIAL)
+    measures = {ind.id: ind.measure for _, ind in ruleset.indicators()}
+    for finding in doc["findings"]:
+        finding["value"] = passing_value(measures[finding["indicator"]])
+    doc.update(
+        started_on=str(today - timedelta(days=3)),
+        ended_on=str(today - timedelta(days=2)),
+        sites=[{"name": "Head office", "country": "PH"}],
+        workers_interviewed=12,
+    )
+    return doc
 
 
 @dataclass
@@ -220,12 +248,7 @@ def certify(server: RegistryServer, legal_name: str = "Agencia Uno, Inc.") -> Do
         _ok(
             http.post(
                 f"/api/v1/auditors/{auditor_id}/accreditations",
-                json={
-                    "provider_types": ["recruiter"],
-                    "countries": ["PH", "AE"],
-                    "valid_from": str(today - timedelta(days=30)),
-                    "valid_until": str(today + timedelta(days=700)),
-                },
+                json=accreditation_body(today),
                 headers=sec,
             ),
             201,
@@ -238,17 +261,7 @@ def certify(server: RegistryServer, legal_name: str = "Agencia Uno, Inc.") -> Do
             )
         )
         rule_set = _ok(http.get("/api/v1/standards/core-rights/versions/1.0.0"))["rule_set"]
-        ruleset = load_document(rule_set)
-        doc = findings_template(ruleset, [ProviderType.RECRUITER], audit_type=AuditType.INITIAL)
-        measures = {ind.id: ind.measure for _, ind in ruleset.indicators()}
-        for finding in doc["findings"]:
-            finding["value"] = passing_value(measures[finding["indicator"]])
-        doc.update(
-            started_on=str(today - timedelta(days=3)),
-            ended_on=str(today - timedelta(days=2)),
-            sites=[{"name": "Head office", "country": "PH"}],
-            workers_interviewed=12,
-        )
+        doc = passing_filing(rule_set, today)
         _ok(
             http.post(
                 f"/api/v1/applications/{application['id']}/assessments", json=doc, headers=aud

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +34,18 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from audits.model import AuditType
-from audits.template import findings_template, passing_value
 from registry.multikey import public_key_from_multibase
 from registry.proofs import verify_proof
 from registry.signed_note import verify_note
 from registry.statuslist import StatusList
-from standards.loader import load_document
-from standards.model import ProviderType
-from tests.cli.server import RIGHTSMARK, cli, free_port, server_env
+from tests.cli.server import (
+    RIGHTSMARK,
+    accreditation_body,
+    cli,
+    free_port,
+    passing_filing,
+    server_env,
+)
 from tests.conftest import PROJECT_ROOT
 from tests.pg_available import _reachable
 
@@ -262,28 +265,12 @@ class Workload:
         ok(
             self.http.post(
                 f"/api/v1/auditors/{self.auditor_id}/accreditations",
-                json={
-                    "provider_types": ["recruiter"],
-                    "countries": ["PH", "AE"],
-                    "valid_from": str(today - timedelta(days=30)),
-                    "valid_until": str(today + timedelta(days=700)),
-                },
+                json=accreditation_body(today),
             ),
             201,
         )
         rule_set = ok(self.http.get("/api/v1/standards/core-rights/versions/1.0.0"))["rule_set"]
-        ruleset = load_document(rule_set)
-        doc = findings_template(ruleset, [ProviderType.RECRUITER], audit_type=AuditType.INITIAL)
-        measures = {ind.id: ind.measure for _, ind in ruleset.indicators()}
-        for finding in doc["findings"]:
-            finding["value"] = passing_value(measures[finding["indicator"]])
-        doc.update(
-            started_on=str(today - timedelta(days=3)),
-            ended_on=str(today - timedelta(days=2)),
-            sites=[{"name": "Head office", "country": "PH"}],
-            workers_interviewed=12,
-        )
-        self.filing: bytes = json.dumps(doc).encode()
+        self.filing: bytes = json.dumps(passing_filing(rule_set, today)).encode()
         self.count = 0
 
     def close(self) -> None:

@@ -8,16 +8,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from audits.model import AuditType
-from audits.template import findings_template, passing_value
-from standards.loader import load_document
-from standards.model import ProviderType
+from tests.cli.server import accreditation_body, passing_filing
 from tests.security.conftest import Registry
 
 pytestmark = pytest.mark.e2e
@@ -293,15 +290,11 @@ def assigned(registry: Registry) -> Assigned:
             ),
             201,
         )
-        accreditation = {
-            "provider_types": ["recruiter"],
-            "countries": ["PH", "AE"],
-            "valid_from": str(today - timedelta(days=30)),
-            "valid_until": str(today + timedelta(days=700)),
-        }
         _ok(
             http.post(
-                f"/api/v1/auditors/{auditor_id}/accreditations", json=accreditation, headers=sec
+                f"/api/v1/auditors/{auditor_id}/accreditations",
+                json=accreditation_body(today),
+                headers=sec,
             ),
             201,
         )
@@ -313,18 +306,7 @@ def assigned(registry: Registry) -> Assigned:
             )
         )
         rule_set = _ok(http.get("/api/v1/standards/core-rights/versions/1.0.0"))["rule_set"]
-    ruleset = load_document(rule_set)
-    doc = findings_template(ruleset, [ProviderType.RECRUITER], audit_type=AuditType.INITIAL)
-    measures = {ind.id: ind.measure for _, ind in ruleset.indicators()}
-    for finding in doc["findings"]:
-        finding["value"] = passing_value(measures[finding["indicator"]])
-    doc.update(
-        started_on=str(today - timedelta(days=3)),
-        ended_on=str(today - timedelta(days=2)),
-        sites=[{"name": "Head office", "country": "PH"}],
-        workers_interviewed=12,
-    )
-    return Assigned(application["id"], aud, prov, doc)
+    return Assigned(application["id"], aud, prov, passing_filing(rule_set, today))
 
 
 TRAVERSALS = [
