@@ -97,14 +97,7 @@ class EvidenceController(Controller):
     ) -> File:
         """Only for the secretariat, and the assigned auditor and the provider of an
         application the file was uploaded for; anybody else gets 404."""
-        found = await evidence.open_evidence(sha256, actor)
-        return File(
-            path=found.path,
-            media_type=found.content_type,
-            filename=found.filename,
-            content_disposition_type="attachment",
-            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
-        )
+        return attachment(await evidence.open_evidence(sha256, actor))
 
     @get(
         "/applications/{application_id:str}/evidence",
@@ -117,3 +110,15 @@ class EvidenceController(Controller):
     ) -> EvidenceListOut:
         items = await evidence.list_for_application(application_id, actor)
         return EvidenceListOut(items=[EvidenceOut(**i) for i in items])
+
+
+def attachment(found: evidence.EvidenceFile) -> File:
+    """An evidence file as a download: never rendered inline, never sniffed, never cached
+    by anyone but the one who asked (the API and the portal alike)."""
+    return File(
+        path=found.path,
+        media_type=found.content_type,
+        filename=found.filename,
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )

@@ -14,6 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import PathParameter
 from litestar.response import File
 
+from api.routes.evidence import attachment
 from api.web.portal import signed_in
 from audits.model import EVIDENCE_LENGTH, EVIDENCE_PREFIX, MAX_EVIDENCE
 from registry.accounts import Actor
@@ -91,14 +92,7 @@ async def download(request: Req, sha256: Annotated[str, PathParameter(max_length
     """Only for those who may see an application the file was uploaded for (404 otherwise),
     as `GET /api/v1/evidence/{sha256}`."""
     actor = await signed_in(request)
-    found = await evidence.open_evidence(sha256, actor)
-    return File(
-        path=found.path,
-        media_type=found.content_type,
-        filename=found.filename,
-        content_disposition_type="attachment",
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
-    )
+    return attachment(await evidence.open_evidence(sha256, actor))
 
 
 HANDLERS: Final = [download]
