@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run init test test-sqlite test-postgres lint bench clean browser
+.PHONY: run init test test-sqlite test-postgres lint bench bench-scale clean browser
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -46,6 +46,11 @@ test-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# 200,000 providers and 1,000,000 certificates on PostgreSQL beside 1 % of that (12-17 min on 2 cores;
+# RIGHTSMARK_BENCH_POSTGRES names the server, default postgresql://postgres@127.0.0.1:5432/postgres).
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench scale
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -11,7 +11,14 @@ same machine, and holds the ratio against a target:
 4. Merkle inclusion and consistency proofs at 1,000,000 vs 1,000 leaves;
 5. `GET` of an issued certificate's credential vs `/health/live`, one real server with the
    demo data set, loaded by `wrk`;
-6. `POST /api/v1/verify` of that certificate vs its offline verification rate.
+6. `POST /api/v1/verify` of that certificate vs its offline verification rate;
+7. mixed load (90 % certificate fetch and verification, 9 % search, 1 % writes) against a
+   demo server with 10,000 bulk-loaded certificates for `--load-seconds` (default 60):
+   requests/s, p50/p99 latency, errors and the server's peak memory.
+
+`python -m bench scale` (`make bench-scale`, not part of `make bench`: 12-17 minutes here)
+bulk-loads 200,000 providers and 1,000,000 certificates into PostgreSQL and compares search,
+fetch, status change and status-list rebuild times with a registry of 1 % of that size.
 
 Durations are bounded: `RIGHTSMARK_BENCH_SECONDS` (default 10) per load phase and per pure
 figure. Results are printed as a table and written to `var/bench/latest.json`.

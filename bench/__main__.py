@@ -9,17 +9,23 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from rich.console import Console
-
 from bench.figure import Figure, failed_figure
-from bench.report import LATEST, render, write_json
+from bench.report import LATEST, report, wide_console
 from bench.timing import SECONDS_ENV, bench_seconds, one_core
 
-BENCHES = ("scoring", "proofs", "merkle", "foundation", "credentials", "transparency")
+BENCHES = ("scoring", "proofs", "merkle", "foundation", "credentials", "transparency", "load")
+LOAD_SECONDS = 60.0
 
 
-def _run(name: str, seconds: float, python_load: bool) -> list[Figure]:
+def _run(name: str, seconds: float, python_load: bool, load: argparse.Namespace) -> list[Figure]:
     # Imported per figure: a broken module costs its figure, not the whole run.
+    if name == "load":  # wrk only: the mix needs its Lua script
+        from bench.loadtest import bench_load
+
+        figures = bench_load(load.load_seconds)
+        if load.load_postgres:
+            figures += bench_load(load.load_seconds, postgres=True)
+        return figures
     if name == "foundation":
         from bench.foundation import bench_foundation
 
@@ -45,6 +51,11 @@ def _run(name: str, seconds: float, python_load: bool) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["scale"]:  # `python -m bench scale`: the PostgreSQL scale run
+        from bench.scale.cli import main as scale_main
+
+        return scale_main(arguments[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--seconds", type=float, default=None,
@@ -54,36 +65,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--python-load", action="store_true", help="use the Python fallback load generator"
     )
+    parser.add_argument(
+        "--load-seconds", type=float, default=LOAD_SECONDS,
+        help=f"seconds of the mixed load test (figure 7; default {LOAD_SECONDS:g})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--load-postgres", action="store_true",
+        help="also run the mixed load on a scratch PostgreSQL database (figures 7 pg)",
+    )  # fmt: skip
     parser.add_argument("--output", type=Path, default=LATEST, help="JSON report path")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     seconds = args.seconds if args.seconds is not None else bench_seconds()
     if not 0 < seconds <= 600:
         parser.error("--seconds must be in (0, 600]")
+    if not 0 < args.load_seconds <= 600:
+        parser.error("--load-seconds must be in (0, 600]")
 
     from bench.machine import machine_info
 
-    console = Console()
-    if not console.is_terminal:  # `make bench | tee`: rich would assume 80 columns
-        console.width = max(console.width, 120)
+    console = wide_console()
     machine = machine_info()
     figures: list[Figure] = []
     for name in args.only or BENCHES:
         started = time.perf_counter()
         with console.status(f"running {name} ({seconds:g}s per phase)..."):
             try:
-                figures.extend(_run(name, seconds, args.python_load))
+                figures.extend(_run(name, seconds, args.python_load, args))
             except Exception as exc:  # one broken figure must not hide the others
                 traceback.print_exc(file=sys.stderr)
                 message = f"{type(exc).__name__}: {exc}"
                 figures.append(failed_figure(name, f"{name} benchmark raised", 0.0, ">=", message))
         console.log(f"{name}: {time.perf_counter() - started:.1f}s")
     figures.sort(key=lambda f: f["id"])
-    render(machine, figures, console)
-    path = write_json(machine, figures, seconds, args.output)
-    console.print(f"written to {path}")
-    # Errors (failed requests, bad proofs, a server that did not start) fail the command;
-    # a missed target alone is a finding to report, not a broken run.
-    return 1 if any(f["errors"] for f in figures) else 0
+    return report(machine, figures, seconds, args.output, console)
 
 
 if __name__ == "__main__":

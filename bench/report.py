@@ -34,10 +34,18 @@ def _measurement(key: str, value: Measurement) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     text = _number(value)
-    for suffix, unit in (("_per_s", "/s"), ("_rps", " req/s"), ("_ms", " ms"), ("_us", " µs")):
+    units = (("_per_s", "/s"), ("_rps", " req/s"), ("_ms", " ms"), ("_us", " µs"), ("_mib", " MiB"))
+    for suffix, unit in units:
         if key.endswith(suffix) or f"{suffix}_" in key:
             return text + unit
     return text + " s" if key.endswith("_s") else text
+
+
+def wide_console() -> Console:
+    console = Console()
+    if not console.is_terminal:  # `make bench | tee`: rich would assume 80 columns
+        console.width = max(console.width, 120)
+    return console
 
 
 def render(machine: dict[str, str | int], figures: list[Figure], console: Console) -> None:
@@ -111,3 +119,19 @@ def write_json(
     temporary.write_text(json.dumps(_json_safe(document), indent=2, ensure_ascii=False) + "\n")
     temporary.replace(path)
     return path
+
+
+def report(
+    machine: dict[str, str | int],
+    figures: list[Figure],
+    seconds: float,
+    path: Path,
+    console: Console,
+) -> int:
+    """Print the tables, write the JSON; the exit status (1 when any figure has errors)."""
+    render(machine, figures, console)
+    written = write_json(machine, figures, seconds, path)
+    console.print(f"written to {written}")
+    # Errors (failed requests, bad proofs, a server that did not start) fail the command;
+    # a missed target alone is a finding to report, not a broken run.
+    return 1 if any(f["errors"] for f in figures) else 0
