@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run init test test-sqlite test-postgres lint bench bench-scale clean browser
+.PHONY: run init test test-sqlite test-postgres lint bench bench-scale clean tools
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -28,13 +28,14 @@ lint: $(STAMP)
 # Every test on SQLite; then every database test again on PostgreSQL when it answers.
 test: lint test-sqlite test-postgres
 
-# The browser tests drive Debian's chromium (never a downloaded browser): install it if missing.
-browser:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+# The browser tests drive Debian's chromium (never a downloaded browser) and the load smoke
+# test Debian's wrk: install them if missing (as root; otherwise those tests say they skip).
+tools:
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/wrk ]; } && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk; \
 	fi
 
-test-sqlite: $(STAMP) browser
+test-sqlite: $(STAMP) tools
 	$(BIN)/pytest -n 2 -q
 
 test-postgres: $(STAMP)
