@@ -35,12 +35,13 @@ tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk; \
 	fi
 
+# Two workers; a module's tests stay on one (loadscope), so its real server or world is built once.
 test-sqlite: $(STAMP) tools
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadscope -q
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -m tests.pg_available "$(PG_URL)"; then \
-		RIGHTSMARK_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -m db -p no:randomly; \
+		RIGHTSMARK_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 --dist loadscope -q -m db -p no:randomly; \
 	else \
 		echo "*** PostgreSQL at $(PG_URL) is not reachable: SKIPPING the PostgreSQL run ***"; \
 	fi

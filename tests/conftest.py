@@ -2,24 +2,51 @@
 
 The database is real: a fresh SQLite file per test process (in WAL mode), or the PostgreSQL
 named by RIGHTSMARK_TEST_DATABASE_URL (`make test-postgres` sets it when 127.0.0.1:5432
-answers). Tests that touch the database use the `db` fixture, which marks them `db`, so the
-PostgreSQL run re-runs exactly those. The environment is set here, before any project
-module reads its settings.
+answers; each pytest-xdist worker gets its own database beside it). Tests that touch the
+database use the `db` fixture, which marks them `db`, so the PostgreSQL run re-runs exactly
+those. The environment is set here, before any project module reads its settings.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 _DATA_DIR = Path(tempfile.mkdtemp(prefix=f"rightsmark-test-{_WORKER}-"))
+
+
+def _worker_database(url: str) -> str:
+    """The PostgreSQL database this test process uses: the named one, or under pytest-xdist
+    one per worker beside it (`test_gw0`, created when missing), so that workers never drop
+    each other's schema."""
+    if not url or _WORKER == "main":
+        return url
+    base, _, name = url.rpartition("/")
+    mine = f"{name}_{_WORKER}"
+
+    async def create() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", mine):
+                await connection.execute(f'CREATE DATABASE "{mine}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    return f"{base}/{mine}"
+
+
 os.environ["RIGHTSMARK_DATA_DIR"] = str(_DATA_DIR)
-os.environ["RIGHTSMARK_DATABASE_URL"] = os.environ.get("RIGHTSMARK_TEST_DATABASE_URL", "")
+os.environ["RIGHTSMARK_DATABASE_URL"] = _worker_database(
+    os.environ.get("RIGHTSMARK_TEST_DATABASE_URL", "")
+)
 os.environ.setdefault("RIGHTSMARK_LOG_LEVEL", "warning")
 os.environ.setdefault("RIGHTSMARK_KEY_PASSPHRASE", "test-only-passphrase")
 
