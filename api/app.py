@@ -12,7 +12,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from api.logging import access_log_middleware, configure_logging
 from api.problems import EXCEPTION_HANDLERS, document_problems
 from api.ratelimit import exact, prefix, rate_limit_middleware
-from api.request_checks import json_body_declared, no_control_characters_in_url
+from api.request_checks import request_checks_middleware
 from api.routes.accounts import AccountsController
 from api.routes.applications import ApplicationsController
 from api.routes.assessments import AssessmentsController
@@ -86,11 +86,11 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             web_router,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
-        guards=[no_control_characters_in_url, json_body_declared],
         before_send=[security_headers_hook(hsts=settings.public_url.startswith("https://"))],
         on_startup=[*([start_pool] if manage_pool else []), _freeze_startup_objects],
         on_shutdown=[close_pool] if manage_pool else [],
         middleware=[
+            request_checks_middleware,
             rate_limit_middleware(per_minute=settings.verify_rate_per_minute, matches=VERIFY),
             rate_limit_middleware(
                 per_minute=settings.search_rate_per_minute, matches=SEARCH, what="search"

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Final
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from api.web.render import CSP
@@ -34,12 +33,17 @@ def security_headers_hook(*, hsts: bool) -> Callable[[Message, Scope], Awaitable
     answers no route handler produced (unknown paths, 405, 429 from a rate limit, errors)
     carry them too."""
     extra = {**HEADERS, **({"Strict-Transport-Security": HSTS} if hsts else {})}
+    # Encoded once: each answer costs one pass over its own raw headers and a list extend.
+    raw = [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in extra.items()
+    ]
+    names = frozenset(name for name, _ in raw)
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableScopeHeaders.from_message(message)
-            for name, value in extra.items():
-                if name not in headers:
-                    headers[name] = value
+            headers = list(message.get("headers", ()))
+            present = {name.lower() for name, _ in headers} & names
+            headers.extend(raw if not present else [h for h in raw if h[0] not in present])
+            message["headers"] = headers
 
     return add_headers
