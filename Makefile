@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: run init test test-sqlite test-postgres lint bench bench-scale clean tools
 
@@ -46,13 +47,19 @@ test-postgres: $(STAMP)
 		echo "*** PostgreSQL at $(PG_URL) is not reachable: SKIPPING the PostgreSQL run ***"; \
 	fi
 
+# Every figure: the pure and server figures with the mixed load (~4 min), then the scale run.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(MAKE) --no-print-directory bench-scale
 
 # 200,000 providers and 1,000,000 certificates on PostgreSQL beside 1 % of that (12-17 min on 2 cores;
 # RIGHTSMARK_BENCH_POSTGRES names the server, default postgresql://postgres@127.0.0.1:5432/postgres).
 bench-scale: $(STAMP)
-	$(BIN)/python -m bench scale
+	@if $(BIN)/python -m tests.pg_available "$${RIGHTSMARK_BENCH_POSTGRES:-$(BENCH_PG_URL)}"; then \
+		$(BIN)/python -m bench scale; \
+	else \
+		echo "*** PostgreSQL is not reachable: SKIPPING the scale run (figures 8a-8e) ***"; \
+	fi
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
