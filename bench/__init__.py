@@ -17,8 +17,9 @@ same machine, and holds the ratio against a target:
    requests/s, p50/p99 latency, errors and the server's peak memory.
 
 `python -m bench scale` (`make bench` runs it after these; `make bench-scale` alone; 12-17
-minutes here) bulk-loads 200,000 providers and 1,000,000 certificates into PostgreSQL and compares search,
-fetch, status change and status-list rebuild times with a registry of 1 % of that size.
+minutes here) bulk-loads 200,000 providers and 1,000,000 certificates into PostgreSQL and
+compares search, fetch, status change and status-list rebuild times with a registry of 1 % of
+that size.
 
 Durations are bounded: `RIGHTSMARK_BENCH_SECONDS` (default 10) per load phase and per pure
 figure. Results are printed as a table and written to `var/bench/latest.json`.
