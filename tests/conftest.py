@@ -76,10 +76,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 async def _reset_schema() -> None:
     from registry.database import engine, migrate
+    from tests.pg_available import WIPE_PUBLIC_SCHEMA
 
     if get_settings().is_postgres:
-        await engine().run_ddl("DROP SCHEMA public CASCADE")
-        await engine().run_ddl("CREATE SCHEMA public")
+        for statement in WIPE_PUBLIC_SCHEMA:
+            await engine().run_ddl(statement)
     else:
         get_settings().sqlite_path.unlink(missing_ok=True)
     import contextlib

@@ -7,6 +7,15 @@ import sys
 
 import asyncpg
 
+# Empties a test database's public schema. The trigram index goes first: dropping the
+# pg_trgm extension in the same cascade as an index that sets an operator-class option
+# (`siglen`) fails in PostgreSQL with "operator class gist_trgm_ops has no options".
+WIPE_PUBLIC_SCHEMA = (
+    "DROP INDEX IF EXISTS providers_search_name_trgm",
+    "DROP SCHEMA public CASCADE",
+    "CREATE SCHEMA public",
+)
+
 
 async def _reachable(url: str) -> bool:
     try:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from tests.pg_available import WIPE_PUBLIC_SCHEMA
+
 DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
@@ -32,7 +34,7 @@ async def _fresh(name: str) -> str:
     url = _with_database(base, name)
     connection = await asyncpg.connect(url, timeout=5)
     try:
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        await connection.execute(";\n".join(WIPE_PUBLIC_SCHEMA))
     finally:
         await connection.close()
     return url
