@@ -29,7 +29,7 @@ from typing import Any
 from registry import countries as cc
 from registry import providers
 from registry.accounts import Actor, Role, bound_provider
-from registry.database import write_transaction
+from registry.database import lock_row, write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.tables import ApplicationEventRow, ApplicationRow
 from standards import service as standards
@@ -91,18 +91,9 @@ async def application_row(application_id: str) -> dict[str, Any]:
 
 
 async def lock_application(application_id: str) -> None:
-    """Inside a write transaction: hold the application's row until the transaction ends,
-    so use cases on one application (filing, amending, deciding, withdrawing) run one after
-    the other and each reads what the previous one committed. PostgreSQL: SELECT ... FOR
-    UPDATE; SQLite needs nothing, its IMMEDIATE write transactions already serialise."""
-    if ApplicationRow._meta.db.engine_type == "sqlite":
-        return
-    await (
-        ApplicationRow.select(ApplicationRow.id)
-        .where(ApplicationRow.public_id == application_id)
-        .lock_rows("UPDATE")
-        .run()
-    )
+    """Inside a write transaction: filing, amending, deciding and withdrawing one application
+    run one after the other (`registry.database.lock_row`)."""
+    await lock_row(ApplicationRow.public_id, application_id)
 
 
 async def get_application(application_id: str) -> dict[str, Any]:

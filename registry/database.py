@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.columns import Column
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -64,6 +65,17 @@ def write_transaction() -> AbstractAsyncContextManager[Any]:
 
 
 _pool_users = 0  # apps and commands sharing the process-wide PostgreSQL pool
+
+
+async def lock_row(column: Column, value: object) -> None:
+    """Inside a write transaction: hold the row of `column`'s table where `column == value`
+    until the transaction ends, so that use cases on one record run one after the other and
+    each reads what the previous one committed. PostgreSQL: SELECT ... FOR UPDATE; SQLite
+    needs nothing, its IMMEDIATE write transactions already serialise every writer."""
+    table = column._meta.table
+    if isinstance(table._meta.db, SQLiteEngine):
+        return
+    await table.select(table._meta.primary_key).where(column == value).lock_rows("UPDATE").run()
 
 
 async def start_pool() -> None:

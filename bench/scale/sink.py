@@ -8,6 +8,7 @@ a foreign key to another, so the order in which buffers flush does not matter.
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import piccolo.engine.sqlite  # noqa: F401 - registers Piccolo's sqlite3 adapter
 BATCH = 2_000  # rows per table per flush
 
 
-class Sink:
+class Sink(ABC):
     """Buffers rows per table and writes them in batches; `counts` says how many went."""
 
     def __init__(self, batch: int = BATCH) -> None:
@@ -41,11 +42,13 @@ class Sink:
                 self.counts[name] = self.counts.get(name, 0) + len(rows)
                 rows.clear()
 
+    @abstractmethod
     async def write(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-        raise NotImplementedError
+        """Store one batch of rows of `table`."""
 
+    @abstractmethod
     async def execute(self, statement: str, *args: Any) -> None:
-        raise NotImplementedError
+        """Run one statement outside the batches."""
 
     async def close(self) -> None:
         await self.flush()

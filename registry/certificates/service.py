@@ -15,7 +15,7 @@ from typing import Any, Final
 from registry.certificates import status
 from registry.certificates.codes import normalise_code
 from registry.certificates.tables import CertificateEventRow, CertificateRow
-from registry.database import write_transaction
+from registry.database import lock_row, write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
 from registry.settings import get_settings
 from registry.transparency.checkpoints import proof_bundle
@@ -96,17 +96,9 @@ async def certificate_row(public_id: str) -> dict[str, Any]:
 
 
 async def lock(public_id: str) -> None:
-    """Inside a write transaction: hold the certificate's row until the transaction ends, so
-    a check-then-record (an expiry recorded once) cannot interleave with another. PostgreSQL:
-    SELECT ... FOR UPDATE; SQLite's IMMEDIATE write transactions already serialise."""
-    if CertificateRow._meta.db.engine_type == "sqlite":
-        return
-    await (
-        CertificateRow.select(CertificateRow.id)
-        .where(CertificateRow.public_id == public_id)
-        .lock_rows("UPDATE")
-        .run()
-    )
+    """Inside a write transaction: a check-then-record on one certificate (an expiry recorded
+    once) cannot interleave with another (`registry.database.lock_row`)."""
+    await lock_row(CertificateRow.public_id, public_id)
 
 
 async def find(id_or_code: str) -> dict[str, Any]:

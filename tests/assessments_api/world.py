@@ -31,6 +31,23 @@ STANDARD = "core-rights@1.0.0"
 Headers = dict[str, str]
 
 
+def submission(ruleset: RuleSet, **changes: Any) -> dict[str, Any]:
+    """A complete, passing findings document for a recruiter in PH-AE."""
+    doc = findings_template(ruleset, [ProviderType.RECRUITER], audit_type=AuditType.INITIAL)
+    del doc["indicators_help"]
+    measures = {ind.id: ind.measure for _, ind in ruleset.indicators()}
+    for finding in doc["findings"]:
+        finding["value"] = passing_value(measures[finding["indicator"]])
+    doc.update(
+        started_on="2026-10-01",
+        ended_on="2026-10-03",
+        sites=[{"name": "Head office", "country": "PH", "address": "Manila"}],
+        workers_interviewed=25,
+    )
+    doc.update(changes)
+    return doc
+
+
 @dataclass
 class Party:
     headers: Headers
@@ -54,21 +71,7 @@ class World:
 
     def submission(self, **changes: Any) -> dict[str, Any]:
         """A complete, passing findings document for the application's scope."""
-        doc = findings_template(
-            self.ruleset, [ProviderType.RECRUITER], audit_type=AuditType.INITIAL
-        )
-        del doc["indicators_help"]
-        measures = {ind.id: ind.measure for _, ind in self.ruleset.indicators()}
-        for finding in doc["findings"]:
-            finding["value"] = passing_value(measures[finding["indicator"]])
-        doc.update(
-            started_on="2026-10-01",
-            ended_on="2026-10-03",
-            sites=[{"name": "Head office", "country": "PH", "address": "Manila"}],
-            workers_interviewed=25,
-        )
-        doc.update(changes)
-        return doc
+        return submission(self.ruleset, **changes)
 
     async def upload(
         self, data: bytes, *, content_type: str = "application/pdf", who: Party | None = None,

@@ -31,6 +31,7 @@ import msgspec
 from registry import applications
 from registry.accounts import authenticate
 from registry.applications import ApplicationState
+from tests.assessments_api.world import submission
 from tests.authz.world import (
     AUDITORS,
     DEAD,
@@ -40,7 +41,6 @@ from tests.authz.world import (
     World,
     assessment_form,
     draft_yaml,
-    submission,
 )
 
 SCOPE: dict[str, Any] = {"provider_types": ["recruiter"], "corridors": ["PH-AE"]}

@@ -28,8 +28,6 @@ import httpx
 import msgspec
 from litestar import Litestar
 
-from audits.model import AuditType
-from audits.template import findings_template, passing_value
 from registry import accounts, applications, providers
 from registry.accounts import Actor, Role, authenticate
 from registry.applications import ApplicationState
@@ -38,8 +36,9 @@ from registry.providers import ProviderInput
 from registry.signing import service as signing
 from registry.tables import ApiTokenRow
 from standards import service as standards
-from standards.model import ProviderType, RuleSet
+from standards.model import RuleSet
 from tests.api.helpers import bearer, make_account
+from tests.assessments_api.world import submission
 
 LIBRARY = Path(__file__).resolve().parents[2] / "standards" / "library"
 STANDARD = "core-rights@1.0.0"
@@ -71,23 +70,6 @@ def csrf_of(body: str) -> str:
     found = CSRF.search(body)
     assert found, body[:2000]
     return found.group(1)
-
-
-def submission(ruleset: RuleSet, **changes: Any) -> dict[str, Any]:
-    """A complete, passing findings document for a recruiter in PH-AE."""
-    doc = findings_template(ruleset, [ProviderType.RECRUITER], audit_type=AuditType.INITIAL)
-    del doc["indicators_help"]
-    measures = {ind.id: ind.measure for _, ind in ruleset.indicators()}
-    for finding in doc["findings"]:
-        finding["value"] = passing_value(measures[finding["indicator"]])
-    doc.update(
-        started_on="2026-10-01",
-        ended_on="2026-10-03",
-        sites=[{"name": "Head office", "country": "PH", "address": "Manila"}],
-        workers_interviewed=25,
-    )
-    doc.update(changes)
-    return doc
 
 
 def draft_yaml(version: str = "1.2.0", supersedes: str = "1.1.0") -> str:

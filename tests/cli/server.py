@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import socket
 import subprocess
@@ -132,6 +133,25 @@ def server_env(data_dir: Path, port: int) -> dict[str, str]:
     }
 
 
+def wait_until_serving(
+    process: subprocess.Popen[bytes], url: str, log: Path, startup_seconds: float
+) -> None:
+    """Poll `url`/health until the server answers 200; fail with its log if it exits first
+    or does not answer within `startup_seconds`."""
+    deadline = time.monotonic() + startup_seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"rightsmark serve exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("rightsmark serve did not answer in time")
+        time.sleep(0.1)
+
+
 @contextmanager
 def serving(
     env: dict[str, str], log: Path, *, startup_seconds: float = 60
@@ -148,18 +168,7 @@ def serving(
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"rightsmark serve exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("rightsmark serve did not answer in time")
-            time.sleep(0.1)
+        wait_until_serving(process, url, log, startup_seconds)
         yield process
     finally:
         if process.poll() is None:
@@ -189,88 +198,90 @@ def registry_server(
 # --- the certification path through the HTTP API ---------------------------------------
 
 
-def _ok(response: httpx.Response, status: int = 200) -> Any:
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    """The JSON of a response that must have `status`."""
     assert response.status_code == status, response.text
     return response.json()
+
+
+@dataclass
+class Assigned:
+    """An application assigned to an accredited auditor, open for evidence and a filing."""
+
+    application_id: str
+    auditor: dict[str, str]
+    provider: dict[str, str]
+    findings: Doc  # a passing filing for it
+
+
+def assign_over_http(http: httpx.Client, sec: dict[str, str], provider_body: Doc) -> Assigned:
+    """Through the HTTP API: register the provider, an account for it and an auditor; apply;
+    accredit the auditor; assign it."""
+    provider = ok(http.post("/api/v1/providers", json=provider_body, headers=sec), 201)
+    account = {"name": "Staff", "role": "provider", "provider_id": provider["id"]}
+    prov_token = ok(http.post("/api/v1/accounts", json=account, headers=sec), 201)["token"]
+    auditor = ok(
+        http.post("/api/v1/accounts", json={"name": "Ana", "role": "auditor"}, headers=sec), 201
+    )
+    auditor_id = auditor["account"]["id"]
+    application = ok(
+        http.post(
+            "/api/v1/applications",
+            json={
+                "standard": "core-rights@1.0.0",
+                "provider_types": ["recruiter"],
+                "corridors": ["PH-AE"],
+            },
+            headers={"Authorization": f"Bearer {prov_token}"},
+        ),
+        201,
+    )
+    today = datetime.now(UTC).date()
+    accreditations = f"/api/v1/auditors/{auditor_id}/accreditations"
+    ok(http.post(accreditations, json=accreditation_body(today), headers=sec), 201)
+    assign = f"/api/v1/applications/{application['id']}/assign"
+    ok(http.post(assign, json={"auditor_id": auditor_id}, headers=sec))
+    rule_set = ok(http.get("/api/v1/standards/core-rights/versions/1.0.0"))["rule_set"]
+    return Assigned(
+        application["id"],
+        {"Authorization": f"Bearer {auditor['token']}"},
+        {"Authorization": f"Bearer {prov_token}"},
+        passing_filing(rule_set, today),
+    )
+
+
+def log_entries(http: httpx.Client) -> list[Doc]:
+    """Every entry the log serves, page by page."""
+    entries: list[Doc] = []
+    while True:
+        page = http.get("/log/entries", params={"start": len(entries)})
+        if page.status_code == 400:  # start is past the end
+            return entries
+        body = page.json()
+        entries += [json.loads(item["entry"]) for item in body["entries"]]
+        if len(entries) >= body["tree_size"]:
+            return entries
 
 
 def certify(server: RegistryServer, legal_name: str = "Agencia Uno, Inc.") -> Doc:
     """The whole path through the HTTP API: accounts, provider, application, accreditation,
     assignment, a passing assessment, decision. Returns the certificate summary."""
     sec = {"Authorization": f"Bearer {server.secretariat_token}"}
+    body = {
+        "legal_name": legal_name,
+        "country": "PH",
+        "provider_types": ["recruiter"],
+        "corridors": ["PH-AE"],
+        "contact": {"email": "o@example.org", "phone": "+63 2 555", "address": "Manila"},
+    }
     with httpx.Client(base_url=server.url, timeout=30) as http:
-        provider = _ok(
-            http.post(
-                "/api/v1/providers",
-                json={
-                    "legal_name": legal_name,
-                    "country": "PH",
-                    "provider_types": ["recruiter"],
-                    "corridors": ["PH-AE"],
-                    "contact": {
-                        "email": "o@example.org",
-                        "phone": "+63 2 555",
-                        "address": "Manila",
-                    },
-                },
-                headers=sec,
-            ),
-            201,
+        assigned = assign_over_http(http, sec, body)
+        application = f"/api/v1/applications/{assigned.application_id}"
+        filing = http.post(
+            f"{application}/assessments", json=assigned.findings, headers=assigned.auditor
         )
-        prov_token = _ok(
-            http.post(
-                "/api/v1/accounts",
-                json={"name": "Uno", "role": "provider", "provider_id": provider["id"]},
-                headers=sec,
-            ),
-            201,
-        )["token"]
-        prov = {"Authorization": f"Bearer {prov_token}"}
-        auditor = _ok(
-            http.post("/api/v1/accounts", json={"name": "Ana", "role": "auditor"}, headers=sec),
-            201,
-        )
-        aud = {"Authorization": f"Bearer {auditor['token']}"}
-        auditor_id = auditor["account"]["id"]
-        application = _ok(
-            http.post(
-                "/api/v1/applications",
-                json={
-                    "standard": "core-rights@1.0.0",
-                    "provider_types": ["recruiter"],
-                    "corridors": ["PH-AE"],
-                },
-                headers=prov,
-            ),
-            201,
-        )
-        today = datetime.now(UTC).date()
-        _ok(
-            http.post(
-                f"/api/v1/auditors/{auditor_id}/accreditations",
-                json=accreditation_body(today),
-                headers=sec,
-            ),
-            201,
-        )
-        _ok(
-            http.post(
-                f"/api/v1/applications/{application['id']}/assign",
-                json={"auditor_id": auditor_id},
-                headers=sec,
-            )
-        )
-        rule_set = _ok(http.get("/api/v1/standards/core-rights/versions/1.0.0"))["rule_set"]
-        doc = passing_filing(rule_set, today)
-        _ok(
-            http.post(
-                f"/api/v1/applications/{application['id']}/assessments", json=doc, headers=aud
-            ),
-            201,
-        )
-        decision = _ok(
-            http.post(f"/api/v1/applications/{application['id']}/decision", headers=sec), 201
-        )
+        ok(filing, 201)
+        decision = ok(http.post(f"{application}/decision", headers=sec), 201)
         assert decision["outcome"] == "certified", decision
         certificate: Doc = decision["certificate"]
         return certificate

@@ -20,7 +20,6 @@ import secrets
 import signal
 import ssl
 import subprocess
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -43,8 +42,11 @@ from tests.cli.server import (
     accreditation_body,
     cli,
     free_port,
+    log_entries,
+    ok,
     passing_filing,
     server_env,
+    wait_until_serving,
 )
 from tests.conftest import PROJECT_ROOT
 from tests.pg_available import _reachable
@@ -177,18 +179,7 @@ class Registry:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # the workers too, so one signal reaches them all
             )
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"rightsmark serve exited: {self.server_log()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("rightsmark serve did not answer in time")
-            time.sleep(0.1)
+        wait_until_serving(self.process, self.url, self.data_dir / "serve.log", startup_seconds)
 
     def signal_kill(self) -> None:
         """SIGKILL to the server and every worker at once, without waiting (any thread)."""
@@ -199,8 +190,7 @@ class Registry:
     def kill9(self) -> None:
         """SIGKILL to the server and every worker at once: no shutdown, no flush."""
         if self.process is not None:
-            with suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
+            self.signal_kill()
             self.process.wait(timeout=10)
             self.process = None
 
@@ -243,11 +233,6 @@ def registry(engine: str, data_dir: Path, *, workers: int = 1) -> Iterator[Regis
 
 
 # --- a workload through the API ---------------------------------------------------------
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
 
 
 class Workload:
@@ -355,19 +340,6 @@ _SSL = ssl.create_default_context()  # loading CA certificates once, not per cli
 
 def client(url: str, **options: Any) -> httpx.Client:
     return httpx.Client(base_url=url, timeout=60, verify=_SSL, **options)
-
-
-def log_entries(http: httpx.Client) -> list[Doc]:
-    """Every entry the log serves, page by page."""
-    entries: list[Doc] = []
-    while True:
-        page = http.get("/log/entries", params={"start": len(entries)})
-        if page.status_code == 400:  # start is past the end
-            return entries
-        body = page.json()
-        entries += [json.loads(item["entry"]) for item in body["entries"]]
-        if len(entries) >= body["tree_size"]:
-            return entries
 
 
 def _did_keys(http: httpx.Client) -> dict[str, Ed25519PublicKey]:

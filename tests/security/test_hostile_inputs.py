@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.cli.server import accreditation_body, passing_filing
+from tests.cli.server import Assigned, assign_over_http, ok
 from tests.security.conftest import Registry
 
 pytestmark = pytest.mark.e2e
@@ -247,66 +245,11 @@ def test_injection_strings_are_stored_verbatim_and_shown_escaped(
 # --- evidence uploads ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Assigned:
-    """An application assigned to an accredited auditor, open for evidence and a filing."""
-
-    application_id: str
-    auditor: dict[str, str]
-    provider: dict[str, str]
-    findings: dict[str, Any]
-
-
-def _ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
 @pytest.fixture(scope="module")
 def assigned(registry: Registry) -> Assigned:
-    sec = registry.bearer()
-    today = datetime.now(UTC).date()
     with httpx.Client(base_url=registry.url, timeout=60) as http:
         body = provider_body(legal_name="Evidence Test Agency")
-        provider = _ok(http.post("/api/v1/providers", json=body, headers=sec), 201)
-        account = {"name": "Staff", "role": "provider", "provider_id": provider["id"]}
-        prov_token = _ok(http.post("/api/v1/accounts", json=account, headers=sec), 201)["token"]
-        prov = {"Authorization": f"Bearer {prov_token}"}
-        auditor = _ok(
-            http.post("/api/v1/accounts", json={"name": "Aud", "role": "auditor"}, headers=sec),
-            201,
-        )
-        aud = {"Authorization": f"Bearer {auditor['token']}"}
-        auditor_id = auditor["account"]["id"]
-        application = _ok(
-            http.post(
-                "/api/v1/applications",
-                json={
-                    "standard": "core-rights@1.0.0",
-                    "provider_types": ["recruiter"],
-                    "corridors": ["PH-AE"],
-                },
-                headers=prov,
-            ),
-            201,
-        )
-        _ok(
-            http.post(
-                f"/api/v1/auditors/{auditor_id}/accreditations",
-                json=accreditation_body(today),
-                headers=sec,
-            ),
-            201,
-        )
-        _ok(
-            http.post(
-                f"/api/v1/applications/{application['id']}/assign",
-                json={"auditor_id": auditor_id},
-                headers=sec,
-            )
-        )
-        rule_set = _ok(http.get("/api/v1/standards/core-rights/versions/1.0.0"))["rule_set"]
-    return Assigned(application["id"], aud, prov, passing_filing(rule_set, today))
+        return assign_over_http(http, registry.bearer(), body)
 
 
 TRAVERSALS = [
@@ -411,7 +354,7 @@ def test_replayed_idempotency_key_with_another_body_is_refused(
         path, content=spaced, headers={**headers, "Content-Type": "application/json"}
     )
     assert_problem(replay, 422, "Idempotency-Key")
-    listed = _ok(http.get(path, headers=assigned.auditor))
+    listed = ok(http.get(path, headers=assigned.auditor))
     assert [item["id"] for item in listed["items"]] == [first.json()["id"]]
     assert registry.row_counts() == rows
     assert registry.files() == files

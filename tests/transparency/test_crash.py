@@ -20,14 +20,13 @@ import sqlite3
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from registry import merkle
 from registry.signed_note import verify_note
-from tests.cli.server import cli, free_port, server_env, serving
+from tests.cli.server import cli, free_port, log_entries, server_env, serving
 
 pytestmark = pytest.mark.e2e
 ACTIONS = ("suspend", "reinstate", "suspend", "reinstate", "suspend", "reinstate", "revoke")
@@ -69,19 +68,6 @@ class Burst:
     def join(self) -> None:
         for thread in self.threads:
             thread.join(timeout=60)
-
-
-def _entries(url: str) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = []
-    with httpx.Client(base_url=url, timeout=30) as http:
-        while True:
-            page = http.get("/log/entries", params={"start": len(entries)})
-            if page.status_code == 400:  # start is past the end
-                return entries
-            body = page.json()
-            entries += [json.loads(item["entry"]) for item in body["entries"]]
-            if len(entries) >= body["tree_size"]:
-                return entries
 
 
 def test_sigkill_in_a_burst_of_revocations_leaves_everything_consistent(tmp_path: Path) -> None:
@@ -126,7 +112,8 @@ def test_sigkill_in_a_burst_of_revocations_leaves_everything_consistent(tmp_path
         monitored = cli("log", "monitor", url, "--state", str(state), "--json", env=env)
         assert monitored.returncode == 0, monitored.stdout + monitored.stderr
         assert json.loads(monitored.stdout)["size"] == after.size
-        entries = _entries(url)
+        with httpx.Client(base_url=url, timeout=30) as http:
+            entries = log_entries(http)
         assert len(entries) == after.size
 
         # The published status lists say what the database says: the offline verifier
