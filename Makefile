@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 # Every test on SQLite; then every database test again on PostgreSQL when it answers.
 test: lint test-sqlite test-postgres

@@ -1,5 +1,5 @@
 """For the `piccolo` command run from the project root (e.g. `piccolo migrations new`)."""
 
-from registry.piccolo_conf import APP_REGISTRY, DB
+from registry.db.piccolo_conf import APP_REGISTRY, DB
 
 __all__ = ["APP_REGISTRY", "DB"]

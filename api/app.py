@@ -9,15 +9,16 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from api.logging import access_log_middleware, configure_logging
-from api.problems import EXCEPTION_HANDLERS, document_problems
-from api.ratelimit import exact, prefix, rate_limit_middleware
-from api.request_checks import request_checks_middleware
-from api.routes.accounts import AccountsController
-from api.routes.applications import ApplicationsController
-from api.routes.assessments import AssessmentsController
-from api.routes.auditors import AuditorsController
-from api.routes.certificates import (
+from api.http.middleware.logging import access_log_middleware, configure_logging
+from api.http.middleware.ratelimit import exact, prefix, rate_limit_middleware
+from api.http.middleware.request_checks import request_checks_middleware
+from api.http.middleware.security_headers import security_headers_hook
+from api.http.problems import EXCEPTION_HANDLERS, document_problems
+from api.http.routes.accounts import AccountsController
+from api.http.routes.applications import ApplicationsController
+from api.http.routes.assessments import AssessmentsController
+from api.http.routes.auditors import AuditorsController
+from api.http.routes.certificates import (
     CertificatesController,
     get_context,
     get_credential,
@@ -25,17 +26,16 @@ from api.routes.certificates import (
     get_status_list,
     list_status_lists,
 )
-from api.routes.did import did_document
-from api.routes.evidence import EvidenceController
-from api.routes.health import health, live
-from api.routes.log import LogController
-from api.routes.providers import ProvidersController
-from api.routes.standards import StandardsController
-from api.routes.verify import VerifyController
-from api.security_headers import security_headers_hook
+from api.http.routes.did import did_document
+from api.http.routes.evidence import EvidenceController
+from api.http.routes.health import health, live
+from api.http.routes.log import LogController
+from api.http.routes.providers import ProvidersController
+from api.http.routes.standards import StandardsController
+from api.http.routes.verify import VerifyController
 from api.web import web_router
-from api.web.api_reference import ApiReferencePlugin
-from registry.database import close_pool, start_pool
+from api.web.render.api_reference import ApiReferencePlugin
+from registry.db.database import close_pool, start_pool
 from registry.settings import get_settings
 
 API_DESCRIPTION = """Rightsmark: core-rights standards as versioned rule sets, assessments
@@ -45,7 +45,7 @@ Errors are RFC 9457 problem details (`application/problem+json`) whose `errors` 
 each offending field. Write operations need `Authorization: Bearer rm_...`."""
 
 
-# The public endpoints with a per-client request limit (api.ratelimit).
+# The public endpoints with a per-client request limit (api.http.middleware.ratelimit).
 VERIFY = prefix("/api/v1/verify")
 SEARCH = exact("GET", ["/api/v1/providers", "/"])
 

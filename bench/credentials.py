@@ -32,10 +32,10 @@ from bench.load import (
 )
 from bench.server import ServerError, rightsmark_server
 from bench.timing import one_core, rate
-from registry.certificates.contexts import registry_context_url
-from registry.certificates.verification import IssuerTrust, verify_certificate
+from registry.clock import utc_now
 from registry.signing.keys import did_web
-from standards.clock import utc_now
+from registry.trust.contexts import registry_context_url
+from registry.trust.verify.engine import IssuerTrust, verify_certificate
 
 BASELINE_PATH = "/health/live"
 VERIFY_PATH = "/api/v1/verify"

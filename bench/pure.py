@@ -9,12 +9,12 @@ import statistics
 import time
 from pathlib import Path
 
-from audits import bench as audits_bench
 from bench import PROJECT_ROOT
+from bench import scoring as audits_bench
 from bench.figure import Figure, make_figure
 from bench.timing import rate
 from registry.errors import RegistryError
-from registry.merkle import MemoryTree, leaf_hash, verify_consistency, verify_inclusion
+from registry.trust.merkle import MemoryTree, leaf_hash, verify_consistency, verify_inclusion
 from standards.loader import load_ruleset
 
 CORE_RIGHTS = PROJECT_ROOT / "standards" / "library" / "core-rights" / "1.0.0.yaml"

@@ -179,7 +179,7 @@ async def _prepare() -> None:
     import contextlib
     import io
 
-    from registry.database import migrate, start_pool
+    from registry.db.database import migrate, start_pool
 
     await start_pool()
     with contextlib.redirect_stdout(io.StringIO()):
@@ -218,9 +218,9 @@ async def _appends(seconds: float) -> dict[str, Any]:
 
 def _bulk_load(leaves: int) -> float:
     """Write the subtrees of a `leaves`-entry log straight into the SQLite file."""
-    from registry.merkle import MemoryTree, leaf_hash
     from registry.settings import get_settings
     from registry.transparency.log import LOG_NAME, node_key
+    from registry.trust.merkle import MemoryTree, leaf_hash
 
     started = time.perf_counter()
     tree = MemoryTree()
@@ -242,9 +242,9 @@ def _bulk_load(leaves: int) -> float:
 async def _proofs(leaves: int, seconds: float) -> dict[str, Any]:
     import datetime as dt
 
-    from registry.database import write_transaction
-    from registry.signed_note import sign_checkpoint
+    from registry.db.database import write_transaction
     from registry.transparency import checkpoints, log
+    from registry.trust.signed_note import sign_checkpoint
 
     await _prepare()
     load_s = _bulk_load(leaves)

@@ -19,9 +19,9 @@ from typing import Any
 from bench.certificate import SignedWorld, signed_world
 from bench.figure import Figure, make_figure
 from bench.timing import interleaved_rates
-from registry.certificates.verification import IssuerTrust, Verdict, verify_certificate
-from registry.multikey import b58decode
-from registry.proofs import verify_proof
+from registry.trust.multikey import b58decode
+from registry.trust.proofs import verify_proof
+from registry.trust.verify.engine import IssuerTrust, Verdict, verify_certificate
 from standards.canonical import canonical_json
 
 TARGET = 0.5

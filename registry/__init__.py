@@ -3,4 +3,4 @@
 import os
 
 # Piccolo finds its engine through this module path, wherever the process was started from.
-os.environ.setdefault("PICCOLO_CONF", "registry.piccolo_conf")
+os.environ.setdefault("PICCOLO_CONF", "registry.db.piccolo_conf")

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from registry.clock import iso_utc as _iso
+from registry.clock import utc_now as _now
 from registry.countries import is_provider_id
-from registry.database import write_transaction
+from registry.db.database import write_transaction
+from registry.db.tables import AccountRow, ApiTokenRow, ProviderRow
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
-from registry.tables import AccountRow, ApiTokenRow, ProviderRow
-from standards.clock import iso_utc as _iso
-from standards.clock import utc_now as _now
 
 TOKEN_PREFIX = "rm_"  # noqa: S105 - a recognisable prefix, not a secret
 # The stored provider_id of a provider account that has no organisation yet: "pending:" +

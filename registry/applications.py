@@ -29,12 +29,12 @@ from typing import Any
 from registry import countries as cc
 from registry import providers
 from registry.accounts import Actor, Role, bound_provider
-from registry.database import lock_row, write_transaction
+from registry.clock import iso_utc as _iso
+from registry.clock import utc_now as _now
+from registry.db.database import lock_row, write_transaction
+from registry.db.tables import ApplicationEventRow, ApplicationRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
-from registry.tables import ApplicationEventRow, ApplicationRow
-from standards import service as standards
-from standards.clock import iso_utc as _iso
-from standards.clock import utc_now as _now
+from registry.standards import service as standards
 from standards.errors import StandardNotFound
 
 
@@ -92,7 +92,7 @@ async def application_row(application_id: str) -> dict[str, Any]:
 
 async def lock_application(application_id: str) -> None:
     """Inside a write transaction: filing, amending, deciding and withdrawing one application
-    run one after the other (`registry.database.lock_row`)."""
+    run one after the other (`registry.db.database.lock_row`)."""
     await lock_row(ApplicationRow.public_id, application_id)
 
 

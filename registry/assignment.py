@@ -26,9 +26,9 @@ from typing import Any
 from registry import applications
 from registry.accounts import Actor, Role
 from registry.applications import ApplicationState
-from registry.database import write_transaction
+from registry.db.database import write_transaction
+from registry.db.tables import AccountRow, AccreditationRow, ApplicationRow, ConflictRow
 from registry.errors import ConflictError, InvalidRequestError
-from registry.tables import AccountRow, AccreditationRow, ApplicationRow, ConflictRow
 
 _OPEN = [ApplicationState.AUDITOR_ASSIGNED.value, ApplicationState.ASSESSED.value]
 _DECIDED = [ApplicationState.CERTIFIED.value, ApplicationState.NOT_CERTIFIED.value]

@@ -17,11 +17,11 @@ from typing import Any
 
 from registry import countries as cc
 from registry.accounts import Actor, Role
-from registry.database import write_transaction
+from registry.clock import iso_utc as _iso
+from registry.clock import utc_now as _now
+from registry.db.database import write_transaction
+from registry.db.tables import AccountRow, ProviderRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
-from registry.tables import AccountRow, ProviderRow
-from standards.clock import iso_utc as _iso
-from standards.clock import utc_now as _now
 from standards.model import ProviderType
 
 

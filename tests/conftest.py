@@ -75,7 +75,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 async def _reset_schema() -> None:
-    from registry.database import engine, migrate
+    from registry.db.database import engine, migrate
     from tests.pg_available import WIPE_PUBLIC_SCHEMA
 
     if get_settings().is_postgres:
@@ -92,7 +92,7 @@ async def _reset_schema() -> None:
 
 @pytest.fixture(scope="session")
 async def _schema() -> AsyncIterator[None]:
-    from registry.database import close_pool, start_pool
+    from registry.db.database import close_pool, start_pool
 
     await start_pool()  # one pool, on the session's event loop, shared with in-process apps
     await _reset_schema()
@@ -103,10 +103,10 @@ async def _schema() -> AsyncIterator[None]:
 @pytest.fixture
 async def db(_schema: None) -> None:
     """An empty, migrated database for one test."""
-    from registry.piccolo_conf import APP_REGISTRY
+    from registry.db.piccolo_conf import APP_REGISTRY
 
     tables = [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
-    from standards import service
+    from registry.standards import service
 
     for table in reversed(tables):  # children first: foreign keys
         await table.delete(force=True).run()

@@ -12,13 +12,13 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 from api.web.errors import HANDLERS
-from api.web.portal_router import portal_router
-from api.web.render import STATIC
-from api.web.routes_certificates import CertificatePages
-from api.web.routes_registry import RegistryPages
-from api.web.routes_standards import StandardPages
-from api.web.routes_stats import StatisticsPages
-from api.web.routes_verify import VerifyPages
+from api.web.pages.certificates import CertificatePages
+from api.web.pages.registry import RegistryPages
+from api.web.pages.standards import StandardPages
+from api.web.pages.stats import StatisticsPages
+from api.web.pages.verify import VerifyPages
+from api.web.portal.router import portal_router
+from api.web.render.html import STATIC
 
 static_files = create_static_files_router(
     path="/static",

@@ -12,7 +12,7 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from api.web.render import page
+from api.web.render.html import page
 from registry.errors import (
     ConflictError,
     ForbiddenError,

@@ -33,12 +33,12 @@ async def _context(certificates: int) -> Context:
     from registry import accounts
     from registry.accounts import Role
     from registry.certificates.tables import StatusListRow
+    from registry.clock import utc_now
     from registry.settings import get_settings
     from registry.signing.signer import current_signer
+    from registry.standards import service as standards
     from registry.transparency.log import current_size, node_key
     from registry.transparency.tables import LogSubtreeRow
-    from standards import service as standards
-    from standards.clock import utc_now
 
     signer = await current_signer()
     versions = [v for v in await standards.list_versions() if v.status == "published"]
@@ -96,7 +96,7 @@ async def _sink() -> Sink:
 
 async def load(providers: int, certificates: int, *, progress: bool = True) -> dict[str, Any]:
     """Stream the rows into the configured database; returns counts and timings."""
-    from registry.database import close_pool, start_pool
+    from registry.db.database import close_pool, start_pool
 
     if providers < 1 or certificates < 0:
         raise SystemExit("need at least one provider and no negative count")

@@ -60,7 +60,7 @@ async def measure(
 ) -> dict[str, Any]:
     from registry import providers as registry_providers
     from registry.certificates import service, status
-    from registry.database import close_pool, start_pool
+    from registry.db.database import close_pool, start_pool
 
     await start_pool()
     rng = random.Random(11)  # noqa: S311 - reproducible samples, not secrets

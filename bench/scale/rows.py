@@ -33,13 +33,13 @@ from bench.scale.names import (
     provider_id,
     provider_row,
 )
-from registry import merkle
-from registry.certificates.credential import CertificateFacts, StatusEntry, build_certificate
-from registry.proofs import create_proof
-from registry.transparency.entries import build_entry, entry_leaf_hash
+from registry.clock import add_months, iso_utc
 from registry.transparency.log import node_key
+from registry.trust import merkle
+from registry.trust.credential import CertificateFacts, StatusEntry, build_certificate
+from registry.trust.proofs import create_proof
+from registry.trust.tlog_entries import build_entry, entry_leaf_hash
 from standards.canonical import canonical_json
-from standards.clock import add_months, iso_utc
 
 Record = tuple[str, dict[str, Any]]  # (table name, column -> value)
 

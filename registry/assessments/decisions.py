@@ -23,11 +23,11 @@ from registry.assessments.service import latest
 from registry.assessments.tables import AssessmentRow, DecisionRow
 from registry.certificates import issuance
 from registry.certificates import service as certificates
-from registry.database import write_transaction
+from registry.clock import iso_utc as iso
+from registry.clock import utc_now as now
+from registry.db.database import write_transaction
 from registry.errors import ConflictError, NotFoundError
-from standards.clock import iso_utc as iso
-from standards.clock import utc_now as now
-from standards.service import get_ruleset
+from registry.standards.service import get_ruleset
 
 _REPORT = msgspec.json.Decoder(Report)
 

@@ -20,11 +20,11 @@ from registry.assessments.sniff import (
     safe_filename,
 )
 from registry.assessments.tables import EvidenceRow
-from registry.database import write_transaction
+from registry.clock import iso_utc as iso
+from registry.clock import utc_now as now
+from registry.db.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.settings import get_settings
-from standards.clock import iso_utc as iso
-from standards.clock import utc_now as now
 
 # Evidence may be added until the decision (an amendment may bring new evidence).
 _OPEN_STATES = frozenset(

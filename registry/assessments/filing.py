@@ -14,9 +14,9 @@ from audits.scoring import canonical_report, parse_and_score
 from registry.accounts import Actor
 from registry.assessments.evidence import reference_problems
 from registry.assessments.tables import AssessmentRow
+from registry.clock import utc_now as now
+from registry.standards.service import get_ruleset
 from standards.canonical import canonical_json
-from standards.clock import utc_now as now
-from standards.service import get_ruleset
 
 
 def _loose(data: bytes) -> Any:

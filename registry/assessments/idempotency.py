@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from registry.assessments.errors import IdempotencyKeyReused
 from registry.assessments.tables import IdempotencyRow
+from registry.clock import utc_now as now
 from registry.errors import InvalidRequestError
-from standards.clock import utc_now as now
 
 MAX_KEY = 200
 

@@ -18,9 +18,9 @@ from registry.assessments.access import (
 from registry.assessments.filing import insert_assessment
 from registry.assessments.idempotency import Answer, run_once
 from registry.assessments.tables import AssessmentRow
-from registry.database import write_transaction
+from registry.clock import iso_utc as iso
+from registry.db.database import write_transaction
 from registry.errors import ConflictError, NotFoundError
-from standards.clock import iso_utc as iso
 
 # What an auditor may file on an application that is already certified.
 SURVEILLANCE_TYPES = frozenset({"surveillance", "special"})

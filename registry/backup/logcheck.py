@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from registry import merkle
 from registry.backup.errors import LogMismatchError
 from registry.backup.manifest import LogState
 from registry.errors import NoteError
-from registry.signed_note import verifier_key, verify_note
-from registry.transparency.entries import entry_leaf_hash
-from registry.transparency.monitor import CompactRange
+from registry.trust import merkle
+from registry.trust.signed_note import verifier_key, verify_note
+from registry.trust.tlog_entries import entry_leaf_hash
+from registry.trust.tlog_monitor import CompactRange
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
-from registry import merkle
 from registry.assessments.store import blob_path, evidence_root
 from registry.assessments.tables import EvidenceRow
 from registry.backup import schema
@@ -42,12 +41,13 @@ from registry.backup.errors import (
 from registry.backup.logcheck import ArchivedCheckpoint, check_archived_log
 from registry.backup.manifest import LOG_KEYS_MEMBER, LogState, Manifest, table_member
 from registry.backup.rows import decode_row
-from registry.database import engine, migrate, write_transaction
+from registry.db.database import engine, migrate, write_transaction
 from registry.errors import ProofVerificationError
 from registry.settings import get_settings
 from registry.transparency import log
-from registry.transparency.errors import LogError, LogIntegrityError
 from registry.transparency.tables import LogCheckpointRow, LogEntryRow, LogHeadRow
+from registry.trust import merkle
+from registry.trust.tlog_errors import LogError, LogIntegrityError
 
 PARAMETERS_PER_INSERT = 5000  # well under SQLite's 32766 and PostgreSQL's 32767 bound values
 

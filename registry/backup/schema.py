@@ -14,7 +14,7 @@ from piccolo.columns import Boolean, Date, Timestamptz
 from piccolo.table import Table, sort_table_classes
 
 from registry.backup.rows import Kind
-from registry.piccolo_conf import APP_REGISTRY
+from registry.db.piccolo_conf import APP_REGISTRY
 from registry.signing.tables import SigningKeyRow
 from registry.transparency.tables import LogKeyRow
 

@@ -36,12 +36,12 @@ from registry.backup.manifest import (
     table_member,
 )
 from registry.backup.rows import encode_row
-from registry.database import engine
+from registry.clock import utc_now
+from registry.db.database import engine
+from registry.keys import did_document_json
 from registry.settings import get_settings
-from registry.signing.service import did_document_json
 from registry.transparency import log
 from registry.transparency.tables import LogCheckpointRow, LogKeyRow
-from standards.clock import utc_now
 
 BATCH = 1000
 

@@ -17,19 +17,19 @@ from typing import Any
 
 from registry.certificates import status
 from registry.certificates.codes import new_code
-from registry.certificates.contexts import registry_context_url
-from registry.certificates.credential import CertificateFacts, StatusEntry, build_certificate
 from registry.certificates.service import certificate_row, credential_url, record_event, summary
 from registry.certificates.tables import CertificateRow
-from registry.proofs import create_proof
+from registry.clock import add_months, iso_utc, utc_now, whole_seconds
 from registry.providers import provider_row
 from registry.settings import get_settings
 from registry.signing.signer import current_signer
-from registry.transparency.entries import actor_role
+from registry.standards import service as standards
 from registry.transparency.log import append_event
-from standards import service as standards
+from registry.trust.contexts import registry_context_url
+from registry.trust.credential import CertificateFacts, StatusEntry, build_certificate
+from registry.trust.proofs import create_proof
+from registry.trust.tlog_entries import actor_role
 from standards.canonical import canonical_json
-from standards.clock import add_months, iso_utc, utc_now, whole_seconds
 
 
 async def _unused_code() -> str:

@@ -15,13 +15,13 @@ from typing import Any, Final
 from registry.certificates import status
 from registry.certificates.codes import normalise_code
 from registry.certificates.tables import CertificateEventRow, CertificateRow
-from registry.database import lock_row, write_transaction
+from registry.clock import iso_utc, utc_now
+from registry.db.database import lock_row, write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
 from registry.settings import get_settings
 from registry.transparency.checkpoints import proof_bundle
-from registry.transparency.entries import actor_role
 from registry.transparency.log import append_event
-from standards.clock import iso_utc, utc_now
+from registry.trust.tlog_entries import actor_role
 
 STATUSES: Final = ("valid", "suspended", "revoked", "expired")
 MAX_REASON: Final = 2000
@@ -97,7 +97,7 @@ async def certificate_row(public_id: str) -> dict[str, Any]:
 
 async def lock(public_id: str) -> None:
     """Inside a write transaction: a check-then-record on one certificate (an expiry recorded
-    once) cannot interleave with another (`registry.database.lock_row`)."""
+    once) cannot interleave with another (`registry.db.database.lock_row`)."""
     await lock_row(CertificateRow.public_id, public_id)
 
 

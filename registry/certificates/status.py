@@ -18,14 +18,14 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
-from registry.certificates.credential import STATUS_PURPOSES, build_status_list_credential
 from registry.certificates.tables import CertificateRow, StatusListRow
+from registry.clock import iso_utc, utc_now, whole_seconds
 from registry.errors import InvalidRequestError, NotFoundError
-from registry.proofs import create_proof
+from registry.keys import current_signer
 from registry.settings import get_settings
-from registry.signing.service import current_signer
-from registry.statuslist import MIN_BITS, StatusList, allocate_index
-from standards.clock import iso_utc, utc_now, whole_seconds
+from registry.trust.credential import STATUS_PURPOSES, build_status_list_credential
+from registry.trust.proofs import create_proof
+from registry.trust.statuslist import MIN_BITS, StatusList, allocate_index
 
 LIST_SIZE: Final = MIN_BITS
 TTL_SECONDS: Final = 300  # how long a verifier may cache a list (the list's `ttl`)

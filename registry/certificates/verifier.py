@@ -1,6 +1,6 @@
 """The verification engine fed from this registry's own records (for `POST /api/v1/verify`).
 
-The engine itself (`registry.certificates.verification`) is pure; here it gets the current
+The engine itself (`registry.trust.verify.engine`) is pure; here it gets the current
 DID document, the current status lists (rendered and signed as `GET` serves them) and the
 published standards. Nothing is taken on trust from the credential: a status list URL that
 is not one of this registry's lists is simply unavailable, and the standard must be one
@@ -19,25 +19,25 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from registry.certificates import status
-from registry.certificates.contexts import registry_context_url
 from registry.certificates.tables import CertificateRow
-from registry.certificates.verification import (
+from registry.clock import utc_now
+from registry.errors import RegistryError
+from registry.keys import did_document_json, issuer_did
+from registry.settings import get_settings
+from registry.standards import service as standards
+from registry.transparency import checkpoints
+from registry.transparency import log as transparency_log
+from registry.trust.contexts import registry_context_url
+from registry.trust.tlog_errors import LogIntegrityError
+from registry.trust.verify.engine import (
     IssuerTrust,
     Verdict,
     parse_datetime,
     verify_certificate,
     with_check,
 )
-from registry.certificates.verify_results import failed, skipped
-from registry.errors import RegistryError
-from registry.settings import get_settings
-from registry.signing.service import did_document_json, issuer_did
-from registry.transparency import checkpoints
-from registry.transparency import log as transparency_log
-from registry.transparency.certificate_check import CREDENTIALS_PATH, certificate_id, check_log
-from registry.transparency.errors import LogIntegrityError
-from standards import service as standards
-from standards.clock import utc_now
+from registry.trust.verify.log import CREDENTIALS_PATH, certificate_id, check_log
+from registry.trust.verify.results import failed, skipped
 
 # How long a process trusts its snapshot of keys, status lists and standards. Changes made
 # in this process invalidate it at once (`_fresh`); other server processes see them within

@@ -27,9 +27,9 @@ from cryptography.hazmat.primitives.serialization import (
     load_ssh_private_key,
 )
 
-from registry.multikey import encode_public_key
+from registry.clock import iso_utc
 from registry.signing.errors import KeyFormatError, KeyPassphraseError, PublicUrlError
-from standards.clock import iso_utc
+from registry.trust.multikey import encode_public_key
 
 __all__ = [
     "DID_CONTEXT",

@@ -3,7 +3,7 @@ method naming it.
 
 Private keys are stored encrypted (`keys.encrypt_private_key`) and decrypted only to sign,
 once per key and process (decryption is deliberately slow); they are never logged or returned
-except inside a `Signer`. The key changes in `registry.signing.service` keep the cache of
+except inside a `Signer`. The key changes in `registry.keys` keep the cache of
 decrypted keys up to date.
 """
 

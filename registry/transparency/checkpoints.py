@@ -24,18 +24,18 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from registry import merkle
-from registry.database import write_transaction
+from registry.clock import utc_now
+from registry.db.database import write_transaction
 from registry.errors import ProofVerificationError
-from registry.multikey import public_key_bytes
 from registry.settings import get_settings
-from registry.signed_note import build_tlog_proof, sign_checkpoint, verifier_key
 from registry.signing.keys import decrypt_private_key, encrypt_private_key
 from registry.signing.passphrase import resolve_passphrase
 from registry.transparency import log
-from registry.transparency.errors import LogIntegrityError, LogRangeError
 from registry.transparency.tables import LogCheckpointRow, LogKeyRow
-from standards.clock import utc_now
+from registry.trust import merkle
+from registry.trust.multikey import public_key_bytes
+from registry.trust.signed_note import build_tlog_proof, sign_checkpoint, verifier_key
+from registry.trust.tlog_errors import LogIntegrityError, LogRangeError
 
 
 def log_origin(public_url: str | None = None) -> str:

@@ -2,7 +2,7 @@
 
 Appending writes the entry, its leaf hash and every complete subtree the new leaf closes
 (one per trailing one-bit of its index: O(1) amortised, O(log n) at worst), so proofs never
-rehash the log. A proof first asks `registry.merkle` which subtrees it needs (the set depends
+rehash the log. A proof first asks `registry.trust.merkle` which subtrees it needs (the set depends
 only on the sizes, not the hashes), fetches them in one query, then runs again on them:
 O(log n) rows, one round trip.
 """
@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from registry import merkle
-from registry.database import engine
+from registry.db.database import engine
 from registry.errors import InvalidProofError, MissingSubtreeError
-from registry.transparency.entries import build_entry, entry_leaf_hash
-from registry.transparency.errors import LogIntegrityError, LogRangeError, LogUsageError
 from registry.transparency.tables import LogEntryRow, LogHeadRow, LogSubtreeRow
+from registry.trust import merkle
+from registry.trust.tlog_entries import build_entry, entry_leaf_hash
+from registry.trust.tlog_errors import LogIntegrityError, LogRangeError, LogUsageError
 
 LOG_NAME = "main"
 LEVEL_SHIFT = 40  # node key = level << 40 | index: room for 2**40 leaves
@@ -110,7 +110,7 @@ async def append_event(
     """Record one registry event in the log; returns its entry index.
 
     Call it inside the write transaction of the change it records
-    (`registry.database.write_transaction`), so both commit or neither does. On PostgreSQL
+    (`registry.db.database.write_transaction`), so both commit or neither does. On PostgreSQL
     the append holds the log head's row lock until that transaction ends: call it late in
     the transaction, after the checks that may refuse the change.
     """

@@ -9,7 +9,7 @@ import pytest
 
 from registry import accounts
 from registry.accounts import Role, hash_token
-from registry.tables import AccountRow, ApiTokenRow, ProviderRow
+from registry.db.tables import AccountRow, ApiTokenRow, ProviderRow
 from tests.api.helpers import assert_problem, bearer, make_account
 from tests.registry_api.helpers import provider_body
 

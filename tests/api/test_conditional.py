@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.conditional import matches
+from api.http.conditional import matches
 
 ETAG = '"abc123"'
 

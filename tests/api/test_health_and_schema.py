@@ -47,7 +47,7 @@ async def test_wrong_method_is_problem_details(client: httpx.AsyncClient) -> Non
 async def test_logs_never_contain_tokens(
     client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from api.logging import configure_logging
+    from api.http.middleware.logging import configure_logging
     from tests.conftest import app_client
 
     token = await make_account(Role.SECRETARIAT)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from registry.accounts import Role
-from standards import service
+from registry.standards import service
 from standards.digest import ruleset_digest
 from standards.loader import load_ruleset
 from tests.api.helpers import assert_problem, bearer, make_account

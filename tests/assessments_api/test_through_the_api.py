@@ -10,8 +10,8 @@ import httpx
 
 from audits.model import AuditType
 from audits.template import findings_template, passing_value
+from registry import keys as signing
 from registry.accounts import Role
-from registry.signing import service as signing
 from standards.loader import load_document
 from standards.model import ProviderType
 from tests.api.helpers import bearer, make_account

@@ -18,11 +18,11 @@ import msgspec
 from audits.model import AuditType
 from audits.template import findings_template, passing_value
 from registry import applications, auditors, providers
+from registry import keys as signing
 from registry.accounts import Actor, Role, authenticate
-from registry.database import write_transaction
+from registry.db.database import write_transaction
 from registry.providers import ProviderInput
-from registry.signing import service as signing
-from standards import service as standards
+from registry.standards import service as standards
 from standards.model import ProviderType, RuleSet
 from tests.api.helpers import bearer, make_account
 

@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from audits import bench
 from audits.decision import decide
 from audits.lookup import _compiled, compile_ruleset
 from audits.model import Finding
 from audits.scoring import parse_and_score, score, score_validated
 from audits.validation import parse_submission
+from bench import scoring as bench
 from standards.digest import ruleset_digest
 from standards.model import ProviderType, RuleSet
 from tests.audits.conftest import YES, category, indicator, load_library, make_ruleset

@@ -29,13 +29,13 @@ import msgspec
 from litestar import Litestar
 
 from registry import accounts, applications, providers
+from registry import keys as signing
 from registry.accounts import Actor, Role, authenticate
 from registry.applications import ApplicationState
-from registry.database import write_transaction
+from registry.db.database import write_transaction
+from registry.db.tables import ApiTokenRow
 from registry.providers import ProviderInput
-from registry.signing import service as signing
-from registry.tables import ApiTokenRow
-from standards import service as standards
+from registry.standards import service as standards
 from standards.model import RuleSet
 from tests.api.helpers import bearer, make_account
 from tests.assessments_api.world import submission

@@ -24,7 +24,7 @@ import pytest
 from registry.backup.archive import opened
 from registry.backup.errors import ArchiveError, LogMismatchError
 from registry.backup.restore import check_archive
-from registry.signed_note import Checkpoint, verify_note
+from registry.trust.signed_note import Checkpoint, verify_note
 from tests.backup.postgres import fresh_database
 from tests.backup.world import (
     Served,

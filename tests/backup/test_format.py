@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from registry import merkle
 from registry.backup.errors import ArchiveError, LogMismatchError
 from registry.backup.logcheck import ArchivedCheckpoint, check_archived_log, verifier_keys
 from registry.backup.manifest import (
@@ -21,9 +20,10 @@ from registry.backup.manifest import (
     manifest_digest_line,
 )
 from registry.backup.rows import Kind, decode_row, encode_row
-from registry.multikey import public_key_bytes
-from registry.signed_note import sign_checkpoint
-from registry.transparency.entries import entry_leaf_hash
+from registry.trust import merkle
+from registry.trust.multikey import public_key_bytes
+from registry.trust.signed_note import sign_checkpoint
+from registry.trust.tlog_entries import entry_leaf_hash
 
 KINDS = {"id": Kind.PLAIN, "at": Kind.TIMESTAMP, "on": Kind.DATE, "flag": Kind.BOOLEAN}
 ORIGIN = "127.0.0.1:8000/log"

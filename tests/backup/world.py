@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from registry import merkle
-from registry.signed_note import Checkpoint, verify_note
+from registry.trust import merkle
+from registry.trust.signed_note import Checkpoint, verify_note
 
 Doc = dict[str, Any]
 STATUS_AFTER = {

@@ -21,11 +21,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from bench.scale.names import PER_LIST
 from bench.server import rightsmark_command
-from registry import merkle
-from registry.multikey import public_key_from_multibase
-from registry.proofs import verify_proof
-from registry.transparency.entries import entry_leaf_hash
 from registry.transparency.log import node_key
+from registry.trust import merkle
+from registry.trust.multikey import public_key_from_multibase
+from registry.trust.proofs import verify_proof
+from registry.trust.tlog_entries import entry_leaf_hash
 
 PROVIDERS, CERTIFICATES = 50, 200
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from registry.certificates.contexts import (
+from registry.trust.contexts import (
     CREDENTIALS_V2,
     CREDENTIALS_V2_SHA256,
     context_bytes,
@@ -17,12 +17,8 @@ from registry.certificates.contexts import (
     registry_context_bytes,
     registry_context_url,
 )
-from registry.certificates.credential import (
-    build_certificate,
-    build_status_list_credential,
-    json_number,
-)
-from registry.statuslist import StatusList
+from registry.trust.credential import build_certificate, build_status_list_credential, json_number
+from registry.trust.statuslist import StatusList
 from standards.canonical import canonical_json
 from tests.certificates.world import CONTEXT_URL, DID, LIST_URLS, facts
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pyld import jsonld  # type: ignore[import-untyped]
 
-from registry.certificates.contexts import CREDENTIALS_V2, load_context
+from registry.trust.contexts import CREDENTIALS_V2, load_context
 from tests.certificates.world import CONTEXT_URL, Doc, World
 
 CONTEXTS = {

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.certificates.verification import (
+from registry.trust.statuslist import MIN_BITS, StatusList
+from registry.trust.verify.engine import (
     CHECK_NAMES,
     IssuerTrust,
     IssuerTrustError,
@@ -21,7 +22,6 @@ from registry.certificates.verification import (
     parse_datetime,
     verify_certificate,
 )
-from registry.statuslist import MIN_BITS, StatusList
 from tests.certificates.world import (
     CONTEXT_URL,
     DID,
@@ -469,7 +469,7 @@ def test_an_index_beyond_the_list_fails(world: World) -> None:
 
 
 def world_entry(purpose: str, index: int) -> Any:
-    from registry.certificates.credential import StatusEntry
+    from registry.trust.credential import StatusEntry
 
     return StatusEntry(purpose, LIST_URLS[purpose], index)
 

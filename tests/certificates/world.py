@@ -10,18 +10,18 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from registry.certificates.contexts import registry_context_url
-from registry.certificates.credential import (
+from registry.clock import iso_utc
+from registry.trust.contexts import registry_context_url
+from registry.trust.credential import (
     CertificateFacts,
     StatusEntry,
     build_certificate,
     build_status_list_credential,
 )
-from registry.certificates.verification import IssuerTrust, Verdict, verify_certificate
-from registry.multikey import encode_public_key
-from registry.proofs import create_proof
-from registry.statuslist import StatusList
-from standards.clock import iso_utc
+from registry.trust.multikey import encode_public_key
+from registry.trust.proofs import create_proof
+from registry.trust.statuslist import StatusList
+from registry.trust.verify.engine import IssuerTrust, Verdict, verify_certificate
 
 Doc = dict[str, Any]
 

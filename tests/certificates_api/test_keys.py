@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from registry.certificates.verification import parse_datetime
-from registry.signing import service as signing
-from standards.clock import utc_now
+from registry import keys as signing
+from registry.clock import utc_now
+from registry.trust.verify.engine import parse_datetime
 from tests.api.helpers import assert_problem
 from tests.certificates_api.conftest import Certified, certify, fetch_credential
 

@@ -1,4 +1,4 @@
-"""`registry.certificates.lifecycle.run` on real certificates, checked through the API."""
+"""`registry.surveillance.run` on real certificates, checked through the API."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from registry import surveillance as lifecycle
 from registry.assessments.tables import AssessmentRow
-from registry.certificates import lifecycle
 from registry.certificates.tables import CertificateEventRow
-from standards.clock import add_months, utc_now
+from registry.clock import add_months, utc_now
 from tests.api.helpers import assert_problem
 from tests.certificates_api.conftest import Certified, Clock, failing_core
 

@@ -11,9 +11,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from registry.certificates import verifier
-from registry.certificates.verification import CHECK_NAMES
-from registry.signed_note import build_tlog_proof, parse_tlog_proof, verifier_key
-from registry.transparency.certificate_check import check_log, credential_digest
+from registry.trust.signed_note import build_tlog_proof, parse_tlog_proof, verifier_key
+from registry.trust.verify.engine import CHECK_NAMES
+from registry.trust.verify.log import check_log, credential_digest
 from tests.certificates_api.conftest import Certified
 
 

@@ -32,7 +32,8 @@ async def limited(
         monkeypatch.delenv("RIGHTSMARK_VERIFY_RATE_PER_MINUTE")
         get_settings.cache_clear()
     assert get_settings().verify_rate_per_minute != LIMIT
-    # The limit counts per fixed one-minute window (api.ratelimit): start well inside one,
+    # The limit counts per fixed one-minute window (api.http.middleware.ratelimit): start well
+    # inside one,
     # so a window boundary cannot reset the count half-way through a test.
     left = WINDOW - time.time() % WINDOW
     if left < 20:

@@ -9,9 +9,9 @@ import httpx
 import msgspec
 import pytest
 
-from registry.certificates.contexts import CREDENTIALS_V2
+from registry.keys import issuer_did, list_keys
 from registry.settings import get_settings
-from registry.signing.service import issuer_did, list_keys
+from registry.trust.contexts import CREDENTIALS_V2
 from tests.api.helpers import assert_problem
 from tests.assessments_api.world import _assigned_application
 from tests.certificates_api.conftest import Certified, certify, failing_core, fetch_credential

@@ -7,9 +7,9 @@ from typing import Any
 import msgspec
 import pytest
 
-from registry.proofs import verify_proof
-from registry.signing.service import did_document_json, issuer_did
-from registry.statuslist import MIN_BITS, StatusList
+from registry.keys import did_document_json, issuer_did
+from registry.trust.proofs import verify_proof
+from registry.trust.statuslist import MIN_BITS, StatusList
 from tests.api.helpers import assert_problem
 from tests.certificates_api.conftest import Certified
 
@@ -42,7 +42,7 @@ async def test_list_is_a_signed_status_list_credential(certified: Certified, pur
     assert subject["ttl"] == 300_000
     assert not _bit(certified, document, purpose)
     # Signed by a key of the DID document, verifiable with the registry's own engine.
-    from registry.certificates.verification import IssuerTrust
+    from registry.trust.verify.engine import IssuerTrust
 
     trust = IssuerTrust.from_did_document(await did_document_json(), issuer_did())
     result = verify_proof(document, trust.keyring, expected_purpose="assertionMethod")

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from registry.certificates.verification import CHECK_NAMES
+from registry.trust.verify.engine import CHECK_NAMES
 from tests.api.helpers import assert_problem
 from tests.certificates_api.conftest import Certified
 

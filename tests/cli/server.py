@@ -27,7 +27,7 @@ from standards.loader import load_document
 from standards.model import ProviderType
 from tests.conftest import PROJECT_ROOT
 
-RIGHTSMARK = [sys.executable, "-c", "from api.cli import main; main()"]
+RIGHTSMARK = [sys.executable, "-c", "from api.cli.main import main; main()"]
 Doc = dict[str, Any]
 
 

@@ -16,7 +16,7 @@ from audits.template import passing_value
 from standards.loader import load_ruleset
 from tests.conftest import PROJECT_ROOT
 
-RIGHTSMARK = [sys.executable, "-c", "from api.cli import main; main()"]
+RIGHTSMARK = [sys.executable, "-c", "from api.cli.main import main; main()"]
 
 
 def cli(

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-RIGHTSMARK = [sys.executable, "-c", "from api.cli import main; main()"]
+RIGHTSMARK = [sys.executable, "-c", "from api.cli.main import main; main()"]
 KEY_ID = re.compile(r"key_[0-9a-f]{16}")
 
 

@@ -21,20 +21,16 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from registry.certificates.contexts import registry_context_url
-from registry.certificates.credential import (
-    StatusEntry,
-    build_certificate,
-    build_status_list_credential,
-)
-from registry.certificates.verification import CHECK_NAMES
-from registry.merkle import MemoryTree
-from registry.proofs import create_proof
-from registry.signed_note import build_tlog_proof, sign_checkpoint, verifier_key
 from registry.signing.keys import KeyRecord, did_document, did_web, public_multibase
-from registry.statuslist import StatusList
-from registry.transparency.certificate_check import credential_digest
-from registry.transparency.entries import build_entry
+from registry.trust.contexts import registry_context_url
+from registry.trust.credential import StatusEntry, build_certificate, build_status_list_credential
+from registry.trust.merkle import MemoryTree
+from registry.trust.proofs import create_proof
+from registry.trust.signed_note import build_tlog_proof, sign_checkpoint, verifier_key
+from registry.trust.statuslist import StatusList
+from registry.trust.tlog_entries import build_entry
+from registry.trust.verify.engine import CHECK_NAMES
+from registry.trust.verify.log import credential_digest
 from tests.certificates.world import facts
 from tests.cli.server import certify, change, cli, registry_server, static_server
 

@@ -33,10 +33,10 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from registry.multikey import public_key_from_multibase
-from registry.proofs import verify_proof
-from registry.signed_note import verify_note
-from registry.statuslist import StatusList
+from registry.trust.multikey import public_key_from_multibase
+from registry.trust.proofs import verify_proof
+from registry.trust.signed_note import verify_note
+from registry.trust.statuslist import StatusList
 from tests.cli.server import (
     RIGHTSMARK,
     accreditation_body,

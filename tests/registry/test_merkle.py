@@ -16,7 +16,7 @@ from registry.errors import (
     ProofVerificationError,
     RootMismatchError,
 )
-from registry.merkle import (
+from registry.trust.merkle import (
     EMPTY_ROOT,
     MemoryTree,
     consistency_proof,

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.errors import MultikeyError
-from registry.multikey import (
+from registry.trust.multikey import (
     KeyRing,
     b58decode,
     decode_private_key,

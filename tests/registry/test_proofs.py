@@ -12,13 +12,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from registry.errors import MultikeyError, ProofError
-from registry.multikey import (
+from registry.trust.multikey import (
     KeyRing,
     did_key_verification_method,
     private_key_from_multibase,
     resolve_did_key,
 )
-from registry.proofs import Failure, create_proof, verify_proof
+from registry.trust.proofs import Failure, create_proof, verify_proof
 from standards.canonical import canonical_json
 from tests.conformance import conformance_file
 

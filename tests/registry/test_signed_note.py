@@ -18,9 +18,9 @@ from registry.errors import (
     ProofVerificationError,
     UnknownKeyError,
 )
-from registry.merkle import MemoryTree, leaf_hash
-from registry.multikey import public_key_bytes
-from registry.signed_note import (
+from registry.trust.merkle import MemoryTree, leaf_hash
+from registry.trust.multikey import public_key_bytes
+from registry.trust.signed_note import (
     Checkpoint,
     TlogProof,
     build_tlog_proof,

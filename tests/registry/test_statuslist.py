@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registry.errors import StatusListDecodeError, StatusListError, StatusListFullError
-from registry.statuslist import MIN_BITS, StatusList, allocate_index
+from registry.trust.statuslist import MIN_BITS, StatusList, allocate_index
 
 # The all-zero 16 KB list from the Bitstring Status List v1.0 examples (gzip by another
 # implementation, with a different XFL header byte than ours).

@@ -10,7 +10,7 @@ import httpx
 
 from registry import accounts
 from registry.accounts import Role
-from standards import service
+from registry.standards import service
 from tests.api.helpers import bearer, make_account
 
 LIBRARY = Path(__file__).resolve().parents[2] / "standards" / "library"

@@ -12,10 +12,10 @@ import yaml
 from registry import applications
 from registry.accounts import Role
 from registry.applications import ApplicationState
-from registry.database import write_transaction
+from registry.db.database import write_transaction
+from registry.db.tables import ApplicationEventRow, ApplicationRow
 from registry.errors import ConflictError
-from registry.tables import ApplicationEventRow, ApplicationRow
-from standards import service
+from registry.standards import service
 from tests.api.helpers import assert_problem, bearer, make_account
 from tests.registry_api.helpers import (
     LIBRARY,

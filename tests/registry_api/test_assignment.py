@@ -10,8 +10,8 @@ import pytest
 from registry import applications
 from registry.accounts import Role
 from registry.applications import ApplicationState
-from registry.database import write_transaction
-from registry.tables import ApplicationEventRow
+from registry.db.database import write_transaction
+from registry.db.tables import ApplicationEventRow
 from tests.api.helpers import assert_problem, bearer, make_account
 from tests.registry_api.helpers import (
     Headers,

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from registry.accounts import Role
-from registry.tables import AccreditationRow, ConflictRow
+from registry.db.tables import AccreditationRow, ConflictRow
 from tests.api.helpers import assert_problem, bearer, make_account
 from tests.registry_api.helpers import Headers, days, make_auditor, register_provider
 

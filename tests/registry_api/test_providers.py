@@ -7,7 +7,7 @@ import pytest
 
 from registry.accounts import Role
 from registry.countries import is_provider_id, normalise_name
-from registry.tables import AccountRow, ProviderRow
+from registry.db.tables import AccountRow, ProviderRow
 from tests.api.helpers import assert_problem, bearer, make_account
 from tests.registry_api.helpers import Headers, provider_body, register_provider
 

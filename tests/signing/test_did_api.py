@@ -7,10 +7,10 @@ from typing import Any, cast
 
 import httpx
 
-from api.problems import registry_error_handler
-from registry.signing import service
+from api.http.problems import registry_error_handler
+from registry import keys as service
+from registry.clock import utc_now
 from registry.signing.errors import KeyPassphraseError, NoActiveKeyError
-from standards.clock import utc_now
 
 DID = "did:web:127.0.0.1%3A8000"
 

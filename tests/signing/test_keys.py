@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from registry.errors import RegistryError
-from registry.multikey import encode_public_key
 from registry.signing.errors import KeyFormatError, PublicUrlError
 from registry.signing.keys import (
     MIN_KDF_ROUNDS,
@@ -25,6 +24,7 @@ from registry.signing.keys import (
     did_web,
     encrypt_private_key,
 )
+from registry.trust.multikey import encode_public_key
 
 CHEAP = MIN_KDF_ROUNDS  # tests stay quick; the default is tested once
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from registry import keys as service
+from registry.clock import utc_now
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
-from registry.multikey import public_key_from_multibase
-from registry.signing import service
 from registry.signing.errors import (
     ActiveKeyExistsError,
     KeyFormatError,
@@ -19,7 +19,7 @@ from registry.signing.errors import (
 )
 from registry.signing.keys import encrypt_private_key
 from registry.signing.tables import SigningKeyRow
-from standards.clock import utc_now
+from registry.trust.multikey import public_key_from_multibase
 
 DID = "did:web:127.0.0.1%3A8000"  # from the default RIGHTSMARK_PUBLIC_URL
 

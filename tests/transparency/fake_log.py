@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from registry.merkle import MemoryTree
-from registry.signed_note import sign_checkpoint, verifier_key
+from registry.trust.merkle import MemoryTree
+from registry.trust.signed_note import sign_checkpoint, verifier_key
 from standards.canonical import canonical_json
 
 ORIGIN = "fake.example/log"

@@ -7,11 +7,11 @@ import datetime as dt
 
 import httpx
 
-from registry import merkle
-from registry.database import write_transaction
-from registry.signed_note import verify_note
+from registry.db.database import write_transaction
 from registry.transparency import log
 from registry.transparency.checkpoints import log_origin
+from registry.trust import merkle
+from registry.trust.signed_note import verify_note
 
 AT = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 

@@ -7,15 +7,15 @@ import datetime as dt
 
 import pytest
 
-from registry.database import write_transaction
-from registry.merkle import leaf_hash
-from registry.signed_note import parse_tlog_proof, verify_note, verify_tlog_proof
+from registry.db.database import write_transaction
 from registry.signing.keys import decrypt_private_key
 from registry.signing.passphrase import resolve_passphrase
 from registry.transparency import checkpoints, log
-from registry.transparency.bundles import verify_bundle
-from registry.transparency.errors import MonitorError
 from registry.transparency.tables import LogCheckpointRow, LogKeyRow
+from registry.trust.merkle import leaf_hash
+from registry.trust.signed_note import parse_tlog_proof, verify_note, verify_tlog_proof
+from registry.trust.tlog_bundles import verify_bundle
+from registry.trust.tlog_errors import MonitorError
 
 AT = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 

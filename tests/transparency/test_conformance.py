@@ -8,9 +8,9 @@ import base64
 import datetime as dt
 import json
 
-from registry import merkle
-from registry.database import write_transaction
+from registry.db.database import write_transaction
 from registry.transparency import log
+from registry.trust import merkle
 from tests.conformance import conformance_files
 
 README_LEAVES = [

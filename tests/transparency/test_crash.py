@@ -24,8 +24,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from registry import merkle
-from registry.signed_note import verify_note
+from registry.trust import merkle
+from registry.trust.signed_note import verify_note
 from tests.cli.server import cli, free_port, log_entries, server_env, serving
 
 pytestmark = pytest.mark.e2e

@@ -7,14 +7,9 @@ import json
 
 import pytest
 
-from registry.merkle import leaf_hash
-from registry.transparency.entries import (
-    actor_role,
-    build_entry,
-    entry_leaf_hash,
-    parse_entry,
-)
-from registry.transparency.errors import LogUsageError
+from registry.trust.merkle import leaf_hash
+from registry.trust.tlog_entries import actor_role, build_entry, entry_leaf_hash, parse_entry
+from registry.trust.tlog_errors import LogUsageError
 
 AT = dt.datetime(2026, 11, 30, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 

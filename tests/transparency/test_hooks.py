@@ -6,11 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from registry import accounts, auditors
+from registry import accounts, auditors, keys
 from registry.accounts import Actor, Role
-from registry.signing import service as keys
+from registry.standards import service as standards
 from registry.transparency import log
-from standards import service as standards
 
 
 async def entries() -> list[dict[str, object]]:

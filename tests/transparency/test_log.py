@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from registry import merkle
-from registry.database import write_transaction
+from registry.db.database import write_transaction
 from registry.transparency import log
-from registry.transparency.entries import entry_leaf_hash
-from registry.transparency.errors import LogRangeError, LogUsageError
 from registry.transparency.tables import LogEntryRow, LogSubtreeRow
+from registry.trust import merkle
+from registry.trust.tlog_entries import entry_leaf_hash
+from registry.trust.tlog_errors import LogRangeError, LogUsageError
 
 AT = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 

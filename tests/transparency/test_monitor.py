@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main
-from api.cli_log import monitor_once
-from registry.merkle import MemoryTree, leaf_hash
-from registry.signed_note import verifier_key
-from registry.transparency.errors import MonitorError
-from registry.transparency.monitor import CompactRange, MonitorState
+from api.cli.log import monitor_once
+from api.cli.main import main
+from registry.trust.merkle import MemoryTree, leaf_hash
+from registry.trust.signed_note import verifier_key
+from registry.trust.tlog_errors import MonitorError
+from registry.trust.tlog_monitor import CompactRange, MonitorState
 from tests.transparency.fake_log import FakeLog, entry
 
 

@@ -7,12 +7,12 @@ import datetime as dt
 import httpx
 import pytest
 
-from api.cli_log import ReadError, monitor_once
-from registry.database import write_transaction
+from api.cli.log import ReadError, monitor_once
+from registry.db.database import write_transaction
 from registry.transparency import log
-from registry.transparency.errors import MonitorError
 from registry.transparency.log import node_key
 from registry.transparency.tables import LogEntryRow, LogSubtreeRow
+from registry.trust.tlog_errors import MonitorError
 
 AT = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 

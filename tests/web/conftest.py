@@ -11,11 +11,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from registry import demo
-from registry.database import write_transaction
+from api.cli import demo
+from registry import keys as signing
+from registry.db.database import write_transaction
 from registry.settings import get_settings
-from registry.signing import service as signing
-from standards import service as standards
+from registry.standards import service as standards
 from tests.web.browser import CHROMIUM
 
 

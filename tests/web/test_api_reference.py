@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from api.web.api_reference import operations
+from api.web.render.api_reference import operations
 from tests.web.test_pages import EXTERNAL
 
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from api.web.charts import LABEL_CHARS, Bar, bar_chart, column_chart, nice_maximum
+from api.web.render.charts import LABEL_CHARS, Bar, bar_chart, column_chart, nice_maximum
 
 SVG = "{http://www.w3.org/2000/svg}"
 

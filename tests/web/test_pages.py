@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from api.web import search
+from api.web.pages import search
 from tests.web.conftest import Demo
 
 EXTERNAL = re.compile(r'(?:src|href|action)="(?:https?:)?//', re.IGNORECASE)

@@ -16,7 +16,7 @@ from registry.accounts import Role
 from registry.applications import ApplicationState
 from registry.assessments.tables import AssessmentRow
 from registry.settings import get_settings
-from standards import service as standards
+from registry.standards import service as standards
 from tests.api.helpers import make_account
 from tests.web.conftest import Demo
 from tests.web.test_portal import _answers, _assigned_to_demo_auditor, _csrf, _page, _sign_in

@@ -9,8 +9,8 @@ import pypdfium2  # type: ignore[import-untyped]  # no type information shipped
 import zxingcpp  # type: ignore[import-not-found]  # a compiled module without stubs
 from PIL import Image, ImageDraw
 
-from api.web import qr
-from api.web.pdf import CategoryLine, Scope, certificate_pdf
+from api.web.render import qr
+from api.web.render.pdf import CategoryLine, Scope, certificate_pdf
 from registry.settings import get_settings
 
 CERTIFICATE: dict[str, Any] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api.web.stats import month_ends, valid_at
+from api.web.pages.statistics import month_ends, valid_at
 
 UTC = dt.UTC
 CERT = {"valid_from": "2026-01-10T00:00:00Z", "valid_until": "2029-01-10T00:00:00Z"}

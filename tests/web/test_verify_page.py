@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from api.web import explain
+from api.web.render import explain
 from tests.web.conftest import Demo
 
 

@@ -1,0 +1,60 @@
+"""`rightsmark lifecycle run`: apply the certificate lifecycle rules once (safe from cron)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+
+import click
+from rich.markup import escape
+from rich.table import Column, Table
+
+from api.cli.support import console, fail, run
+from api.cli.verify.command import parse_now
+from registry.clock import utc_now
+from registry.errors import RegistryError
+
+
+@click.group("lifecycle")
+def lifecycle_group() -> None:
+    """What time and surveillance audits do to certificates."""
+
+
+@lifecycle_group.command("run")
+@click.option(
+    "--now", "now_text", metavar="ISO-DATETIME", help="Run as of this time (default: now)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def run_command(now_text: str | None, as_json: bool) -> None:
+    """Flag overdue surveillance, suspend on a critical surveillance finding, revoke a
+    suspension that outlived the standard's limit, record expiries. Idempotent: a second run
+    in the same situation changes nothing, so it is safe to run from cron."""
+    from registry import surveillance as lifecycle
+
+    now = parse_now(now_text) if now_text is not None else utc_now()
+    try:
+        actions = run(lifecycle.run(now))
+    except RegistryError as exc:
+        fail(f"lifecycle: {exc}")
+    ran_at = now.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"now": ran_at, "actions": [action.to_dict() for action in actions]}, indent=2
+            )
+        )
+        return
+    if not actions:
+        console.print(f"lifecycle as of {ran_at}: nothing to do", highlight=False)
+        return
+    table = Table(
+        Column("certificate", no_wrap=True),
+        Column("code", no_wrap=True),
+        Column("action", no_wrap=True),
+        "reason",
+        title=f"lifecycle as of {ran_at}",
+    )
+    for action in actions:
+        table.add_row(action.certificate, action.code, action.action, escape(action.reason))
+    console.print(table)
+    console.print(f"{len(actions)} action(s)", highlight=False)

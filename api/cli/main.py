@@ -1,0 +1,166 @@
+"""`rightsmark`: the one command line of the registry (click + rich)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from api.cli.accounts import accounts_group
+from api.cli.audits import audits_group
+from api.cli.backup import export_command, import_command
+from api.cli.keys import keys_group
+from api.cli.lifecycle import lifecycle_group
+from api.cli.log import log_group
+from api.cli.standards import standards_group
+from api.cli.support import console, fail, run
+from api.cli.verify.command import verify_command
+from registry.settings import get_settings
+
+
+@click.group()
+def main() -> None:
+    """Rightsmark registry: standards, audits and verifiable certificates."""
+    try:
+        get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"RIGHTSMARK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        fail(f"invalid settings: {problems}", 2)
+
+
+@main.command()
+@click.option(
+    "--demo/--no-demo",
+    default=False,
+    help="Seed the demo data set (providers, assessments, certificates in every state) "
+    "into an empty registry.",
+)
+def init(demo: bool) -> None:
+    """Create or upgrade the database, publish the standards library, create the first
+    secretariat account if there is none (its token is printed once and written to the data
+    folder) and a signing key. Safe to run again: it keeps all data."""
+    from registry import accounts
+    from registry.db.database import migrate
+    from registry.standards import service
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def work() -> tuple[list[Any], str | None]:
+        with contextlib.redirect_stdout(io.StringIO()):  # Piccolo's migration chatter
+            await migrate()
+        published = await service.publish_library(settings.standards_library, actor="system:init")
+        token = None
+        if not await accounts.has_active_secretariat():
+            _, token, _ = await accounts.create_account(
+                name="Secretariat",
+                role=accounts.Role.SECRETARIAT,
+                actor="system:init",
+                ttl_days=settings.token_ttl_days,
+            )
+        return published, token
+
+    from standards.errors import StandardsError
+
+    try:
+        published, token = run(work())
+    except StandardsError as exc:
+        fail(f"standards library: {exc}")
+        return
+    for summary, new in published:
+        state = "published" if new else "already published"
+        console.print(f"standard {summary.slug}@{summary.version}: {state} ({summary.digest})")
+    if token:
+        token_file = settings.data_dir / "secretariat-token"
+        # Created owner-only from the first byte: the token is a secretariat credential.
+        descriptor = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(token + "\n")
+        console.print(f"[bold]First secretariat token[/] (shown once, also in {token_file}):")
+        console.print(token, highlight=False, soft_wrap=True)
+    from registry.signing.errors import SigningError
+
+    try:
+        console.print(run(_prepare_signing()), highlight=False, soft_wrap=True)
+    except SigningError as exc:
+        fail(f"signing keys: {exc}")
+    if demo:
+        console.print(run(_seed_demo()), highlight=False, soft_wrap=True)
+    console.print(f"database ready: {_describe_database()}")
+
+
+async def _seed_demo() -> str:
+    """The demo data set, in one transaction: all of it or nothing."""
+    from api.cli import demo
+    from registry.db.database import write_transaction
+
+    if not await demo.needed():
+        return "demo data: not seeded (the registry already has providers)"
+    async with write_transaction():
+        lines = await demo.seed()
+    return "demo data seeded:\n  " + "\n  ".join(lines)
+
+
+async def _prepare_signing() -> str:
+    """init's signing step, as one line: create the passphrase file if no passphrase is
+    configured, generate a key if none is active, else check the passphrase decrypts it."""
+    from registry import keys as service
+    from registry.signing.passphrase import create_passphrase_file, passphrase_configured
+
+    keys = await service.list_keys()
+    note = ""
+    if not passphrase_configured():
+        if keys:  # a new passphrase could not decrypt them: the operator must supply the old
+            return (
+                "[bold yellow]signing keys exist but no passphrase is configured[/]: set "
+                "RIGHTSMARK_KEY_PASSPHRASE or RIGHTSMARK_KEY_PASSPHRASE_FILE"
+            )
+        note = f"; passphrase file created: {create_passphrase_file()} (mode 0600)"
+    active = next((key for key in keys if key.state == "active"), None)
+    if active is None:
+        key = await service.generate_key("system:init")
+        return f"signing key {key.id} generated and active: {key.verification_method}{note}"
+    await service.current_signer()  # fails clearly if the passphrase does not decrypt it
+    return f"signing key {active.id} active: {active.verification_method}"
+
+
+def _describe_database() -> str:
+    settings = get_settings()
+    return "PostgreSQL" if settings.is_postgres else f"SQLite at {settings.sqlite_path}"
+
+
+@main.command()
+@click.option("--workers", default=1, show_default=True, help="Server processes.")
+def serve(workers: int) -> None:
+    """Serve the registry on RIGHTSMARK_HOST:RIGHTSMARK_PORT."""
+    import uvicorn
+
+    settings = get_settings()
+    console.print(f"serving on http://{settings.host}:{settings.port} ({_describe_database()})")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        access_log=False,  # the app writes its own structured access log, without headers
+        log_level=settings.log_level,
+    )
+
+
+main.add_command(accounts_group)
+main.add_command(standards_group)
+main.add_command(audits_group)
+main.add_command(keys_group)
+main.add_command(lifecycle_group)
+main.add_command(verify_command)
+main.add_command(log_group)
+main.add_command(export_command)
+main.add_command(import_command)

@@ -1,0 +1,111 @@
+"""Provider organisations: public search and read; registration and updates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, get, patch, post
+from litestar.di import Provide
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from api.http.auth import ActorDep, provide_actor, requires
+from api.http.schemas.registry import (
+    ProviderCreate,
+    ProviderOut,
+    ProviderPageOut,
+    ProviderPublicOut,
+    ProviderUpdate,
+)
+from registry import providers
+from registry.accounts import Role
+from registry.providers import Licence, ProviderInput
+
+ProviderId = Annotated[str, PathParameter(max_length=12, description="RMP-XXXXXXXX")]
+_owners = requires(Role.SECRETARIAT, Role.PROVIDER)
+
+
+def _input(data: ProviderCreate | ProviderUpdate) -> ProviderInput:
+    given = data.model_dump(exclude_unset=True)
+    licences: list[Licence] | None = None
+    if data.licences is not None:
+        licences = [Licence(**item.model_dump()) for item in data.licences]
+    contact: dict[str, Any] | None = data.contact.model_dump() if data.contact else None
+    return ProviderInput(
+        legal_name=given.get("legal_name"),
+        trading_names=given.get("trading_names"),
+        country=given.get("country"),
+        provider_types=[str(t) for t in data.provider_types] if data.provider_types else None,
+        corridors=given.get("corridors"),
+        licences=licences,
+        contact=contact,
+    )
+
+
+class ProvidersController(Controller):
+    path = "/api/v1/providers"
+    tags = ["providers"]
+    dependencies = {"actor": Provide(provide_actor)}
+
+    @post(
+        "/",
+        operation_id="registerProvider",
+        summary="Register a provider organisation",
+        guards=[_owners],
+        status_code=201,
+    )
+    async def register(self, data: JSONBody[ProviderCreate], actor: ActorDep) -> ProviderOut:
+        """The secretariat registers any organisation. A provider account whose provider_id
+        names no organisation yet registers its own and is bound to the new registry id."""
+        return ProviderOut(**await providers.register(_input(data), actor))
+
+    @get("/", operation_id="searchProviders", summary="Search the public register")
+    async def search(
+        self,
+        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        country: Annotated[str | None, QueryParameter(max_length=2)] = None,
+        type_: Annotated[str | None, QueryParameter(name="type", max_length=32)] = None,
+        corridor: Annotated[str | None, QueryParameter(max_length=5)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
+    ) -> ProviderPageOut:
+        """Public fields only. `q` matches legal and trading names ignoring case, accents and
+        punctuation; `country` matches the country of registration or a corridor end."""
+        items, total = await providers.search(
+            q=q,
+            country=country,
+            provider_type=type_,
+            corridor=corridor,
+            limit=limit,
+            offset=offset,
+        )
+        return ProviderPageOut(
+            items=[ProviderPublicOut(**p) for p in items], total=total, limit=limit, offset=offset
+        )
+
+    @get(
+        "/{provider_id:str}", operation_id="getProvider", summary="Read a provider's public record"
+    )
+    async def read(self, provider_id: ProviderId) -> ProviderPublicOut:
+        return ProviderPublicOut(**await providers.get_public(provider_id))
+
+    @get(
+        "/{provider_id:str}/record",
+        operation_id="getProviderRecord",
+        summary="Read a provider's full record, with contact",
+        guards=[_owners],
+    )
+    async def record(self, provider_id: ProviderId, actor: ActorDep) -> ProviderOut:
+        """For the secretariat and the provider's own accounts."""
+        return ProviderOut(**await providers.get_full(provider_id, actor))
+
+    @patch(
+        "/{provider_id:str}",
+        operation_id="updateProvider",
+        summary="Update a provider organisation",
+        guards=[_owners],
+    )
+    async def update(
+        self, provider_id: ProviderId, data: JSONBody[ProviderUpdate], actor: ActorDep
+    ) -> ProviderOut:
+        """Fields left out are unchanged. Existing applications keep the scope they had."""
+        return ProviderOut(**await providers.update(provider_id, _input(data), actor))

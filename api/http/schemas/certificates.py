@@ -1,0 +1,101 @@
+"""Request and response schemas of certificates, status lists and verification (OpenAPI)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.http.schemas.common import TextInput
+
+CertificateStatus = Literal["valid", "suspended", "revoked", "expired"]
+
+
+class ProviderRef(BaseModel):
+    id: str
+    legal_name: str
+
+
+class StandardRef(BaseModel):
+    slug: str
+    version: str
+
+
+class CertificateOut(BaseModel):
+    id: str = Field(description="crt_...; the credential lives at `url`")
+    code: str = Field(description="The short code employers can type, e.g. RM-7K3Q-9XPD")
+    url: str = Field(description="The credential's id: GET it for the signed credential")
+    status: CertificateStatus
+    status_reason: str | None
+    status_changed_at: str | None
+    provider: ProviderRef
+    standard: StandardRef
+    grade: str
+    score: float
+    report_digest: str
+    valid_from: str | None
+    valid_until: str | None
+    surveillance_due: str | None
+    surveillance_overdue: bool
+    issued_at: str | None
+    application_id: str
+    log_index: int | None = Field(description="Its issuance entry in the transparency log")
+
+
+class CertificateEventOut(BaseModel):
+    action: str
+    reason: str | None
+    at: str | None
+
+
+class CertificateDetailOut(CertificateOut):
+    history: list[CertificateEventOut]
+
+
+class CertificatePageOut(BaseModel):
+    items: list[CertificateOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ReasonIn(TextInput):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000, description="Why; shown in the history")
+
+
+class StatusListOut(BaseModel):
+    purpose: Literal["revocation", "suspension"]
+    number: int
+    url: str
+    size: int
+    updated_at: str | None
+
+
+class StatusListsOut(BaseModel):
+    items: list[StatusListOut]
+
+
+class CheckOut(BaseModel):
+    name: str = Field(description="format, issuer, key, signature, validity, revocation, ...")
+    result: Literal["passed", "failed", "skipped"]
+    detail: str
+
+
+class VerifyOut(BaseModel):
+    valid: bool = Field(description="True only when every check passed")
+    status: Literal["valid", "revoked", "suspended", "expired", "not_yet_valid", "invalid"]
+    reason: str
+    checks: list[CheckOut]
+    certificate: dict[str, Any] | None = Field(description="What the certificate says, if legible")
+
+
+class VerifyBatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    credentials: list[Any] = Field(min_length=1, max_length=100)
+
+
+class VerifyBatchOut(BaseModel):
+    items: list[VerifyOut]
+    valid: int
+    not_valid: int

@@ -1,0 +1,85 @@
+"""The certificate page (what a certificate's QR code opens) and its printable PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Response, get
+from litestar.params import PathParameter
+
+from api.web.pages import data
+from api.web.render import charts, qr
+from api.web.render.html import PAGE_HEADERS, page
+from api.web.render.pdf import certificate_pdf
+from registry import providers
+from registry.certificates import service as certificates
+from registry.clock import utc_now
+
+Ref = Annotated[str, PathParameter(max_length=64, description="crt_... or RM-7K3Q-9XPD")]
+
+
+def _banner(certificate: dict[str, Any]) -> dict[str, str | None]:
+    """What the status banner says: the state, since when, and why."""
+    status = certificate["status"]
+    if status == "expired":
+        return {"status": status, "since": certificate["valid_until"], "reason": None}
+    if status == "valid":
+        return {"status": status, "since": certificate["valid_from"], "reason": None}
+    return {
+        "status": status,
+        "since": certificate["status_changed_at"],
+        "reason": certificate["status_reason"],
+    }
+
+
+class CertificatePages(Controller):
+    path = "/certificates"
+    include_in_schema = False
+
+    @get("/{ref:str}", name="web:certificate")
+    async def certificate(self, ref: Ref) -> Response[str]:
+        """Status banner, grade, scores by category, standard, scope, validity, downloads."""
+        found = await certificates.get(ref)
+        provider = await providers.get_public(found["provider"]["id"])
+        categories = await data.category_scores(found)
+        chart = charts.bar_chart(
+            [charts.Bar(c.name, c.score) for c in categories if c.score is not None],
+            chart_id="category-scores",
+            title=f"Scores by category of certificate {found['code']}",
+            maximum=100,
+        )
+        url = qr.page_url(found["code"])
+        return page(
+            "certificate.html",
+            certificate=found,
+            provider=provider,
+            banner=_banner(found),
+            categories=categories,
+            chart=chart,
+            scope=await data.scope(found),
+            page_url=url,
+            qr_svg=qr.svg(url, label=f"QR code of {url}"),
+        )
+
+    @get("/{ref:str}/certificate.pdf", name="web:certificate-pdf")
+    async def printable(self, ref: Ref) -> Response[bytes]:
+        """A one-page PDF with the QR code of the certificate page and the short code."""
+        found = await certificates.get(ref)
+        provider = await providers.get_public(found["provider"]["id"])
+        body = certificate_pdf(
+            found,
+            provider,
+            await data.category_scores(found),
+            await data.scope(found),
+            printed_on=utc_now().date().isoformat(),
+        )
+        return Response(
+            body,
+            media_type="application/pdf",
+            headers={
+                **PAGE_HEADERS,
+                "Content-Disposition": f'inline; filename="{found["code"]}.pdf"',
+                # the status line on it changes when the certificate does
+                "Cache-Control": "no-cache",
+            },
+        )

@@ -1,0 +1,106 @@
+"""Read-only lookups the public pages need beyond the services' own answers: certificates of
+several providers at once, a certificate's scores by category, the grade names in use.
+
+Certificates are always shaped by `registry.certificates.service.summary`, so a page shows
+exactly what `GET /api/v1/certificates/...` answers. Scores by category come from the filed
+assessment whose report digest the certificate carries, and only those: findings, notes and
+non-conformities stay private, as they are in the API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, Final
+
+from api.web.render.pdf import CategoryLine, Scope
+from registry.assessments.tables import AssessmentRow
+from registry.certificates import service as certificates
+from registry.certificates.tables import CertificateEventRow, CertificateRow
+from registry.standards import service as standards
+
+STATUS_ORDER: Final = ("valid", "suspended", "expired", "revoked")
+
+
+async def all_certificates() -> list[dict[str, Any]]:
+    """Every certificate's summary, newest first (the register is small enough to hold)."""
+    rows = await CertificateRow.select().order_by(CertificateRow.issued_at, ascending=False)
+    return [certificates.summary(row) for row in rows]
+
+
+async def certificates_of(provider_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Summaries per provider, newest first, in one query for a whole page of results."""
+    ids = sorted(set(provider_ids))
+    found: dict[str, list[dict[str, Any]]] = {pid: [] for pid in ids}
+    if not ids:
+        return found
+    rows = (
+        await CertificateRow.select()
+        .where(CertificateRow.provider_id.is_in(ids))
+        .order_by(CertificateRow.issued_at, ascending=False)
+    )
+    for row in rows:
+        found[row["provider_id"]].append(certificates.summary(row))
+    return found
+
+
+def standing(items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The certificate that best describes a provider today: a valid one (the best score
+    first), else the most telling other state, else None (never certified)."""
+    if not items:
+        return None
+    return min(
+        items,
+        key=lambda c: (STATUS_ORDER.index(c["status"]), -float(c["score"]), c["issued_at"]),
+    )
+
+
+async def category_scores(certificate: dict[str, Any]) -> list[CategoryLine]:
+    """Scores by category from the report the certificate was issued on (empty if absent)."""
+    row = (
+        await AssessmentRow.select(AssessmentRow.report)
+        .where(
+            (AssessmentRow.application_id == certificate["application_id"])
+            & (AssessmentRow.report_digest == certificate["report_digest"])
+        )
+        .first()
+    )
+    if row is None:
+        return []
+    report = json.loads(row["report"])
+    return [
+        CategoryLine(f"{c['category']} {c['name']}", c["score"])
+        for c in report.get("categories", [])
+    ]
+
+
+async def all_events() -> list[dict[str, Any]]:
+    """Every certificate event, oldest first: the statistics over time replay them."""
+    rows = await CertificateEventRow.select().order_by(CertificateEventRow.id)
+    return list(rows)
+
+
+async def grade_names() -> list[str]:
+    """The grade names of every published or retired version, highest first."""
+    names: dict[str, float] = {}
+    for summary in await standards.list_versions():
+        body = await standards.get_version(summary.slug, summary.version)
+        for grade in body["rule_set"].get("grades", []):
+            names[grade["name"]] = max(names.get(grade["name"], 0), grade["min_score"])
+    return sorted(names, key=lambda name: -names[name])
+
+
+async def certificates_of_all() -> dict[str, list[dict[str, Any]]]:
+    """Every provider's certificates, newest first: for filtering by standing."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for summary in await all_certificates():
+        found.setdefault(summary["provider"]["id"], []).append(summary)
+    return found
+
+
+async def scope(certificate: dict[str, Any]) -> Scope:
+    """What the certificate covers, as signed: its credential's scope (not the provider's
+    current registration, which may have grown since)."""
+    signed = json.loads(await certificates.credential(certificate["id"]))
+    found = signed.get("credentialSubject", {}).get("scope", {})
+    return Scope(tuple(found.get("providerType", [])), tuple(found.get("corridor", [])))

@@ -1,0 +1,132 @@
+"""The verify page: paste or upload a credential, or type a short code; the verdict of the
+same engine as `POST /api/v1/verify`, every check explained in plain words."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.params import QueryParameter
+
+from api.web.render import explain
+from api.web.render.html import page
+from registry.certificates import service as certificates
+from registry.certificates.verifier import verify
+from registry.errors import NotFoundError
+from registry.settings import get_settings
+from registry.trust.verify.engine import Verdict
+
+MAX_CREDENTIAL: Final = 256 * 1024  # a certificate is a few kilobytes
+FORMS: Final = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+class Refused(Exception):
+    """Input the page cannot verify; shown on the form with the status to answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _decode(raw: bytes) -> Any:
+    if len(raw) > MAX_CREDENTIAL:
+        raise Refused(413, f"that is over {MAX_CREDENTIAL // 1024} KB; a certificate is smaller")
+    try:
+        return msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise Refused(400, f"that is not a certificate file (not JSON: {exc})") from exc
+    except RecursionError as exc:
+        raise Refused(400, "that is not a certificate file (JSON nested too deeply)") from exc
+
+
+async def _by_code(code: str) -> tuple[Any, str]:
+    try:
+        found = await certificates.get(code.strip())
+    except NotFoundError as exc:
+        raise Refused(404, f"no certificate has the code {code.strip()!r}") from exc
+    return msgspec.json.decode(await certificates.credential(found["id"])), found["code"]
+
+
+def _result(verdict: Verdict, source: str) -> dict[str, Any]:
+    return {
+        "verdict": verdict,
+        "source": source,
+        "headline": explain.HEADLINES.get(verdict.status, verdict.status),
+        "advice": explain.ADVICE.get(verdict.status, ""),
+        "checks": [
+            {
+                "name": check.name,
+                "result": check.result,
+                "answer": explain.RESULTS.get(check.result, check.result),
+                "question": explain.question(check.name),
+                "why": explain.why(check.name),
+                "detail": check.detail,
+            }
+            for check in verdict.checks
+        ],
+    }
+
+
+def _form(status: int = 200, **context: Any) -> Response[str]:
+    context.setdefault("code", "")
+    context.setdefault("pasted", "")
+    return page("verify.html", status=status, **context)
+
+
+def _verifies(request: Request[Any, Any, Any]) -> bool:
+    return request.method == "POST" or bool(request.query_params.get("code"))
+
+
+# The same budget per client address as POST /api/v1/verify (and the same counter: the
+# key is the client's), so the page is no way around the API's limit. Over it: a 429 page.
+RATE_LIMIT: Final = RateLimitConfig(
+    rate_limit=("minute", get_settings().verify_rate_per_minute),
+    check_throttle_handler=_verifies,
+)
+
+
+class VerifyPages(Controller):
+    path = "/verify"
+    include_in_schema = False
+    middleware = [RATE_LIMIT.middleware]
+
+    @get("/", name="web:verify")
+    async def form(
+        self, code: Annotated[str, QueryParameter(name="code", max_length=64)] = ""
+    ) -> Response[str]:
+        """The form; `?code=RM-...` verifies that certificate (a shareable link)."""
+        if not code.strip():
+            return _form()
+        try:
+            credential, canonical = await _by_code(code)
+        except Refused as refused:
+            return _form(refused.status, error=str(refused), code=code)
+        return _form(
+            result=_result(await verify(credential), f"the certificate {canonical}"), code=canonical
+        )
+
+    @post("/", name="web:verify-submit", status_code=200)
+    async def submit(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """An uploaded file first, else pasted text, else a code."""
+        if request.headers.get("content-type", "").split(";")[0].strip() not in FORMS:
+            return _form(415, error="send the form from this page")
+        form = await request.form()
+        upload, pasted, code = form.get("file"), form.get("credential"), form.get("code")
+        pasted = pasted if isinstance(pasted, str) else ""
+        code = code if isinstance(code, str) else ""
+        try:
+            if isinstance(upload, UploadFile) and (raw := await upload.read(MAX_CREDENTIAL + 1)):
+                credential, source = _decode(raw), f"the file {upload.filename or 'uploaded'}"
+            elif pasted.strip():
+                credential, source = _decode(pasted.encode()), "the pasted certificate"
+            elif code.strip():
+                credential, canonical = await _by_code(code)
+                source, code = f"the certificate {canonical}", canonical
+            else:
+                raise Refused(400, "choose a file, paste a certificate or type a code")
+        except Refused as refused:
+            return _form(refused.status, error=str(refused), code=code, pasted=pasted[:4000])
+        return _form(result=_result(await verify(credential), source), code=code)

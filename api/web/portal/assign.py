@@ -1,0 +1,132 @@
+"""The secretariat's queues: applications to assign (to a chosen auditor or automatically,
+on a chosen audit date) and to decide, and every certificate.
+
+A refused assignment (conflict of interest, rotation, no accreditation covering the scope,
+a date in the past, no eligible auditor) is shown next to that application's form and
+nothing is stored: `registry.assignment.assign` checks everything in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Final
+
+from litestar import Request, Response, get, post
+from litestar.params import PathParameter
+
+from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
+from registry import accounts, applications, assignment
+from registry.accounts import Actor, Role
+from registry.applications import ApplicationState
+from registry.certificates import service as certificates
+from registry.errors import ConflictError, InvalidRequestError
+
+AppId = Annotated[str, PathParameter(max_length=64)]
+Req = Request[Any, Any, Any]
+
+AUTOMATIC: Final = "automatic"
+
+
+async def _auditor_names() -> dict[str, str]:
+    listed = await accounts.list_accounts(role=Role.AUDITOR, limit=LIST_LIMIT, offset=0)
+    return {a["id"]: a["name"] for a in listed if a["active"]}
+
+
+async def _queue(
+    request: Req,
+    actor: Actor,
+    *,
+    status: int = 200,
+    refused: dict[str, str] | None = None,
+    chosen: dict[str, dict[str, str]] | None = None,
+) -> Response[str]:
+    to_assign = await applications.list_for(
+        actor, state=ApplicationState.SUBMITTED, limit=LIST_LIMIT, offset=0
+    )
+    to_decide = await applications.list_for(
+        actor, state=ApplicationState.ASSESSED, limit=LIST_LIMIT, offset=0
+    )
+    listed = await certificates.list_certificates(
+        provider=None, status_filter=None, limit=LIST_LIMIT, offset=0
+    )
+    today = dt.date.today()
+    names = await _auditor_names()
+    # The select offers the auditors whose accreditation covers the scope today; conflicts
+    # and rotation are checked when one is chosen, and a refusal says which applies.
+    choices = {
+        a["id"]: [(i, names.get(i, i)) for i in await assignment.accredited_auditors(a, today)]
+        for a in to_assign
+    }
+    refused = refused or {}
+    queued = {a["id"] for a in to_assign}
+    return portal_page(
+        "portal_secretariat.html",
+        request,
+        actor,
+        status=status,
+        to_assign=to_assign,
+        to_decide=to_decide,
+        certificates=listed["items"],
+        choices=choices,
+        refused=refused,
+        chosen=chosen or {},
+        # a refusal for an application no longer in the queue goes at the top of the page
+        refused_elsewhere={k: v for k, v in refused.items() if k not in queued},
+        today=today.isoformat(),
+        automatic=AUTOMATIC,
+    )
+
+
+@get("/secretariat", name="portal:secretariat")
+async def secretariat(request: Req) -> Response[str]:
+    """Applications to assign and to decide, and every certificate."""
+    actor = await signed_in(request, Role.SECRETARIAT)
+    return await _queue(request, actor)
+
+
+def _audit_date(raw: str) -> dt.date | None:
+    if not raw.strip():
+        return None  # the service takes today
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidRequestError(
+            f"{raw.strip()[:40]!r} is not a date (YYYY-MM-DD)", field="audit_date"
+        ) from None
+
+
+@post("/secretariat/applications/{application_id:str}/assign", name="portal:assign")
+async def assign(request: Req, application_id: AppId) -> Response[Any]:
+    """Assign the chosen auditor, or (`automatic`, or none named) the eligible auditor with
+    the fewest open assignments, as `POST /api/v1/applications/{id}/assign` does."""
+    actor = await signed_in(request, Role.SECRETARIAT)
+    fields = await posted(request)
+    choice = fields.get("auditor_id", "").strip()[:64]
+    raw_date = fields.get("audit_date", "")[:40]
+    try:
+        assigned = await assignment.assign(
+            application_id,
+            auditor_id=None if choice in ("", AUTOMATIC) else choice,
+            audit_date=_audit_date(raw_date),
+            actor=actor,
+        )
+    except (InvalidRequestError, ConflictError) as exc:
+        status = 422 if isinstance(exc, InvalidRequestError) else 409
+        return await _queue(
+            request,
+            actor,
+            status=status,
+            refused={application_id: str(exc)},
+            chosen={application_id: {"auditor_id": choice, "audit_date": raw_date}},
+        )
+    names = await _auditor_names()
+    auditor = assigned["auditor_id"]
+    flash(
+        request,
+        f"Application {application_id} assigned to {auditor} ({names.get(auditor, auditor)}), "
+        f"audit date {assigned['audit_date']}.",
+    )
+    return see_other("/portal/secretariat")
+
+
+HANDLERS: Final = [secretariat, assign]

@@ -1,0 +1,291 @@
+"""The auditor's portal: assigned applications, and an assessment form generated from the
+application's standard version (`audits.template.findings_template`).
+
+Each indicator gets the input its measure calls for (yes/no radios, a 0-4 select, a number
+with the measure's bounds) and its requirement and guidance. The work is kept as a draft in
+the session until it is filed through `registry.assessments.service.file_assessment`, whose
+validation (the API's) puts each problem next to its field.
+
+The form is multipart: a file chosen on it is uploaded as evidence for the application
+(`api.web.portal.evidence`) whichever button is pressed, after the answers are kept as the
+draft, and each indicator lists the application's evidence to attach to its finding.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.params import PathParameter
+
+from api.web.portal import evidence as portal_evidence
+from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
+from audits.errors import InvalidSubmission
+from audits.model import AuditType
+from audits.template import findings_template
+from registry import applications
+from registry.accounts import Actor, Role
+from registry.applications import ApplicationState
+from registry.assessments import evidence
+from registry.assessments import service as assessments
+from registry.errors import RegistryError
+from registry.settings import get_settings
+from registry.standards.service import get_ruleset
+from standards.model import NumericMeasure, ProviderType, RuleSet, ScaleMeasure
+
+AppId = Annotated[str, PathParameter(max_length=64)]
+Req = Request[Any, Any, Any]
+
+SCALE: Final = ("0 absent", "1 weak", "2 partial", "3 good", "4 complete")
+MAX_FIELD: Final = 4000
+# A problem's JSON path -> the form field it belongs to.
+_FINDING: Final = re.compile(r"^\$\.findings\[(\d+)\](?:\.(\w+))?")
+_SITE: Final = re.compile(r"^\$\.sites\[0\]\.(name|country|address)")
+_TOP: Final = ("audit_type", "started_on", "ended_on", "workers_interviewed")
+
+
+@get("/auditor", name="portal:auditor")
+async def auditor(request: Req) -> Response[str]:
+    actor = await signed_in(request, Role.AUDITOR)
+    mine = await applications.list_for(actor, state=None, limit=LIST_LIMIT, offset=0)
+    drafts = request.session.get("drafts") or {}
+    return portal_page(
+        "portal_auditor.html",
+        request,
+        actor,
+        to_assess=[a for a in mine if a["state"] == ApplicationState.AUDITOR_ASSIGNED],
+        others=[a for a in mine if a["state"] != ApplicationState.AUDITOR_ASSIGNED],
+        drafts=drafts,
+    )
+
+
+async def _assigned(application_id: str, actor: Actor) -> tuple[dict[str, Any], RuleSet]:
+    application = await applications.visible_application(application_id, actor)
+    slug, _, version = application["standard"].partition("@")
+    return application, await get_ruleset(slug, version)
+
+
+def _indicators(application: dict[str, Any], ruleset: RuleSet) -> list[dict[str, Any]]:
+    """Each indicator in scope, with its help and the input its measure calls for."""
+    types = [ProviderType(t) for t in application["provider_types"]]
+    template = findings_template(ruleset, types, audit_type=AuditType.INITIAL)
+    helps: dict[str, dict[str, Any]] = template["indicators_help"]
+    items = []
+    for finding in template["findings"]:
+        indicator = ruleset.indicator(finding["indicator"])
+        assert indicator is not None
+        measure = indicator.measure
+        kind = (
+            "scale"
+            if isinstance(measure, ScaleMeasure)
+            else "number"
+            if isinstance(measure, NumericMeasure)
+            else "yes_no"
+        )
+        items.append(
+            {
+                "id": indicator.id,
+                "kind": kind,
+                "minimum": getattr(measure, "minimum", None),
+                "maximum": getattr(measure, "maximum", None),
+                "unit": getattr(measure, "unit", ""),
+                **helps[indicator.id],
+            }
+        )
+    return items
+
+
+def _number(raw: str) -> Any:
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw  # the validator says what is wrong with it
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+def _value(kind: str, raw: str) -> Any:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if kind == "yes_no":
+        return {"yes": True, "no": False}.get(raw, raw)
+    return _number(raw)
+
+
+def document(
+    application: dict[str, Any], items: list[dict[str, Any]], fields: dict[str, str]
+) -> dict[str, Any]:
+    """The submission document the form stands for, exactly as the API would receive it."""
+    workers = fields.get("workers_interviewed", "").strip()
+    return {
+        "standard": application["standard"],
+        "provider_types": sorted(application["provider_types"]),
+        "audit_type": fields.get("audit_type") or AuditType.INITIAL.value,
+        "started_on": fields.get("started_on") or None,
+        "ended_on": fields.get("ended_on") or None,
+        "sites": [
+            {
+                "name": fields.get("site_name", "").strip() or None,
+                "country": fields.get("site_country", "").strip().upper() or None,
+                "address": fields.get("site_address", "").strip(),
+            }
+        ],
+        "workers_interviewed": _number(workers) if workers else None,
+        "findings": [
+            {
+                "indicator": item["id"],
+                "value": _value(item["kind"], fields.get(f"value-{item['id']}", "")),
+                "notes": fields.get(f"notes-{item['id']}", "").strip(),
+                "evidence": portal_evidence.refs(fields.get(f"evidence-{item['id']}", "")),
+            }
+            for item in items
+        ],
+    }
+
+
+def field_errors(
+    problems: list[Any], items: list[dict[str, Any]]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Each problem at the form field its path names; the rest for the top of the form."""
+    at: dict[str, list[str]] = {}
+    general: list[str] = []
+    for problem in problems:
+        path, name = str(problem.path), None
+        if found := _FINDING.match(path):
+            index = int(found.group(1))
+            if index < len(items):
+                part = found.group(2) if found.group(2) in ("notes", "evidence") else "value"
+                name = f"{part}-{items[index]['id']}"
+        elif found := _SITE.match(path):
+            name = f"site_{found.group(1)}"
+        else:
+            name = next((top for top in _TOP if path.startswith(f"$.{top}")), None)
+        if name is None:
+            general.append(problem.message)
+        else:
+            at.setdefault(name, []).append(problem.message)
+    return at, general
+
+
+async def _form(
+    request: Req,
+    actor: Actor,
+    application: dict[str, Any],
+    items: list[dict[str, Any]],
+    fields: dict[str, str],
+    *,
+    status: int = 200,
+    **context: Any,
+) -> Response[str]:
+    context.setdefault("errors", {})
+    context.setdefault("general", [])
+    uploaded = await evidence.list_for_application(application["id"], actor)
+    return portal_page(
+        "portal_assessment.html",
+        request,
+        actor,
+        status=status,
+        application=application,
+        items=items,
+        fields=fields,
+        scale=SCALE,
+        audit_types=[t.value for t in AuditType],
+        evidence=uploaded,
+        evidence_field=portal_evidence.FIELD,
+        max_mib=round(get_settings().evidence_max_bytes / 1024 / 1024, 1),
+        **context,
+    )
+
+
+@get("/auditor/applications/{application_id:str}", name="portal:assessment")
+async def assessment(request: Req, application_id: AppId) -> Response[str]:
+    actor = await signed_in(request, Role.AUDITOR)
+    application, ruleset = await _assigned(application_id, actor)
+    drafts = request.session.get("drafts") or {}
+    fields = drafts.get(application_id) or {}
+    return await _form(
+        request,
+        actor,
+        application,
+        _indicators(application, ruleset),
+        fields,
+        saved=bool(request.query_params.get("saved")),
+    )
+
+
+@post(
+    "/auditor/applications/{application_id:str}",
+    name="portal:assessment-submit",
+    request_max_body_size=portal_evidence.MAX_BODY,
+)
+async def submit(request: Req, application_id: AppId) -> Response[Any]:
+    """`do=save` keeps the draft; `do=file` files it, or shows each problem at its field;
+    a chosen evidence file is uploaded first (`do=upload` only uploads)."""
+    actor = await signed_in(request, Role.AUDITOR)
+    application, ruleset = await _assigned(application_id, actor)
+    items = _indicators(application, ruleset)
+    posted_fields = await posted(request)
+    form = await request.form()
+    fields = {
+        key: value[:MAX_FIELD]
+        for key, value in posted_fields.items()
+        if key not in ("csrf", "do") and not key.startswith("evidence-") and value.strip()
+    }
+    for item in items:
+        if refs := portal_evidence.chosen_refs(form.getall(f"evidence-{item['id']}", [])):
+            fields[f"evidence-{item['id']}"] = refs
+    drafts = dict(request.session.get("drafts") or {})
+    drafts[application_id] = fields
+    request.set_session({**request.session, "drafts": drafts})
+    path = f"/portal/auditor/applications/{application_id}"
+    if upload := portal_evidence.chosen_file(form.get(portal_evidence.FIELD)):
+        try:
+            stored, created = await portal_evidence.store(application_id, actor, upload)
+        except RegistryError as exc:
+            refused = portal_evidence.refusal(exc)
+            if refused is None:
+                raise
+            status, message = refused
+            return await _form(
+                request,
+                actor,
+                application,
+                items,
+                fields,
+                status=status,
+                errors={portal_evidence.FIELD: [message]},
+            )
+        flash(
+            request,
+            f"Evidence {stored['filename']} "
+            f"{'uploaded' if created else 'was already uploaded'} ({stored['ref'][:19]}...); "
+            "attach it to findings below.",
+        )
+        if posted_fields.get("do") != "file":
+            return see_other(path)
+    if posted_fields.get("do") != "file":
+        return see_other(f"{path}?saved=1")
+    data = msgspec.json.encode(document(application, items, fields))
+    try:
+        await assessments.file_assessment(application_id, data, actor, key=None, fingerprint="")
+    except InvalidSubmission as exc:
+        errors, general = field_errors(exc.problems, items)
+        return await _form(
+            request,
+            actor,
+            application,
+            items,
+            fields,
+            status=422,
+            errors=errors,
+            general=general,
+        )
+    drafts.pop(application_id, None)
+    request.set_session({**request.session, "drafts": drafts})
+    flash(request, f"Assessment of {application_id} filed.")
+    return see_other("/portal/auditor")
+
+
+HANDLERS: Final = [auditor, assessment, submit]

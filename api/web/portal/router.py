@@ -1,0 +1,32 @@
+"""The signed-in portals' router, mounted inside the public web router (so its errors are
+HTML pages too). The session middleware runs on `/portal` only: the public pages and the
+API set no cookie and read none."""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from api.web.portal import accreditations as portal_accreditations
+from api.web.portal import assign as portal_assign
+from api.web.portal import auditor as portal_auditor
+from api.web.portal import base as portal
+from api.web.portal import evidence as portal_evidence
+from api.web.portal import standards as portal_standards
+from api.web.portal.session import SESSION
+
+portal_router = Router(
+    path="/portal",
+    route_handlers=[
+        *portal.HANDLERS,
+        *portal_assign.HANDLERS,
+        *portal_accreditations.HANDLERS,
+        *portal_standards.HANDLERS,
+        *portal_auditor.HANDLERS,
+        *portal_evidence.HANDLERS,
+    ],
+    middleware=[SESSION.middleware],
+    exception_handlers={portal.NotSignedIn: portal.to_sign_in},
+    include_in_schema=False,
+)
+
+__all__ = ["portal_router"]

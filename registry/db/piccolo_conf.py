@@ -1,0 +1,33 @@
+"""Piccolo configuration: the engine is chosen from RIGHTSMARK_DATABASE_URL."""
+
+from __future__ import annotations
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from registry.settings import get_settings
+
+
+def make_engine() -> PostgresEngine | SQLiteEngine:
+    settings = get_settings()
+    if settings.is_postgres:
+        dsn = settings.database_url.replace("postgres://", "postgresql://", 1)
+        return PostgresEngine(config={"dsn": dsn}, log_queries=False)
+    settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    # A generous busy timeout: concurrent writers wait for the lock instead of failing.
+    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+
+
+DB = make_engine()
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "registry.standards.piccolo_app",
+        "registry.db.piccolo_app",
+        "registry.assessments.piccolo_app",
+        "registry.certificates.piccolo_app",
+        "registry.signing.piccolo_app",
+        "registry.transparency.piccolo_app",
+    ]
+)

@@ -1,0 +1,207 @@
+"""`rightsmark lifecycle run`: what time and surveillance audits do to certificates.
+
+Safe to run from cron as often as wanted: each rule looks at the current state and at the
+certificate's history, so a second run in the same situation changes nothing.
+
+1. A surveillance audit with a non-conformity whose rule suspends certificates (a failed
+   core indicator, under core-rights) suspends the certificate it was filed against,
+   once per audit: a certificate the secretariat reinstated is not suspended again for it.
+2. A suspension that outlives `withdraw_after_days` of that rule is turned into a revocation.
+3. The next surveillance is due `surveillance_interval_months` after the certificate was
+   issued or after its latest surveillance audit; past that date it is flagged overdue,
+   and the flag clears when the audit arrives.
+4. An expired certificate gets one `expired` event, so its history is complete.
+
+Each certificate changes in its own transaction: one failure does not undo the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from registry.assessments.service import SURVEILLANCE_TYPES
+from registry.assessments.tables import AssessmentRow
+from registry.certificates import service
+from registry.certificates.tables import CertificateEventRow, CertificateRow
+from registry.clock import add_months, iso_utc, utc_now
+from registry.db.database import write_transaction
+from registry.standards.service import get_ruleset
+from registry.transparency.log import append_event
+from standards.model import RuleSet
+
+ACTOR = "system:lifecycle"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    certificate: str
+    code: str
+    action: str  # suspended | revoked | surveillance_overdue | surveillance_received | expired
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "certificate": self.certificate,
+            "code": self.code,
+            "action": self.action,
+            "reason": self.reason,
+        }
+
+
+class _Rules:
+    """Rule sets by `slug@version`, loaded once per run."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, RuleSet] = {}
+
+    async def of(self, standard: str) -> RuleSet:
+        if standard not in self._cache:
+            slug, _, version = standard.partition("@")
+            self._cache[standard] = await get_ruleset(slug, version)
+        return self._cache[standard]
+
+
+async def run(now: dt.datetime | None = None) -> list[Action]:
+    """Apply every rule to every certificate that is not revoked; the actions taken."""
+    now = now or utc_now()
+    rules = _Rules()
+    actions: list[Action] = []
+    rows = await CertificateRow.select().where(CertificateRow.state != "revoked")
+    for row in rows:
+        async with write_transaction():
+            # Locked first: an overlapping run waits here, then sees what this one did.
+            await service.lock(row["public_id"])
+            fresh = await service.find(row["public_id"])  # as of this transaction
+            actions += await _one(fresh, await rules.of(fresh["standard"]), now)
+    return actions
+
+
+async def _one(row: dict[str, Any], ruleset: RuleSet, now: dt.datetime) -> list[Action]:
+    audits = await _surveillance_audits(row)
+    if row["state"] == "active" and now < row["valid_until"]:
+        action = await _suspend_on_critical(row, audits, ruleset, now)
+        if action:
+            return [action]
+        return await _surveillance_due(row, audits, ruleset, now)
+    if row["state"] == "suspended":
+        action = await _revoke_long_suspension(row, ruleset, now)
+        return [action] if action else []
+    return await _expired(row, now)
+
+
+async def _surveillance_audits(row: dict[str, Any]) -> list[dict[str, Any]]:
+    audits: list[dict[str, Any]] = (
+        await AssessmentRow.select(
+            AssessmentRow.public_id, AssessmentRow.filed_at, AssessmentRow.report
+        )
+        .where(
+            (AssessmentRow.application_id == row["application_id"])
+            & AssessmentRow.audit_type.is_in(sorted(SURVEILLANCE_TYPES))
+            & (AssessmentRow.filed_at >= row["issued_at"])
+        )
+        .order_by(AssessmentRow.filed_at)
+    )
+    return audits
+
+
+async def _happened(row: dict[str, Any], action: str, cause: str) -> bool:
+    return bool(
+        await CertificateEventRow.exists().where(
+            (CertificateEventRow.certificate_id == row["public_id"])
+            & (CertificateEventRow.action == action)
+            & (CertificateEventRow.cause == cause)
+        )
+    )
+
+
+def _action(row: dict[str, Any], action: str, reason: str) -> Action:
+    return Action(row["public_id"], row["code"], action, reason)
+
+
+async def _suspend_on_critical(
+    row: dict[str, Any], audits: list[dict[str, Any]], ruleset: RuleSet, now: dt.datetime
+) -> Action | None:
+    for audit in audits:
+        suspending = [
+            nc["indicator"]
+            for nc in json.loads(audit["report"])["non_conformities"]
+            if nc["suspends_certificate"]
+        ]
+        if not suspending or await _happened(row, "suspended", audit["public_id"]):
+            continue
+        reason = (
+            f"surveillance audit {audit['public_id']} found "
+            f"{', '.join(suspending)} not met, which suspends certificates under "
+            f"{ruleset.slug}@{ruleset.version}"
+        )
+        await service.apply_change(row, "suspend", reason, ACTOR, at=now, cause=audit["public_id"])
+        return _action(row, "suspended", reason)
+    return None
+
+
+async def _revoke_long_suspension(
+    row: dict[str, Any], ruleset: RuleSet, now: dt.datetime
+) -> Action | None:
+    limits = [
+        rule.withdraw_after_days
+        for rule in ruleset.non_conformities.values()
+        if rule.suspends_certificate and rule.withdraw_after_days
+    ]
+    if not limits:
+        return None
+    limit = min(limits)
+    if now < row["state_changed_at"] + dt.timedelta(days=limit):
+        return None
+    reason = (
+        f"suspended since {iso_utc(row['state_changed_at'])}, longer than the {limit} days "
+        f"{ruleset.slug}@{ruleset.version} allows"
+    )
+    await service.apply_change(row, "revoke", reason, ACTOR, at=now)
+    return _action(row, "revoked", reason)
+
+
+async def _surveillance_due(
+    row: dict[str, Any], audits: list[dict[str, Any]], ruleset: RuleSet, now: dt.datetime
+) -> list[Action]:
+    since = audits[-1]["filed_at"] if audits else row["valid_from"]
+    due = add_months(since, ruleset.certificate.surveillance_interval_months)
+    overdue = now > due
+    if due == row["surveillance_due"] and overdue == row["surveillance_overdue"]:
+        return []
+    await (
+        CertificateRow.update(
+            {CertificateRow.surveillance_due: due, CertificateRow.surveillance_overdue: overdue}
+        )
+        .where(CertificateRow.public_id == row["public_id"])
+        .run()
+    )
+    if overdue == row["surveillance_overdue"]:
+        return []  # the due date moved, nothing to report
+    action = "surveillance_overdue" if overdue else "surveillance_received"
+    if overdue:
+        reason = f"surveillance audit was due by {iso_utc(due)}"
+    elif audits:
+        reason = f"surveillance audit {audits[-1]['public_id']} received"
+    else:  # run with an earlier `now` than a previous run
+        reason = f"surveillance audit not due before {iso_utc(due)}"
+    await service.record_event(row["public_id"], action, ACTOR, reason, now)
+    return [_action(row, action, reason)]
+
+
+async def _expired(row: dict[str, Any], now: dt.datetime) -> list[Action]:
+    if row["state"] != "active" or now < row["valid_until"]:
+        return []
+    if await _happened(row, "expired", "validUntil"):
+        return []
+    reason = f"validity ended on {iso_utc(row['valid_until'])}"
+    await service.record_event(row["public_id"], "expired", ACTOR, reason, now, cause="validUntil")
+    await append_event(
+        "certificate.expired",
+        {"certificate": row["public_id"], "code": row["code"]},
+        actor_role="system",
+        at=now,
+    )
+    return [_action(row, "expired", reason)]
