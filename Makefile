@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run init test test-sqlite test-postgres lint bench bench-scale clean tools
+.PHONY: run init test unit test-sqlite test-postgres lint bench bench-scale clean tools
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -30,6 +30,10 @@ lint: $(STAMP)
 # Every test on SQLite; then every database test again on PostgreSQL when it answers.
 test: lint test-sqlite test-postgres
 
+# The pure tests only (tests/unit: no database, no app, no server): seconds, one process.
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
 # The browser tests drive Debian's chromium (never a downloaded browser) and the load smoke
 # test Debian's wrk: install them if missing (as root; otherwise those tests say they skip).
 tools:
@@ -42,7 +46,7 @@ test-sqlite: $(STAMP) tools
 	$(BIN)/pytest -n 2 --dist loadscope -q
 
 test-postgres: $(STAMP)
-	@if $(BIN)/python -m tests.pg_available "$(PG_URL)"; then \
+	@if $(BIN)/python -m tests.support.pg_available "$(PG_URL)"; then \
 		RIGHTSMARK_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 --dist loadscope -q -m db -p no:randomly; \
 	else \
 		echo "*** PostgreSQL at $(PG_URL) is not reachable: SKIPPING the PostgreSQL run ***"; \
@@ -56,7 +60,7 @@ bench: $(STAMP)
 # 200,000 providers and 1,000,000 certificates on PostgreSQL beside 1 % of that (12-17 min on 2 cores;
 # RIGHTSMARK_BENCH_POSTGRES names the server, default postgresql://postgres@127.0.0.1:5432/postgres).
 bench-scale: $(STAMP)
-	@if $(BIN)/python -m tests.pg_available "$${RIGHTSMARK_BENCH_POSTGRES:-$(BENCH_PG_URL)}"; then \
+	@if $(BIN)/python -m tests.support.pg_available "$${RIGHTSMARK_BENCH_POSTGRES:-$(BENCH_PG_URL)}"; then \
 		$(BIN)/python -m bench scale; \
 	else \
 		echo "*** PostgreSQL is not reachable: SKIPPING the scale run (figures 8a-8e) ***"; \

@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 
 from litestar import Litestar
+from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.http.middleware.logging import access_log_middleware, configure_logging
 from api.http.middleware.ratelimit import exact, prefix, rate_limit_middleware
@@ -36,6 +38,7 @@ from api.http.routes.verify import VerifyController
 from api.web import web_router
 from api.web.render.api_reference import ApiReferencePlugin
 from registry.db.database import close_pool, start_pool
+from registry.db.pooled import shared_reads
 from registry.settings import get_settings
 
 API_DESCRIPTION = """Rightsmark: core-rights standards as versioned rule sets, assessments
@@ -56,6 +59,19 @@ def _freeze_startup_objects() -> None:
     instead of pausing a busy server for the whole application's object graph."""
     gc.collect()
     gc.freeze()
+
+
+def shared_reads_middleware(app: ASGIApp) -> ASGIApp:
+    """The reads of one request share one database connection (registry.db.pooled)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        async with shared_reads():
+            await app(scope, receive, send)
+
+    return middleware
 
 
 def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar:
@@ -87,6 +103,8 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(hsts=settings.public_url.startswith("https://"))],
+        # The database connections: PostgreSQL's pool, SQLite's persistent connections
+        # (opened on first use), closed at shutdown; per process with `serve --workers N`.
         on_startup=[*([start_pool] if manage_pool else []), _freeze_startup_objects],
         on_shutdown=[close_pool] if manage_pool else [],
         middleware=[
@@ -96,6 +114,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
                 per_minute=settings.search_rate_per_minute, matches=SEARCH, what="search"
             ),
             *([access_log_middleware] if access_log else []),
+            shared_reads_middleware,
         ],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

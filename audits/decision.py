@@ -9,6 +9,7 @@ import msgspec
 from audits.errors import StandardMismatch
 from audits.lookup import CompiledRuleSet, compile_ruleset
 from audits.model import Report
+from audits.published import hundredths_number, score_text
 from standards.model import RuleSet
 
 Outcome = Literal["certified", "not_certified"]
@@ -30,7 +31,7 @@ def decide(report: Report, ruleset: RuleSet) -> Decision:
         raise StandardMismatch(f"the report is against {report.standard}, not {ruleset.ref}")
     table = compile_ruleset(ruleset)
     score = round(report.score * 100)  # reports carry at most two decimals
-    shown = f"{report.score:g}"
+    shown = score_text(report.score)
     failed_core = [r for r in report.indicators if r.applicable and r.core and not r.passed]
     reasons = [
         f"Core indicator {r.indicator} failed: {_requirement(table, r.indicator)}"
@@ -41,8 +42,9 @@ def decide(report: Report, ruleset: RuleSet) -> Decision:
         return Decision("not_certified", None, tuple(reasons))
     lowest_name, lowest = table.grades[-1]
     if score < lowest:
+        minimum = score_text(hundredths_number(lowest))
         reasons.append(
-            f"The score {shown} is below {lowest / 100:g}, the minimum for the lowest grade "
+            f"The score {shown} is below {minimum}, the minimum for the lowest grade "
             f"({lowest_name})"
         )
     if reasons:
@@ -54,7 +56,7 @@ def decide(report: Report, ruleset: RuleSet) -> Decision:
         grade,
         (
             f"All {checked} applicable core indicators passed and the score {shown} reaches "
-            f"{grade} (from {least / 100:g})",
+            f"{grade} (from {score_text(hundredths_number(least))})",
         ),
     )
 

@@ -31,6 +31,7 @@ from audits.model import (
     Submission,
     SubmissionDocument,
 )
+from audits.published import hundredths_number as hundredths_number
 from audits.validation import Evaluation, decode, evaluate
 from standards.canonical import canonical_digest, canonical_json
 from standards.model import NonConformityClass, RuleSet
@@ -186,12 +187,12 @@ def _category_scores(
         if not count:  # nothing applies: left out, and the other weights renormalised
             scores.append(CategoryScore(0, category.id, category.name, None))
             continue
-        # Hundredths of a 0-100 score; `divide_half_even` and `hundredths_number` inlined.
+        # Hundredths of a 0-100 score; `divide_half_even` inlined.
         best *= FULL
         cat, rest = divmod(10_000 * got, best)
         if 2 * rest > best or (2 * rest == best and cat & 1):
             cat += 1
-        shown = cat // 100 if not cat % 100 else cat / 100
+        shown = hundredths_number(cat)
         scores.append(CategoryScore(count, category.id, category.name, shown))
         # The overall score is the weighted mean of the category scores as published, so a
         # reader can recompute it from the report alone.
@@ -228,12 +229,6 @@ def divide_half_even(numerator: int, denominator: int) -> int:
     if twice > denominator or (twice == denominator and quotient % 2):
         quotient += 1
     return quotient
-
-
-def hundredths_number(hundredths: int) -> float:
-    """8750 -> 87.5 and 10000 -> 100: the JSON number with its canonical spelling."""
-    whole, rest = divmod(hundredths, 100)
-    return whole if not rest else hundredths / 100
 
 
 def inputs_digest(table: CompiledRuleSet, submission: Submission, ev: Evaluation) -> str:

@@ -15,6 +15,8 @@ same machine, and holds the ratio against a target:
 7. mixed load (90 % certificate fetch and verification, 9 % search, 1 % writes) against a
    demo server with 10,000 bulk-loaded certificates for `--load-seconds` (default 60):
    requests/s, p50/p99 latency, errors and the server's peak memory.
+8. CLI start-up: `rightsmark --help` vs `python -c pass`, whole processes (target <= 10x);
+   `rightsmark verify FILE --offline` and `rightsmark audits score FILE` reported beside.
 
 `python -m bench scale` (`make bench` runs it after these; `make bench-scale` alone; 12-17
 minutes here) bulk-loads 200,000 providers and 1,000,000 certificates into PostgreSQL and

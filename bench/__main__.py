@@ -13,7 +13,10 @@ from bench.figure import Figure, failed_figure
 from bench.report import LATEST, report, wide_console
 from bench.timing import SECONDS_ENV, bench_seconds, one_core
 
-BENCHES = ("scoring", "proofs", "merkle", "foundation", "credentials", "transparency", "load")
+BENCHES = (
+    "scoring", "proofs", "merkle", "foundation", "credentials", "public", "transparency", "load",
+    "cli",
+)  # fmt: skip
 LOAD_SECONDS = 60.0
 
 
@@ -34,6 +37,14 @@ def _run(name: str, seconds: float, python_load: bool, load: argparse.Namespace)
         from bench.credentials import bench_credentials
 
         return bench_credentials(seconds, "python" if python_load else None)
+    if name == "public":  # demo + bulk-loaded server: pages, API, search, verify
+        from bench.public import bench_public
+
+        return bench_public(seconds)
+    if name == "cli":  # whole processes: start-up is what is measured
+        from bench.startup import bench_startup
+
+        return bench_startup()
     if name == "transparency":  # child processes, each with its own database
         from bench.transparency import bench_transparency
 

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Literal, TypedDict
@@ -137,6 +138,40 @@ def _post_prelude(body_file: Path) -> str:
     )
 
 
+def _bodies_postlude(bodies_file: Path, threads: int) -> str:
+    """Lua that makes every wrk request a POST of the next of the length-prefixed JSON
+    bodies in `bodies_file`: thread t sends bodies t, t + threads, ... round and round, so
+    together they go through the list in order and no body comes back before all others."""
+    return f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies_file = assert(io.open([==[{bodies_file}]==], "rb"))
+local data = bodies_file:read("*a")
+bodies_file:close()
+local bodies = {{}}
+local at = 1
+while at <= #data do
+  local newline = string.find(data, "\\n", at, true)
+  local size = tonumber(string.sub(data, at, newline - 1))
+  table.insert(bodies, string.sub(data, newline + 1, newline + size))
+  at = newline + size + 1
+end
+local base_setup = setup
+local next_offset = 0
+function setup(thread)
+  base_setup(thread)
+  thread:set("offset", next_offset)
+  next_offset = next_offset + 1
+end
+local sent = 0
+function request()
+  local index = (sent * {threads} + (offset or 0)) % #bodies + 1
+  sent = sent + 1
+  return wrk.format(nil, nil, nil, bodies[index])
+end
+"""
+
+
 def run_wrk(
     wrk: str,
     url: str,
@@ -145,25 +180,31 @@ def run_wrk(
     threads: int | None = None,
     *,
     body: bytes | None = None,
+    bodies: Sequence[bytes] = (),
 ) -> LoadResult:
     """`wrk` for whole seconds (at least 1) at `connections` keep-alive connections.
 
     By default wrk gets half the cores, leaving the rest to the server it loads. With `body`,
-    every request POSTs it as JSON instead of a GET.
+    every request POSTs it as JSON instead of a GET; with `bodies`, each request POSTs the
+    next of them, in turn.
     """
-    threads = threads or max(1, (os.cpu_count() or 2) // 2)
+    threads = min(threads or max(1, (os.cpu_count() or 2) // 2), connections)
     whole = max(1, round(seconds))
     result = _empty("wrk", url, float(whole), connections)
     with tempfile.TemporaryDirectory(prefix="rightsmark-wrk-") as scratch:
         script = Path(scratch) / "report.lua"
-        prelude = ""
+        prelude = postlude = ""
         if body is not None:
             body_file = Path(scratch) / "body.json"
             body_file.write_bytes(body)
             prelude = _post_prelude(body_file)
-        script.write_text(prelude + WRK_SCRIPT)
+        if bodies:
+            bodies_file = Path(scratch) / "bodies"
+            bodies_file.write_bytes(b"".join(b"%d\n%b" % (len(b), b) for b in bodies))
+            postlude = _bodies_postlude(bodies_file, threads)
+        script.write_text(prelude + WRK_SCRIPT + postlude)
         command = [
-            wrk, f"-t{min(threads, connections)}", f"-c{connections}", f"-d{whole}s",
+            wrk, f"-t{threads}", f"-c{connections}", f"-d{whole}s",
             "--timeout", "5s", "-s", str(script), url,
         ]  # fmt: skip
         try:

@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from enum import StrEnum
 from typing import Any
 
+import msgspec
+
 from registry import countries as cc
-from registry import providers
+from registry import providers, urls
 from registry.accounts import Actor, Role, bound_provider
 from registry.clock import iso_utc as _iso
 from registry.clock import utc_now as _now
 from registry.db.database import lock_row, write_transaction
+from registry.db.races import unique_violation_raises
 from registry.db.tables import ApplicationEventRow, ApplicationRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.standards import service as standards
@@ -60,22 +62,51 @@ OPEN_STATES = frozenset({S.SUBMITTED, S.AUDITOR_ASSIGNED, S.ASSESSED})
 DECIDED_STATES = frozenset({S.CERTIFIED, S.NOT_CERTIFIED})
 
 
-def view(row: dict[str, Any]) -> dict[str, Any]:
+class Application(msgspec.Struct, frozen=True, kw_only=True):
+    """An application as the use cases return it; the API's `ApplicationOut` is built from
+    it. `provider_types`, `corridors` and `countries` are the snapshot taken at application
+    time, `audit_date` an ISO date once an auditor is assigned."""
+
+    id: str
+    provider_id: str
+    standard: str
+    provider_types: list[str]
+    corridors: list[str]
+    countries: list[str]
+    state: ApplicationState
+    auditor_id: str | None
+    audit_date: str | None
+    cycle: int
+    created_at: str
+    updated_at: str
+
+
+class ApplicationEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """One transition of an application's history (`from_state` None for the first)."""
+
+    from_state: str | None
+    to_state: str
+    actor: str
+    reason: str | None
+    at: str
+
+
+def view(row: dict[str, Any]) -> Application:
     audit_date = row["audit_date"]
-    return {
-        "id": row["public_id"],
-        "provider_id": row["provider_id"],
-        "standard": row["standard"],
-        "provider_types": json.loads(row["provider_types"]),
-        "corridors": json.loads(row["corridors"]),
-        "countries": json.loads(row["countries"]),
-        "state": row["state"],
-        "auditor_id": row["auditor_id"],
-        "audit_date": audit_date.isoformat() if audit_date else None,
-        "cycle": row["cycle"],
-        "created_at": _iso(row["created_at"]),
-        "updated_at": _iso(row["updated_at"]),
-    }
+    return Application(
+        id=row["public_id"],
+        provider_id=row["provider_id"],
+        standard=row["standard"],
+        provider_types=json.loads(row["provider_types"]),
+        corridors=json.loads(row["corridors"]),
+        countries=json.loads(row["countries"]),
+        state=ApplicationState(row["state"]),
+        auditor_id=row["auditor_id"],
+        audit_date=audit_date.isoformat() if audit_date else None,
+        cycle=row["cycle"],
+        created_at=_iso(row["created_at"]),
+        updated_at=_iso(row["updated_at"]),
+    )
 
 
 async def application_row(application_id: str) -> dict[str, Any]:
@@ -96,18 +127,18 @@ async def lock_application(application_id: str) -> None:
     await lock_row(ApplicationRow.public_id, application_id)
 
 
-async def get_application(application_id: str) -> dict[str, Any]:
-    """The application as a dict (see `view`); NotFoundError when there is none."""
+async def get_application(application_id: str) -> Application:
+    """The application (see `view`); NotFoundError when there is none."""
     return view(await application_row(application_id))
 
 
-async def visible_to(application: dict[str, Any], actor: Actor) -> bool:
+async def visible_to(application: Application, actor: Actor) -> bool:
     """Secretariat: every application; provider: its own; auditor: those assigned to it."""
     if actor.role is Role.SECRETARIAT:
         return True
     if actor.role is Role.PROVIDER:
-        return actor.provider_id is not None and application["provider_id"] == actor.provider_id
-    return application["auditor_id"] is not None and application["auditor_id"] == actor.account_id
+        return actor.provider_id is not None and application.provider_id == actor.provider_id
+    return application.auditor_id is not None and application.auditor_id == actor.account_id
 
 
 async def _insert_event(
@@ -132,8 +163,8 @@ async def record_transition(
     actor: str,
     reason: str | None = None,
     changes: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Move an application to `to_state` and record the event; returns the updated dict.
+) -> Application:
+    """Move an application to `to_state` and record the event; returns the updated record.
 
     Call it INSIDE the caller's `write_transaction()`: it opens none itself, so the
     transition commits or rolls back together with the rest of the caller's use case.
@@ -195,13 +226,6 @@ def cycle_key(provider_id: str, slug: str, cycle: int) -> str:
     return f"{provider_id}|{slug}|{cycle}"
 
 
-def is_unique_violation(exc: BaseException) -> bool:
-    """A UNIQUE constraint failed, on SQLite (sqlite3) or PostgreSQL (asyncpg)."""
-    if isinstance(exc, sqlite3.IntegrityError):
-        return "UNIQUE" in str(exc).upper()
-    return type(exc).__name__ == "UniqueViolationError"
-
-
 def _subset(asked: list[str], allowed: list[str], *, field: str, what: str) -> None:
     for i, value in enumerate(asked):
         if value not in allowed:
@@ -217,12 +241,12 @@ async def apply(
     provider_types: list[str],
     corridors: list[str],
     actor: Actor,
-) -> dict[str, Any]:
+) -> Application:
     """A provider (or the secretariat on its behalf) applies against a published version."""
     if actor.role is Role.PROVIDER and bound_provider(actor.provider_id) is None:
         raise ConflictError(
             "your account belongs to no registered organisation yet; register it first "
-            "(POST /api/v1/providers)"
+            f"(POST {urls.providers_path()})"
         )
     if actor.role is Role.PROVIDER and actor.provider_id != provider_id:
         raise ForbiddenError(f"your account does not belong to provider {provider_id}")
@@ -233,17 +257,14 @@ async def apply(
     asked = [cc.corridor(value, field=f"corridors[{i}]") for i, value in enumerate(corridors)]
     pairs = sorted(set(asked))
     slug, version = await _published(standard)
-    try:
+    lost_race = ConflictError(
+        f"provider {provider_id} already has a live application for {slug} in this "
+        "certification cycle (a concurrent application was recorded first)"
+    )
+    async with unique_violation_raises(lost_race):
         return await _insert_application(
             provider_id, slug, version, provider_types, pairs, asked, actor
         )
-    except Exception as exc:
-        if not is_unique_violation(exc):
-            raise
-        raise ConflictError(
-            f"provider {provider_id} already has a live application for {slug} in this "
-            "certification cycle (a concurrent application was recorded first)"
-        ) from None
 
 
 async def _insert_application(
@@ -254,7 +275,7 @@ async def _insert_application(
     pairs: list[str],
     asked: list[str],
     actor: Actor,
-) -> dict[str, Any]:
+) -> Application:
     async with write_transaction():
         provider = await providers.provider_row(provider_id)
         _subset(provider_types, json.loads(provider["provider_types"]), field="provider_types",
@@ -297,7 +318,7 @@ async def _insert_application(
         return view(saved)
 
 
-async def visible_application(application_id: str, actor: Actor) -> dict[str, Any]:
+async def visible_application(application_id: str, actor: Actor) -> Application:
     """The application if `actor` may see it; NotFoundError otherwise (existence is private)."""
     application = await get_application(application_id)
     if not await visible_to(application, actor):
@@ -305,7 +326,7 @@ async def visible_application(application_id: str, actor: Actor) -> dict[str, An
     return application
 
 
-async def events(application_id: str) -> list[dict[str, Any]]:
+async def events(application_id: str) -> list[ApplicationEvent]:
     row = await application_row(application_id)
     rows = (
         await ApplicationEventRow.select()
@@ -314,20 +335,20 @@ async def events(application_id: str) -> list[dict[str, Any]]:
         .run()
     )
     return [
-        {
-            "from_state": e["from_state"],
-            "to_state": e["to_state"],
-            "actor": e["actor"],
-            "reason": e["reason"],
-            "at": _iso(e["at"]),
-        }
+        ApplicationEvent(
+            from_state=e["from_state"],
+            to_state=e["to_state"],
+            actor=e["actor"],
+            reason=e["reason"],
+            at=_iso(e["at"]),
+        )
         for e in rows
     ]
 
 
 async def list_for(
     actor: Actor, *, state: ApplicationState | None, limit: int, offset: int
-) -> list[dict[str, Any]]:
+) -> list[Application]:
     query = ApplicationRow.select().order_by(ApplicationRow.id).limit(limit).offset(offset)
     if actor.role is Role.PROVIDER:
         query = query.where(ApplicationRow.provider_id == (actor.provider_id or ""))
@@ -338,7 +359,7 @@ async def list_for(
     return [view(row) for row in await query.run()]
 
 
-async def withdraw(application_id: str, actor: Actor, reason: str | None) -> dict[str, Any]:
+async def withdraw(application_id: str, actor: Actor, reason: str | None) -> Application:
     """The provider or the secretariat withdraws an application before a decision."""
     if actor.role is Role.AUDITOR:
         raise ForbiddenError("only the provider or the secretariat may withdraw an application")

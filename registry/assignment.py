@@ -25,7 +25,7 @@ from typing import Any
 
 from registry import applications
 from registry.accounts import Actor, Role
-from registry.applications import ApplicationState
+from registry.applications import Application, ApplicationState
 from registry.db.database import write_transaction
 from registry.db.tables import AccountRow, AccreditationRow, ApplicationRow, ConflictRow
 from registry.errors import ConflictError, InvalidRequestError
@@ -34,7 +34,7 @@ _OPEN = [ApplicationState.AUDITOR_ASSIGNED.value, ApplicationState.ASSESSED.valu
 _DECIDED = [ApplicationState.CERTIFIED.value, ApplicationState.NOT_CERTIFIED.value]
 
 
-def _coverage(row: dict[str, Any], application: dict[str, Any], on: dt.date) -> str | None:
+def _coverage(row: dict[str, Any], application: Application, on: dt.date) -> str | None:
     """Why one accreditation does not cover the application on `on`, or None if it does."""
     name = f"accreditation {row['public_id']}"
     if row["state"] != "active":
@@ -43,25 +43,25 @@ def _coverage(row: dict[str, Any], application: dict[str, Any], on: dt.date) -> 
         return f"{name} is not valid until {row['valid_from'].isoformat()}"
     if on > row["valid_until"]:
         return f"{name} expired on {row['valid_until'].isoformat()}"
-    types = sorted(set(application["provider_types"]) - set(json.loads(row["provider_types"])))
+    types = sorted(set(application.provider_types) - set(json.loads(row["provider_types"])))
     if types:
         return f"{name} does not cover provider type {', '.join(types)}"
-    countries = sorted(set(application["countries"]) - set(json.loads(row["countries"])))
+    countries = sorted(set(application.countries) - set(json.loads(row["countries"])))
     if countries:
         return f"{name} does not cover country {', '.join(countries)}"
     return None
 
 
-async def _previous_auditors(application: dict[str, Any]) -> list[str | None]:
+async def _previous_auditors(application: Application) -> list[str | None]:
     """The auditors of the provider's two previous decided cycles for this standard slug."""
-    cycle = application["cycle"]
+    cycle = application.cycle
     if cycle < 3:
         return []
-    slug = application["standard"].partition("@")[0]
+    slug = application.standard.partition("@")[0]
     rows = (
         await ApplicationRow.select(ApplicationRow.cycle, ApplicationRow.auditor_id)
         .where(
-            (ApplicationRow.provider_id == application["provider_id"])
+            (ApplicationRow.provider_id == application.provider_id)
             & (ApplicationRow.standard_slug == slug)
             & ApplicationRow.state.is_in(_DECIDED)
             & ApplicationRow.cycle.is_in([cycle - 1, cycle - 2])
@@ -72,7 +72,7 @@ async def _previous_auditors(application: dict[str, Any]) -> list[str | None]:
     return [by_cycle.get(cycle - 1), by_cycle.get(cycle - 2)]
 
 
-async def refusal(auditor_id: str, application: dict[str, Any], on: dt.date) -> str | None:
+async def refusal(auditor_id: str, application: Application, on: dt.date) -> str | None:
     """Why `auditor_id` may not audit `application` on `on`; None when eligible."""
     account = await AccountRow.select().where(AccountRow.public_id == auditor_id).first().run()
     if account is None:
@@ -85,7 +85,7 @@ async def refusal(auditor_id: str, application: dict[str, Any], on: dt.date) -> 
         await ConflictRow.select()
         .where(
             (ConflictRow.auditor_id == auditor_id)
-            & (ConflictRow.provider_id == application["provider_id"])
+            & (ConflictRow.provider_id == application.provider_id)
             & ConflictRow.withdrawn_at.is_null()
         )
         .first()
@@ -94,21 +94,21 @@ async def refusal(auditor_id: str, application: dict[str, Any], on: dt.date) -> 
     if conflict is not None:
         return (
             f"auditor {auditor_id} has a conflict of interest with provider "
-            f"{application['provider_id']}, declared by the {conflict['declared_by_role']} "
+            f"{application.provider_id}, declared by the {conflict['declared_by_role']} "
             f"({conflict['public_id']})"
         )
     previous = await _previous_auditors(application)
     if len(previous) == 2 and all(p == auditor_id for p in previous):
         return (
-            f"rotation: auditor {auditor_id} audited provider {application['provider_id']} "
-            f"in each of the two previous cycles ({application['cycle'] - 2} and "
-            f"{application['cycle'] - 1})"
+            f"rotation: auditor {auditor_id} audited provider {application.provider_id} "
+            f"in each of the two previous cycles ({application.cycle - 2} and "
+            f"{application.cycle - 1})"
         )
     return await accreditation_refusal(auditor_id, application, on)
 
 
 async def accreditation_refusal(
-    auditor_id: str, application: dict[str, Any], on: dt.date
+    auditor_id: str, application: Application, on: dt.date
 ) -> str | None:
     """Why no accreditation of `auditor_id` covers `application` on `on`; None when one does.
 
@@ -125,7 +125,7 @@ async def accreditation_refusal(
     )
 
 
-async def _automatic(application: dict[str, Any], on: dt.date) -> str:
+async def _automatic(application: Application, on: dt.date) -> str:
     candidates = (
         await AccountRow.select(AccountRow.public_id)
         .where((AccountRow.role == Role.AUDITOR.value) & AccountRow.revoked_at.is_null())
@@ -155,16 +155,16 @@ async def _automatic(application: dict[str, Any], on: dt.date) -> str:
 
 async def assign(
     application_id: str, *, auditor_id: str | None, audit_date: dt.date | None, actor: Actor
-) -> dict[str, Any]:
+) -> Application:
     """Assign the chosen (or an automatically picked) auditor: submitted -> auditor_assigned."""
     on = audit_date or dt.date.today()
     if on < dt.date.today():
         raise InvalidRequestError("the audit date is in the past", field="audit_date")
     async with write_transaction():
         application = await applications.get_application(application_id)
-        if application["state"] != ApplicationState.SUBMITTED.value:
+        if application.state != ApplicationState.SUBMITTED.value:
             raise ConflictError(
-                f"application {application_id} is {application['state']}; only a submitted "
+                f"application {application_id} is {application.state}; only a submitted "
                 "application gets an auditor assigned"
             )
         if auditor_id is None:
@@ -183,7 +183,7 @@ async def assign(
         )
 
 
-async def accredited_auditors(application: dict[str, Any], on: dt.date) -> list[str]:
+async def accredited_auditors(application: Application, on: dt.date) -> list[str]:
     """Active auditor accounts with an accreditation covering `application` on `on`, by id.
 
     Only the accreditation check: a conflict of interest or the rotation rule may still

@@ -16,7 +16,7 @@ import secrets
 from typing import Any
 
 from registry import countries as cc
-from registry import providers
+from registry import providers, urls
 from registry.accounts import Actor, Role, bound_provider
 from registry.clock import iso_utc as _iso
 from registry.clock import utc_now as _now
@@ -226,7 +226,7 @@ async def declare_conflict(
         if bound_provider(actor.provider_id) is None:
             raise ConflictError(
                 "your account belongs to no registered organisation yet; register it first "
-                "(POST /api/v1/providers)"
+                f"(POST {urls.providers_path()})"
             )
         if not auditor_id:
             raise InvalidRequestError("name the auditor", field="auditor_id")

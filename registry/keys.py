@@ -7,16 +7,15 @@ signatures must not be trusted; if it was the active key, the registry has no ac
 (and cannot sign) until `generate` or `rotate`.
 
 Private keys are stored encrypted (`keys.encrypt_private_key`); a new key is kept decrypted
-for this process (`signer._decrypted`), and a compromised one dropped from it.
+for this process (`registry.signing.decrypted`), and a retired or compromised one dropped
+from it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
-import sqlite3
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -25,7 +24,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from registry.clock import iso_utc, utc_now
 from registry.db.database import write_transaction
+from registry.db.races import unique_violation_raises
 from registry.errors import ConflictError, InvalidRequestError
+from registry.signing.decrypted import decrypted_keys
 from registry.signing.errors import ActiveKeyExistsError, KeyNotFoundError, KeyStateError
 from registry.signing.keys import (
     KeyRecord,
@@ -36,7 +37,6 @@ from registry.signing.keys import (
     verification_method_id,
 )
 from registry.signing.passphrase import resolve_passphrase
-from registry.signing.signer import _decrypted as _decrypted  # the per-process cache
 from registry.signing.signer import current_signer as current_signer  # re-exported
 from registry.signing.signer import issuer_did as issuer_did  # re-exported
 from registry.signing.tables import SigningKeyRow
@@ -148,24 +148,12 @@ async def _find_row(key: str) -> dict[str, Any]:
     return row
 
 
-def _unique_violation(exc: BaseException) -> bool:
-    if isinstance(exc, sqlite3.IntegrityError):
-        return "UNIQUE" in str(exc)
-    return type(exc).__name__ == "UniqueViolationError"  # asyncpg's, without importing it
-
-
-@contextlib.asynccontextmanager
-async def _race_is_conflict() -> AsyncIterator[None]:
+def _race_is_conflict() -> AbstractAsyncContextManager[None]:
     """Two concurrent key changes both trying to activate a key: the unique `active_slot`
     lets one win; the other is told to retry."""
-    try:
-        yield
-    except Exception as exc:
-        if _unique_violation(exc):
-            raise ConflictError(
-                "the signing keys were changed by a concurrent request; retry"
-            ) from exc
-        raise
+    return unique_violation_raises(
+        ConflictError("the signing keys were changed by a concurrent request; retry")
+    )
 
 
 async def _new_key(actor: str) -> tuple[SigningKeyRow, Ed25519PrivateKey]:
@@ -209,7 +197,7 @@ async def generate_key(actor: str) -> KeyInfo:
         await SigningKeyRow.insert(row).run()
         saved = await _row_by_public_id(row.public_id)
         await _log("key.generated", saved, actor)
-    _decrypted[row.public_id] = private_key
+    decrypted_keys.put(row.public_id, private_key)
     return _info(saved, issuer_did())
 
 
@@ -236,7 +224,9 @@ async def rotate_key(actor: str) -> tuple[KeyInfo, KeyInfo | None]:
         retired = await _row_by_public_id(old["public_id"]) if old is not None else None
         retired_id = {"retired_key": old["public_id"]} if old is not None else {}
         await _log("key.rotated", saved, actor, **retired_id)
-    _decrypted[row.public_id] = private_key
+    decrypted_keys.put(row.public_id, private_key)
+    if old is not None:  # retired: it signs nothing any more
+        decrypted_keys.forget(old["public_id"])
     did = issuer_did()
     return _info(saved, did), (_info(retired, did) if retired is not None else None)
 
@@ -291,7 +281,7 @@ async def mark_compromised(
         saved = await _row_by_public_id(row["public_id"])
         # The time from which its signatures are void is what verifiers need to know.
         await _log("key.compromised", saved, actor, compromised_since=iso_utc(since))
-    _decrypted.pop(row["public_id"], None)
+    decrypted_keys.forget(row["public_id"])
     return _info(saved, issuer_did()), was_active
 
 

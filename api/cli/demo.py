@@ -25,7 +25,6 @@ from registry import surveillance as lifecycle
 from registry.accounts import Actor, Role
 from registry.assessments import decisions
 from registry.assessments import service as assessments
-from registry.assessments.idempotency import Answer
 from registry.certificates import service as certificates
 from registry.clock import utc_now
 from registry.db.tables import ProviderRow
@@ -117,10 +116,7 @@ def _grade(ruleset: RuleSet, doc: dict[str, Any]) -> str | None:
 
 
 async def _file(application_id: str, doc: dict[str, Any], auditor: Actor) -> None:
-    answer: Answer = await assessments.file_assessment(
-        application_id, msgspec.json.encode(doc), auditor, key=None, fingerprint=""
-    )
-    assert answer.status_code == 201, answer.body
+    await assessments.file_assessment(application_id, msgspec.json.encode(doc), auditor)
 
 
 async def seed() -> list[str]:
@@ -183,7 +179,7 @@ async def _application(
         corridors=list(demo.corridors),
         actor=secretariat,
     )
-    app_id = application["id"]
+    app_id = application.id
     if demo.outcome == "submitted":
         return f"{demo.name}: application {app_id} submitted"
     await assignment.assign(
@@ -203,15 +199,15 @@ async def _application(
         return f"{demo.name}: not certified ({decision['reasons'][0].split(':')[0]})"
     if demo.outcome == "suspended":
         await certificates.change_state(
-            certificate["id"], "suspend", "Demo: complaint under investigation", secretariat.label
+            certificate.id, "suspend", "Demo: complaint under investigation", secretariat.label
         )
     elif demo.outcome == "revoked":
         await certificates.change_state(
-            certificate["id"],
+            certificate.id,
             "revoke",
             "Demo: worker-paid fees found and not refunded",
             secretariat.label,
         )
-    summary = await certificates.get(certificate["id"])
-    state = f"{summary['status']} ({summary['grade']})"
-    return f"{demo.name}: certificate {summary['code']} {state} {summary['url']}"
+    summary = await certificates.get(certificate.id)
+    state = f"{summary.status} ({summary.grade})"
+    return f"{demo.name}: certificate {summary.code} {state} {summary.url}"

@@ -26,6 +26,7 @@ import httpx
 from rich.markup import escape
 
 from api.cli.support import console, err
+from registry import urls
 from registry.errors import NoteError
 from registry.trust.signed_note import Checkpoint, parse_note
 from registry.trust.tlog_errors import MonitorError
@@ -68,7 +69,7 @@ async def _entries(client: httpx.AsyncClient, start: int, end: int) -> list[tupl
     """Every entry in [start, end), page by page."""
     found: list[tuple[int, str]] = []
     while start < end:
-        page = await _json(client, "/log/entries", start=start, end=end)
+        page = await _json(client, urls.LOG_ENTRIES.path(), start=start, end=end)
         try:
             items = [(int(e["index"]), str(e["entry"])) for e in page["entries"]]
         except (KeyError, TypeError, ValueError) as exc:
@@ -88,15 +89,15 @@ async def monitor_once(
     if state is not None and key is not None and key != state.key:
         raise MonitorError("--key differs from the key pinned in the state file")
     if key is None:
-        key = state.key if state else (await _get(client, "/log/key")).text.strip()
-    note = (await _get(client, "/log/checkpoint")).text
+        key = state.key if state else (await _get(client, urls.LOG_KEY.path())).text.strip()
+    note = (await _get(client, urls.LOG_CHECKPOINT.path())).text
     # The log names its key after its origin: a checkpoint of another log signed with the
     # same key must not pass for this one.
     checkpoint = open_checkpoint(note, key, origin=key.split("+", 1)[0])
     proof: list[bytes] = []
     if state is not None and 0 < state.size < checkpoint.size:
         body = await _json(
-            client, "/log/proof/consistency", **{"from": state.size, "to": checkpoint.size}
+            client, urls.LOG_CONSISTENCY.path(), **{"from": state.size, "to": checkpoint.size}
         )
         try:
             proof = [base64.b64decode(h, validate=True) for h in body["hashes"]]
@@ -205,7 +206,7 @@ def show_command(url: str, start: int | None, count: int, as_json: bool) -> None
     async def fetch() -> list[tuple[int, str]]:
         async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT) as client:
             size = Checkpoint.parse(
-                parse_note((await _get(client, "/log/checkpoint")).text)[0]
+                parse_note((await _get(client, urls.LOG_CHECKPOINT.path())).text)[0]
             ).size
             first = max(0, size - count) if start is None else start
             return await _entries(client, first, min(size, first + count))

@@ -1,38 +1,85 @@
-"""`rightsmark`: the one command line of the registry (click + rich)."""
+"""`rightsmark`: the one command line of the registry (click + rich).
+
+Start-up is kept short: this module imports click and nothing heavy. Each command group lives
+in its own module, imported only when that command runs or shows its help (`LazyGroup`), and
+`init` and `serve` import what they use inside their bodies. `tests/unit/cli` checks that
+importing this module loads neither the database layer (piccolo) nor the HTTP stack.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
 import click
-from pydantic import ValidationError
 
-from api.cli.accounts import accounts_group
-from api.cli.audits import audits_group
-from api.cli.backup import export_command, import_command
-from api.cli.keys import keys_group
-from api.cli.lifecycle import lifecycle_group
-from api.cli.log import log_group
-from api.cli.standards import standards_group
-from api.cli.support import console, fail, run
-from api.cli.verify.command import verify_command
-from registry.settings import get_settings
+from api.cli.lazy import LazyCommand, LazyGroup
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+# name -> where the command is and its first sentence (`rightsmark --help` lists that without
+# importing the command; a test holds each summary to the loaded command's own help).
+LAZY_COMMANDS: Final = {
+    "accounts": LazyCommand(
+        "api.cli.accounts:accounts_group", "Create, list and revoke accounts and their tokens."
+    ),
+    "audits": LazyCommand("api.cli.audits:audits_group", "Work with assessments offline."),
+    "export": LazyCommand(
+        "api.cli.backup:export_command",
+        "Write a consistent snapshot of the registry to the new zip file ARCHIVE while it "
+        "keeps serving: every table, the evidence files, the public keys and DID document, "
+        "and a manifest with the SHA-256 of every member and the log's size and root.",
+    ),
+    "import": LazyCommand(
+        "api.cli.backup:import_command",
+        "Restore ARCHIVE into the configured database, which must be empty (any engine).",
+    ),
+    "keys": LazyCommand(
+        "api.cli.keys:keys_group",
+        "Generate, rotate, list and mark compromised the registry's signing keys.",
+    ),
+    "lifecycle": LazyCommand(
+        "api.cli.lifecycle:lifecycle_group",
+        "What time and surveillance audits do to certificates.",
+    ),
+    "log": LazyCommand("api.cli.log:log_group", "The registry's public transparency log."),
+    "standards": LazyCommand(
+        "api.cli.standards:standards_group", "Author, check and publish standard versions."
+    ),
+    "verify": LazyCommand(
+        "api.cli.verify.command:verify_command",
+        "Verify certificates offline (no database): each FILE is a path, an http(s) URL (e.g. "
+        "the credential's id) or - for standard input.",
+    ),
+}
+
+# Commands that never read the settings: they skip the settings check (and its imports).
+WITHOUT_SETTINGS: Final = frozenset({"verify", "log"})
 
 
-@click.group()
-def main() -> None:
+def _settings_problems(exc: ValidationError) -> str:
+    return "; ".join(
+        f"RIGHTSMARK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+    )
+
+
+@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS)
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Rightsmark registry: standards, audits and verifiable certificates."""
+    if ctx.invoked_subcommand in WITHOUT_SETTINGS:
+        return
+    from pydantic import ValidationError
+
+    from registry.settings import get_settings
+
     try:
         get_settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"RIGHTSMARK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-            for e in exc.errors()
-        )
-        fail(f"invalid settings: {problems}", 2)
+        from api.cli.support import fail
+
+        fail(f"invalid settings: {_settings_problems(exc)}", 2)
 
 
 @main.command()
@@ -46,8 +93,13 @@ def init(demo: bool) -> None:
     """Create or upgrade the database, publish the standards library, create the first
     secretariat account if there is none (its token is printed once and written to the data
     folder) and a signing key. Safe to run again: it keeps all data."""
+    import contextlib
+    import io
+
+    from api.cli.support import console, fail, run
     from registry import accounts
     from registry.db.database import migrate
+    from registry.settings import get_settings
     from registry.standards import service
 
     settings = get_settings()
@@ -132,6 +184,8 @@ async def _prepare_signing() -> str:
 
 
 def _describe_database() -> str:
+    from registry.settings import get_settings
+
     settings = get_settings()
     return "PostgreSQL" if settings.is_postgres else f"SQLite at {settings.sqlite_path}"
 
@@ -141,6 +195,9 @@ def _describe_database() -> str:
 def serve(workers: int) -> None:
     """Serve the registry on RIGHTSMARK_HOST:RIGHTSMARK_PORT."""
     import uvicorn
+
+    from api.cli.support import console
+    from registry.settings import get_settings
 
     settings = get_settings()
     console.print(f"serving on http://{settings.host}:{settings.port} ({_describe_database()})")
@@ -153,14 +210,3 @@ def serve(workers: int) -> None:
         access_log=False,  # the app writes its own structured access log, without headers
         log_level=settings.log_level,
     )
-
-
-main.add_command(accounts_group)
-main.add_command(standards_group)
-main.add_command(audits_group)
-main.add_command(keys_group)
-main.add_command(lifecycle_group)
-main.add_command(verify_command)
-main.add_command(log_group)
-main.add_command(export_command)
-main.add_command(import_command)

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from api.cli.support import console, err, fail, run
-from registry.settings import get_settings
-from standards.diff import diff_rulesets
-from standards.errors import StandardsError
-from standards.lint import lint_path
-from standards.loader import load_ruleset
-from standards.model import RuleSet, parse_ref
+
+if TYPE_CHECKING:
+    from standards.model import RuleSet
 
 
 @click.group("standards")
@@ -27,6 +23,10 @@ def standards_group() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def lint(paths: tuple[Path, ...]) -> None:
     """Report every problem in the given YAML files (or folders of them); exit 1 on errors."""
+    from rich.markup import escape
+
+    from standards.lint import lint_path
+
     files = [f for p in paths for f in (sorted(p.rglob("*.yaml")) if p.is_dir() else [p])]
     errors = warnings = 0
     for file in files:
@@ -42,20 +42,13 @@ def lint(paths: tuple[Path, ...]) -> None:
 
 
 def _resolve(ref_or_path: str) -> RuleSet:
-    """A rule set from a file path, or from `slug@version` in the standards library."""
-    path = Path(ref_or_path)
-    if not path.is_file():
-        try:
-            slug, version = parse_ref(ref_or_path)
-        except ValueError as exc:
-            fail(f"{ref_or_path}: not a file, and {exc}", 2)
-        path = get_settings().standards_library / slug / f"{version}.yaml"
-        if not path.is_file():
-            fail(f"{ref_or_path}: no such file {path}", 2)
+    """A rule set from a file path or `slug@version`; exit 2 with the reason if there is none."""
+    from api.cli.rulesets import RuleSetNotFound, resolve
+
     try:
-        return load_ruleset(path)
-    except StandardsError as exc:
-        fail(f"{path}: {exc}", 2)
+        return resolve(ref_or_path)
+    except RuleSetNotFound as exc:
+        fail(str(exc), 2)
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -69,6 +62,10 @@ def _short(value: object, limit: int = 60) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def diff(old: str, new: str, as_json: bool) -> None:
     """Compare two versions (slug@version from the library, or YAML paths)."""
+    from rich.table import Table
+
+    from standards.diff import diff_rulesets
+
     result = diff_rulesets(_resolve(old), _resolve(new))
     data = result.to_dict()
     if as_json:
@@ -110,6 +107,7 @@ def diff(old: str, new: str, as_json: bool) -> None:
 def publish(paths: tuple[Path, ...]) -> None:
     """Upload and publish rule sets into the registry database (identical ones: no-op)."""
     from registry.standards import service
+    from standards.errors import StandardsError
 
     async def work() -> list[tuple[service.VersionSummary, bool]]:
         results = []
@@ -129,6 +127,8 @@ def publish(paths: tuple[Path, ...]) -> None:
 @standards_group.command("list")
 def list_versions() -> None:
     """List versions in the registry database, drafts included."""
+    from rich.table import Table
+
     from registry.standards import service
 
     table = Table("ref", "status", "digest", "effective")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable
 from typing import NoReturn, TypeVar
@@ -17,6 +16,7 @@ err = Console(stderr=True)
 
 def run(coro: Awaitable[T]) -> T:
     """Run one use case against the configured database (pool opened and closed around it)."""
+    import asyncio
 
     async def wrapped() -> T:
         from registry.db.database import close_pool, start_pool

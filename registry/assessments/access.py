@@ -3,27 +3,25 @@ the provider it belongs to. Everybody else is told it does not exist."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import sqlite3
-from collections.abc import AsyncIterator
-from typing import Any
+from contextlib import AbstractAsyncContextManager
 
 from registry.accounts import Actor, Role
-from registry.applications import get_application
+from registry.applications import Application, get_application
 from registry.assignment import accreditation_refusal
+from registry.db.races import unique_violation_raises
 from registry.errors import ConflictError, ForbiddenError, NotFoundError
 
 
-def can_see(application: dict[str, Any], actor: Actor) -> bool:
+def can_see(application: Application, actor: Actor) -> bool:
     if actor.role is Role.SECRETARIAT:
         return True
     if actor.role is Role.AUDITOR:
-        return bool(application["auditor_id"]) and application["auditor_id"] == actor.account_id
-    return actor.provider_id is not None and application["provider_id"] == actor.provider_id
+        return bool(application.auditor_id) and application.auditor_id == actor.account_id
+    return actor.provider_id is not None and application.provider_id == actor.provider_id
 
 
-async def visible_application(application_id: str, actor: Actor) -> dict[str, Any]:
+async def visible_application(application_id: str, actor: Actor) -> Application:
     """The application, or NotFoundError when it does not exist *or* the actor may not see it."""
     application = await get_application(application_id)
     if not can_see(application, actor):
@@ -31,11 +29,11 @@ async def visible_application(application_id: str, actor: Actor) -> dict[str, An
     return application
 
 
-async def assigned_application(application_id: str, actor: Actor) -> dict[str, Any]:
+async def assigned_application(application_id: str, actor: Actor) -> Application:
     """The application, when `actor` is its assigned auditor and still accredited for it
     today (403 for anybody else who sees it, and for an auditor whose accreditation lapsed)."""
     application = await visible_application(application_id, actor)
-    if actor.role is not Role.AUDITOR or application["auditor_id"] != actor.account_id:
+    if actor.role is not Role.AUDITOR or application.auditor_id != actor.account_id:
         raise ForbiddenError(f"only the auditor assigned to {application_id} may do this")
     refused = await accreditation_refusal(actor.account_id, application, dt.date.today())
     if refused is not None:
@@ -43,19 +41,9 @@ async def assigned_application(application_id: str, actor: Actor) -> dict[str, A
     return application
 
 
-def _unique_violation(exc: BaseException) -> bool:
-    if isinstance(exc, sqlite3.IntegrityError):
-        return "UNIQUE" in str(exc)
-    return type(exc).__name__ == "UniqueViolationError"  # asyncpg's, without importing it
-
-
-@contextlib.asynccontextmanager
-async def race_is_conflict(what: str) -> AsyncIterator[None]:
+def race_is_conflict(what: str) -> AbstractAsyncContextManager[None]:
     """Around a write transaction: when a concurrent request won the race to a unique row
     (the same place in a chain, the same decision, the same idempotency key), answer 409."""
-    try:
-        yield
-    except Exception as exc:
-        if _unique_violation(exc):
-            raise ConflictError(f"{what} was changed by a concurrent request; retry") from exc
-        raise
+    return unique_violation_raises(
+        ConflictError(f"{what} was changed by a concurrent request; retry")
+    )

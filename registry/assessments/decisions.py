@@ -11,6 +11,7 @@ import msgspec
 
 from audits.decision import decide
 from audits.model import Report
+from audits.published import published_score
 from registry.accounts import Actor, Role
 from registry.applications import (
     ApplicationState,
@@ -38,7 +39,7 @@ def decision_view(row: dict[str, Any]) -> dict[str, Any]:
         "application_id": row["application_id"],
         "outcome": row["outcome"],
         "grade": row["grade"],
-        "score": int(score) if float(score).is_integer() else score,
+        "score": published_score(score),
         "reasons": json.loads(row["reasons"]),
         "assessment_id": row["assessment_id"],
         "report_digest": row["report_digest"],
@@ -60,9 +61,9 @@ async def decide_application(
         current = await latest(application_id)
         if current is None:
             raise ConflictError(f"application {application_id} has no assessment to decide on")
-        if application["state"] != ApplicationState.ASSESSED:
+        if application.state != ApplicationState.ASSESSED:
             raise ConflictError(
-                f"application {application_id} is {application['state']}, not assessed"
+                f"application {application_id} is {application.state}, not assessed"
             )
         report = _REPORT.decode(current["report"].encode())
         slug, _, version = report.standard.partition("@")
@@ -70,7 +71,7 @@ async def decide_application(
         await DecisionRow.insert(
             DecisionRow(
                 application_id=application_id,
-                provider_id=application["provider_id"],
+                provider_id=application.provider_id,
                 assessment_id=current["public_id"],
                 outcome=decision.outcome,
                 grade=decision.grade,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from audits.model import EVIDENCE_PREFIX, FindingProblem
+from registry import urls
 from registry.accounts import Actor, Role
 from registry.applications import ApplicationState
 from registry.assessments import store
@@ -49,7 +50,7 @@ def evidence_view(row: dict[str, Any]) -> dict[str, Any]:
         "size": row["size"],
         "uploaded_by": row["uploader_id"],
         "uploaded_at": iso(row["uploaded_at"]),
-        "url": f"/api/v1/evidence/{row['sha256']}",
+        "url": urls.evidence_path(row["sha256"]),
     }
 
 
@@ -66,8 +67,8 @@ async def upload(
     application = await visible_application(application_id, actor)
     if actor.role is Role.SECRETARIAT:
         raise ForbiddenError("evidence is uploaded by the assigned auditor or the provider")
-    if application["state"] not in _OPEN_STATES:
-        raise ConflictError(f"application {application_id} is {application['state']}")
+    if application.state not in _OPEN_STATES:
+        raise ConflictError(f"application {application_id} is {application.state}")
     problem = filename_problem(filename)
     if problem is not None:
         raise InvalidRequestError(f"{filename!r}: {problem}", field="filename")
@@ -86,7 +87,7 @@ async def upload(
             application_sha256=key,
             sha256=blob.sha256,
             application_id=application_id,
-            provider_id=application["provider_id"],
+            provider_id=application.provider_id,
             uploader_id=actor.account_id,
             uploaded_by=actor.label,
             filename=safe_filename(filename, content_type),

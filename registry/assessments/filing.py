@@ -12,6 +12,7 @@ from audits.errors import InvalidSubmission
 from audits.model import FindingProblem, Report, SubmissionDocument, evidence_ok
 from audits.scoring import canonical_report, parse_and_score
 from registry.accounts import Actor
+from registry.applications import Application
 from registry.assessments.evidence import reference_problems
 from registry.assessments.tables import AssessmentRow
 from registry.clock import utc_now as now
@@ -26,19 +27,19 @@ def _loose(data: bytes) -> Any:
         return None
 
 
-def scope_problems(application: dict[str, Any], doc: Any) -> list[FindingProblem]:
+def scope_problems(application: Application, doc: Any) -> list[FindingProblem]:
     """The document's provider types must be the application's scope, no more, no less."""
     types = doc.get("provider_types") if isinstance(doc, dict) else None
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         return []  # unreadable: the submission check reports it
-    wanted = sorted(application["provider_types"])
+    wanted = sorted(application.provider_types)
     if sorted(set(types)) == wanted:
         return []
     return [
         FindingProblem(
             "$.provider_types",
             "scope_mismatch",
-            f"application {application['id']} is for provider types {', '.join(wanted)}; "
+            f"application {application.id} is for provider types {', '.join(wanted)}; "
             f"the document names {', '.join(sorted(set(types))) or 'none'}",
         )
     ]
@@ -56,19 +57,19 @@ def evidence_references(doc: Any) -> list[tuple[str, str]]:
     return found
 
 
-async def score_for(application: dict[str, Any], data: bytes) -> tuple[Report, bytes]:
+async def score_for(application: Application, data: bytes) -> tuple[Report, bytes]:
     """The report and the canonical submission; raises InvalidSubmission with every problem.
 
     The rule set is the application's: a document naming another standard is refused at
     `$.standard` by the same check that validates it.
     """
-    slug, _, version = application["standard"].partition("@")
+    slug, _, version = application.standard.partition("@")
     ruleset = await get_ruleset(slug, version)
     result = parse_and_score(ruleset, data)
     doc = _loose(data)
     problems = list(result) if isinstance(result, list) else []
     problems += scope_problems(application, doc)
-    problems += await reference_problems(application["id"], evidence_references(doc))
+    problems += await reference_problems(application.id, evidence_references(doc))
     if problems or isinstance(result, list):
         raise InvalidSubmission(problems)
     submission = msgspec.json.decode(data, type=SubmissionDocument).submission()
@@ -76,7 +77,7 @@ async def score_for(application: dict[str, Any], data: bytes) -> tuple[Report, b
 
 
 async def insert_assessment(
-    application: dict[str, Any],
+    application: Application,
     data: bytes,
     actor: Actor,
     *,
@@ -88,10 +89,10 @@ async def insert_assessment(
     await AssessmentRow.insert(
         AssessmentRow(
             public_id=public_id,
-            application_id=application["id"],
-            provider_id=application["provider_id"],
+            application_id=application.id,
+            provider_id=application.provider_id,
             sequence=sequence,
-            chain_position=f"{application['id']}#{sequence}",
+            chain_position=f"{application.id}#{sequence}",
             amends=amends,
             standard=report.standard,
             audit_type=report.audit_type.value,

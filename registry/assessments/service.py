@@ -1,14 +1,29 @@
-"""Assessment use cases: file, amend, read, list. Each write is one transaction, together
-with its idempotency record and the application's state transition."""
+"""Assessment use cases: file, amend, read, list. They return typed records (`records`) and
+raise the registry's errors; the entry points choose status codes and encode.
+
+Each write is one transaction together with the application's state transition, the
+application's row locked first. An entry point that writes more in the same transaction
+(the HTTP API's idempotency record) opens `filing_transaction` or `amending_transaction`
+around the call: the use case then joins that transaction instead of opening its own.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
 
+from audits.published import published_score
+from registry import urls
 from registry.accounts import Actor, Role
-from registry.applications import ApplicationState, lock_application, record_transition
+from registry.applications import (
+    Application,
+    ApplicationState,
+    lock_application,
+    record_transition,
+)
 from registry.assessments.access import (
     assigned_application,
     can_see,
@@ -16,7 +31,7 @@ from registry.assessments.access import (
     visible_application,
 )
 from registry.assessments.filing import insert_assessment
-from registry.assessments.idempotency import Answer, run_once
+from registry.assessments.records import Assessment, AssessmentSummary
 from registry.assessments.tables import AssessmentRow
 from registry.clock import iso_utc as iso
 from registry.db.database import write_transaction
@@ -44,21 +59,25 @@ _SUMMARY = [
 ]
 
 
-def summary_view(row: dict[str, Any], *, amended_by: str | None) -> dict[str, Any]:
-    view = {name: row[name] for name in _SUMMARY}
-    view["id"] = view.pop("public_id")
-    view["filed_at"] = iso(row["filed_at"])
-    view["score"] = int(row["score"]) if float(row["score"]).is_integer() else row["score"]
-    view["amended_by"] = amended_by
-    view["current"] = amended_by is None
-    return view
+def _fields(row: dict[str, Any], *, amended_by: str | None) -> dict[str, Any]:
+    fields = {name: row[name] for name in _SUMMARY}
+    fields["id"] = fields.pop("public_id")
+    fields["filed_at"] = iso(row["filed_at"])
+    fields["score"] = published_score(row["score"])
+    fields["amended_by"] = amended_by
+    fields["current"] = amended_by is None
+    return fields
 
 
-def full_view(row: dict[str, Any], *, amended_by: str | None) -> bytes:
+def summary_view(row: dict[str, Any], *, amended_by: str | None) -> AssessmentSummary:
+    return AssessmentSummary(**_fields(row, amended_by=amended_by))
+
+
+def full_view(row: dict[str, Any], *, amended_by: str | None) -> Assessment:
     """The assessment with its report spliced in as the stored canonical bytes."""
-    view: dict[str, Any] = summary_view(row, amended_by=amended_by)
-    view["report"] = msgspec.Raw(row["report"].encode())
-    return msgspec.json.encode(view)
+    return Assessment(
+        **_fields(row, amended_by=amended_by), report=msgspec.Raw(row["report"].encode())
+    )
 
 
 async def _chain(application_id: str) -> list[dict[str, Any]]:
@@ -75,20 +94,27 @@ async def latest(application_id: str) -> dict[str, Any] | None:
     return rows[-1] if rows else None
 
 
-async def file_assessment(
-    application_id: str, data: bytes, actor: Actor, *, key: str | None, fingerprint: str
-) -> Answer:
+@contextlib.asynccontextmanager
+async def filing_transaction(application_id: str) -> AsyncIterator[None]:
+    """The write transaction of a filing, the application's row locked first (so a second
+    filing, or a replay of this one, waits for it and reads what it committed); a race lost
+    to a unique row answers 409."""
+    async with race_is_conflict(f"application {application_id}"), write_transaction():
+        await lock_application(application_id)
+        yield
+
+
+async def file_assessment(application_id: str, data: bytes, actor: Actor) -> Assessment:
     """The first filing for an application in state auditor_assigned, by its auditor; or,
     once certified, a surveillance or special audit of the certificate it earned."""
-
-    async def operation() -> Answer:
+    async with filing_transaction(application_id):
         application = await assigned_application(application_id, actor)
-        state = application["state"]
+        state = application.state
         if state == ApplicationState.CERTIFIED:
             return await _file_surveillance(application, data, actor)
         if state == ApplicationState.ASSESSED:
             current = await latest(application_id)
-            where = f"/api/v1/assessments/{current['public_id']}/amendments" if current else ""
+            where = urls.amendments_path(current["public_id"]) if current else ""
             raise ConflictError(
                 f"application {application_id} is already assessed; correct it with an "
                 f"amendment {where}".rstrip()
@@ -102,29 +128,22 @@ async def file_assessment(
             actor=actor.label,
             reason=f"assessment {row['public_id']} filed",
         )
-        return Answer(201, full_view(row, amended_by=None))
-
-    async with race_is_conflict(f"application {application_id}"), write_transaction():
-        # First: a concurrent request with the same key then finds its answer and replays it.
-        await lock_application(application_id)
-        return await run_once(
-            key, account_id=actor.account_id, request_fingerprint=fingerprint, operation=operation
-        )
+        return full_view(row, amended_by=None)
 
 
-async def _file_surveillance(application: dict[str, Any], data: bytes, actor: Actor) -> Answer:
+async def _file_surveillance(application: Application, data: bytes, actor: Actor) -> Assessment:
     """A later audit of a certified provider: kept in the chain after the decision's
     assessment, it changes no decision; `rightsmark lifecycle run` acts on what it finds."""
     audit_type = _loose_audit_type(data)
     if audit_type not in SURVEILLANCE_TYPES:
         raise ConflictError(
-            f"application {application['id']} is certified: only a surveillance or special "
+            f"application {application.id} is certified: only a surveillance or special "
             f"audit can be filed now, not {audit_type or 'this document'}"
         )
-    current = await latest(application["id"])
+    current = await latest(application.id)
     sequence = 1 if current is None else current["sequence"] + 1
     row = await insert_assessment(application, data, actor, sequence=sequence, amends=None)
-    return Answer(201, full_view(row, amended_by=None))
+    return full_view(row, amended_by=None)
 
 
 def _loose_audit_type(data: bytes) -> str | None:
@@ -135,20 +154,33 @@ def _loose_audit_type(data: bytes) -> str | None:
     return value if isinstance(value, str) else None
 
 
-async def amend_assessment(
-    assessment_id: str, data: bytes, actor: Actor, *, key: str | None, fingerprint: str
-) -> Answer:
-    """A corrected assessment referencing the current one; both are kept."""
+@contextlib.asynccontextmanager
+async def amending_transaction(assessment_id: str) -> AsyncIterator[None]:
+    """The write transaction of an amendment, the application's row locked first, so that
+    it is not amended while decided (an unknown assessment locks nothing: the use case
+    answers 404)."""
+    async with race_is_conflict(f"assessment {assessment_id}"), write_transaction():
+        base = (
+            await AssessmentRow.select(AssessmentRow.application_id)
+            .where(AssessmentRow.public_id == assessment_id)
+            .first()
+        )
+        if base is not None:
+            await lock_application(base["application_id"])
+        yield
 
-    async def operation() -> Answer:
+
+async def amend_assessment(assessment_id: str, data: bytes, actor: Actor) -> Assessment:
+    """A corrected assessment referencing the current one; both are kept."""
+    async with amending_transaction(assessment_id):
         base = await _row(assessment_id, actor)
         application = await assigned_application(base["application_id"], actor)
-        if application["state"] != ApplicationState.ASSESSED:
+        if application.state != ApplicationState.ASSESSED:
             raise ConflictError(
-                f"application {application['id']} is {application['state']}; only an "
+                f"application {application.id} is {application.state}; only an "
                 "assessed application, not yet decided, can be amended"
             )
-        current = await latest(application["id"])
+        current = await latest(application.id)
         assert current is not None
         if current["public_id"] != assessment_id:
             raise ConflictError(
@@ -158,19 +190,7 @@ async def amend_assessment(
         row = await insert_assessment(
             application, data, actor, sequence=current["sequence"] + 1, amends=assessment_id
         )
-        return Answer(201, full_view(row, amended_by=None))
-
-    async with race_is_conflict(f"assessment {assessment_id}"), write_transaction():
-        base = (
-            await AssessmentRow.select(AssessmentRow.application_id)
-            .where(AssessmentRow.public_id == assessment_id)
-            .first()
-        )
-        if base is not None:  # else `operation` answers 404
-            await lock_application(base["application_id"])  # not amended while decided
-        return await run_once(
-            key, account_id=actor.account_id, request_fingerprint=fingerprint, operation=operation
-        )
+        return full_view(row, amended_by=None)
 
 
 async def _row(assessment_id: str, actor: Actor) -> dict[str, Any]:
@@ -197,12 +217,12 @@ async def _amended_by(row: dict[str, Any]) -> str | None:
     return None if later is None else str(later["public_id"])
 
 
-async def get_assessment(assessment_id: str, actor: Actor) -> bytes:
+async def get_assessment(assessment_id: str, actor: Actor) -> Assessment:
     row = await _row(assessment_id, actor)
     return full_view(row, amended_by=await _amended_by(row))
 
 
-async def list_assessments(application_id: str, actor: Actor) -> list[dict[str, Any]]:
+async def list_assessments(application_id: str, actor: Actor) -> list[AssessmentSummary]:
     await visible_application(application_id, actor)
     rows = await _chain(application_id)
     amended = {r["amends"]: r["public_id"] for r in rows if r["amends"]}

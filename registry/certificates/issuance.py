@@ -15,17 +15,18 @@ import json
 import secrets
 from typing import Any
 
+from registry import urls
+from registry.applications import Application
 from registry.certificates import status
 from registry.certificates.codes import new_code
+from registry.certificates.records import CertificateSummary
 from registry.certificates.service import certificate_row, credential_url, record_event, summary
 from registry.certificates.tables import CertificateRow
 from registry.clock import add_months, iso_utc, utc_now, whole_seconds
 from registry.providers import provider_row
-from registry.settings import get_settings
 from registry.signing.signer import current_signer
 from registry.standards import service as standards
 from registry.transparency.log import append_event
-from registry.trust.contexts import registry_context_url
 from registry.trust.credential import CertificateFacts, StatusEntry, build_certificate
 from registry.trust.proofs import create_proof
 from registry.trust.tlog_entries import actor_role
@@ -40,18 +41,18 @@ async def _unused_code() -> str:
 
 
 async def issue(
-    application: dict[str, Any],
+    application: Application,
     decision: dict[str, Any],
     actor: str,
     *,
     issued_at: dt.datetime | None = None,
-) -> dict[str, Any]:
+) -> CertificateSummary:
     """Sign and store the certificate of a certified decision; inside its transaction."""
     signer = await current_signer()
     slug, _, version = decision["standard"].partition("@")
     version_body = await standards.get_version(slug, version)
     rules = version_body["rule_set"]["certificate"]
-    provider = await provider_row(application["provider_id"])
+    provider = await provider_row(application.provider_id)
     issued_at = whole_seconds(issued_at or utc_now())
     public_id = f"crt_{secrets.token_hex(8)}"
     code = await _unused_code()
@@ -61,7 +62,7 @@ async def issue(
         credential_url=credential_url(public_id),
         code=code,
         issuer=signer.did,
-        context_url=registry_context_url(get_settings().public_url),
+        context_url=urls.context_url(),
         valid_from=issued_at,
         valid_until=valid_until,
         provider_id=provider["public_id"],
@@ -71,9 +72,9 @@ async def issue(
         standard_slug=slug,
         standard_version=version,
         standard_digest=version_body["digest"],
-        standard_url=f"{get_settings().public_url}/api/v1/standards/{slug}/versions/{version}",
-        provider_types=application["provider_types"],
-        corridors=application["corridors"],
+        standard_url=urls.standard_version_url(slug, version),
+        provider_types=application.provider_types,
+        corridors=application.corridors,
         grade=decision["grade"],
         score=decision["score"],
         report_digest=decision["report_digest"],
@@ -93,7 +94,7 @@ async def issue(
         CertificateRow(
             public_id=public_id,
             code=code,
-            application_id=application["id"],
+            application_id=application.id,
             provider_id=provider["public_id"],
             legal_name=provider["legal_name"],
             standard=decision["standard"],
@@ -119,13 +120,13 @@ async def issue(
             issued_by=actor,
         )
     ).run()
-    await record_event(public_id, "issued", actor, f"decision on {application['id']}")
+    await record_event(public_id, "issued", actor, f"decision on {application.id}")
     log_index = await append_event(
         "certificate.issued",
         {
             "certificate": public_id,
             "code": code,
-            "application": application["id"],
+            "application": application.id,
             "provider": provider["public_id"],
             "standard": decision["standard"],
         },

@@ -10,15 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Final
+from typing import Any, Final, cast
 
+import msgspec
+
+from audits.published import published_score
+from registry import urls
 from registry.certificates import status
 from registry.certificates.codes import normalise_code
+from registry.certificates.records import (
+    CertificateDetail,
+    CertificateEvent,
+    CertificatePage,
+    CertificateStatus,
+    CertificateSummary,
+    ProviderRef,
+    StandardRef,
+)
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.clock import iso_utc, utc_now
+from registry.db.cache import Region, read_cache
 from registry.db.database import lock_row, write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
-from registry.settings import get_settings
 from registry.transparency.checkpoints import proof_bundle
 from registry.transparency.log import append_event
 from registry.trust.tlog_entries import actor_role
@@ -29,39 +42,40 @@ _PUBLIC_ID: Final = re.compile(r"crt_[0-9a-zA-Z]{1,36}")
 
 
 def credential_url(public_id: str) -> str:
-    return f"{get_settings().public_url}/credentials/{public_id}"
+    return urls.credential_url(public_id)
 
 
-def current_status(row: dict[str, Any], now: dt.datetime | None = None) -> str:
+def current_status(row: dict[str, Any], now: dt.datetime | None = None) -> CertificateStatus:
     """valid | suspended | revoked | expired: what a verifier would conclude today."""
     if row["state"] != "active":
-        return str(row["state"])
+        return cast(CertificateStatus, str(row["state"]))  # suspended | revoked
     return "expired" if (now or utc_now()) >= row["valid_until"] else "valid"
 
 
-def summary(row: dict[str, Any]) -> dict[str, Any]:
+def summary(row: dict[str, Any]) -> CertificateSummary:
+    """The record of a stored certificate row, with its status as of now."""
     slug, _, version = row["standard"].partition("@")
     score = row["score"]
-    return {
-        "id": row["public_id"],
-        "code": row["code"],
-        "url": credential_url(row["public_id"]),
-        "status": current_status(row),
-        "status_reason": row["state_reason"],
-        "status_changed_at": iso_utc(row["state_changed_at"]),
-        "provider": {"id": row["provider_id"], "legal_name": row["legal_name"]},
-        "standard": {"slug": slug, "version": version},
-        "grade": row["grade"],
-        "score": int(score) if float(score).is_integer() else score,
-        "report_digest": row["report_digest"],
-        "valid_from": iso_utc(row["valid_from"]),
-        "valid_until": iso_utc(row["valid_until"]),
-        "surveillance_due": iso_utc(row["surveillance_due"]),
-        "surveillance_overdue": row["surveillance_overdue"],
-        "issued_at": iso_utc(row["issued_at"]),
-        "application_id": row["application_id"],
-        "log_index": row["log_index"],
-    }
+    return CertificateSummary(
+        id=row["public_id"],
+        code=row["code"],
+        url=credential_url(row["public_id"]),
+        status=current_status(row),
+        status_reason=row["state_reason"],
+        status_changed_at=iso_utc(row["state_changed_at"]),
+        provider=ProviderRef(id=row["provider_id"], legal_name=row["legal_name"]),
+        standard=StandardRef(slug=slug, version=version),
+        grade=row["grade"],
+        score=published_score(score),
+        report_digest=row["report_digest"],
+        valid_from=iso_utc(row["valid_from"]),
+        valid_until=iso_utc(row["valid_until"]),
+        surveillance_due=iso_utc(row["surveillance_due"]),
+        surveillance_overdue=bool(row["surveillance_overdue"]),
+        issued_at=iso_utc(row["issued_at"]),
+        application_id=row["application_id"],
+        log_index=row["log_index"],
+    )
 
 
 async def record_event(
@@ -112,21 +126,25 @@ async def find(id_or_code: str) -> dict[str, Any]:
     return await certificate_row(id_or_code)
 
 
-async def get(id_or_code: str) -> dict[str, Any]:
+async def get(id_or_code: str) -> CertificateDetail:
     row = await find(id_or_code)
     events = (
         await CertificateEventRow.select()
         .where(CertificateEventRow.certificate_id == row["public_id"])
         .order_by(CertificateEventRow.id)
     )
-    history = [
-        {"action": e["action"], "reason": e["reason"], "at": iso_utc(e["at"])} for e in events
-    ]
-    return {**summary(row), "history": history}
+    history = tuple(
+        CertificateEvent(action=e["action"], reason=e["reason"], at=iso_utc(e["at"]))
+        for e in events
+    )
+    return CertificateDetail(**msgspec.structs.asdict(summary(row)), history=history)
 
 
 _CREDENTIAL_CACHE_SIZE: Final = 4096
-_credentials: dict[str, bytes] = {}
+# Lasting (`registry.db.cache`): a credential as issued never changes.
+_credentials: Region[str, bytes] = read_cache.region(
+    "certificates.credentials", size=_CREDENTIAL_CACHE_SIZE, volatile=False
+)
 
 
 async def credential(public_id: str) -> bytes:
@@ -144,15 +162,12 @@ async def credential(public_id: str) -> bytes:
     )
     if body is None:
         raise NotFoundError(f"certificate {public_id} does not exist")
-    if len(_credentials) >= _CREDENTIAL_CACHE_SIZE:
-        _credentials.pop(next(iter(_credentials)))  # oldest first
-    encoded = _credentials[public_id] = str(body["credential"]).encode()
-    return encoded
+    return _credentials.put(public_id, str(body["credential"]).encode())
 
 
 async def list_certificates(
     *, provider: str | None, status_filter: str | None, limit: int, offset: int
-) -> dict[str, Any]:
+) -> CertificatePage:
     if status_filter is not None and status_filter not in STATUSES:
         raise InvalidRequestError(f"status must be one of {', '.join(STATUSES)}", field="status")
     # issued_at has whole seconds: the id breaks ties, so pages neither repeat nor skip.
@@ -175,12 +190,9 @@ async def list_certificates(
     for condition in conditions:
         query, count = query.where(condition), count.where(condition)
     rows = await query.limit(limit).offset(offset)
-    return {
-        "items": [summary(r) for r in rows],
-        "total": await count,
-        "limit": limit,
-        "offset": offset,
-    }
+    return CertificatePage(
+        items=tuple(summary(r) for r in rows), total=await count, limit=limit, offset=offset
+    )
 
 
 def _reason(reason: str) -> str:
@@ -194,7 +206,7 @@ def _reason(reason: str) -> str:
 
 async def change_state(
     id_or_code: str, action: str, reason: str, actor: str, *, at: dt.datetime | None = None
-) -> dict[str, Any]:
+) -> CertificateSummary:
     """suspend (active -> suspended), reinstate (suspended -> active) or revoke (final)."""
     reason = _reason(reason)
     async with write_transaction():
@@ -217,7 +229,7 @@ async def apply_change(
     *,
     at: dt.datetime | None = None,
     cause: str | None = None,
-) -> dict[str, Any]:
+) -> CertificateSummary:
     """The change of state itself, inside the caller's transaction; lists are touched."""
     allowed, new_state, event = _MOVES[action]
     current = current_status(row)
@@ -261,7 +273,7 @@ async def apply_change(
     return summary(await certificate_row(row["public_id"]))
 
 
-async def of_application(application_id: str) -> dict[str, Any] | None:
+async def of_application(application_id: str) -> CertificateSummary | None:
     row = (
         await CertificateRow.select().where(CertificateRow.application_id == application_id).first()
     )

@@ -18,11 +18,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
+from registry import urls
 from registry.certificates.tables import CertificateRow, StatusListRow
 from registry.clock import iso_utc, utc_now, whole_seconds
+from registry.db.cache import Region, read_cache
 from registry.errors import InvalidRequestError, NotFoundError
 from registry.keys import current_signer
-from registry.settings import get_settings
 from registry.trust.credential import STATUS_PURPOSES, build_status_list_credential
 from registry.trust.proofs import create_proof
 from registry.trust.statuslist import MIN_BITS, StatusList, allocate_index
@@ -33,7 +34,7 @@ STATE_OF: Final = {"revocation": "revoked", "suspension": "suspended"}
 
 
 def list_url(purpose: str, number: int) -> str:
-    return f"{get_settings().public_url}/api/v1/status/{purpose}/{number}"
+    return urls.status_list_url(purpose, number)
 
 
 def _check_purpose(purpose: str) -> None:
@@ -105,7 +106,11 @@ class RenderedList:
     max_age: int  # seconds, from the list's ttl
 
 
-_rendered: dict[tuple[str, int], tuple[int, str, RenderedList]] = {}
+# Lasting (`registry.db.cache`): each use checks the entry against the list's row version
+# and the active key, read afresh.
+_rendered: Region[tuple[str, int], tuple[int, str, RenderedList]] = read_cache.region(
+    "status.rendered", size=1024, volatile=False
+)
 
 
 async def render(purpose: str, number: int) -> RenderedList:
@@ -140,7 +145,7 @@ async def render(purpose: str, number: int) -> RenderedList:
     )
     body = json.dumps(signed, separators=(",", ":")).encode()
     rendered = RenderedList(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', TTL_SECONDS)
-    _rendered[(purpose, number)] = (row["version"], signer.verification_method, rendered)
+    _rendered.put((purpose, number), (row["version"], signer.verification_method, rendered))
     return rendered
 
 

@@ -12,22 +12,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from registry import urls
 from registry.certificates import status
 from registry.certificates.tables import CertificateRow
 from registry.clock import utc_now
+from registry.db.cache import Region, read_cache
 from registry.errors import RegistryError
 from registry.keys import did_document_json, issuer_did
-from registry.settings import get_settings
 from registry.standards import service as standards
 from registry.transparency import checkpoints
-from registry.transparency import log as transparency_log
-from registry.trust.contexts import registry_context_url
 from registry.trust.tlog_errors import LogIntegrityError
 from registry.trust.verify.engine import (
     IssuerTrust,
@@ -36,13 +33,13 @@ from registry.trust.verify.engine import (
     verify_certificate,
     with_check,
 )
-from registry.trust.verify.log import CREDENTIALS_PATH, certificate_id, check_log
+from registry.trust.verify.log import certificate_id, check_log
 from registry.trust.verify.results import failed, skipped
 
-# How long a process trusts its snapshot of keys, status lists and standards. Changes made
-# in this process invalidate it at once (`_fresh`); other server processes see them within
-# this time. `GET` of a status list is always current.
-SNAPSHOT_SECONDS: Final = 1.0
+# The snapshot of keys, status lists and standards, and the verdicts remembered with it, are
+# regions of the read cache (`registry.db.cache`): a change made in this process clears
+# them once committed, one made by another process once `read_cache.revalidate` sees it
+# (within `WINDOW_SECONDS`). `GET` of a status list is always current.
 _MEMO_SIZE: Final = 4096
 _BUNDLES_SIZE: Final = 4096
 
@@ -52,28 +49,19 @@ class _Snapshot:
     trust: IssuerTrust
     lists: dict[str, dict[str, Any]]  # status list URL -> the signed list, parsed
     standards: dict[tuple[str, str], str]  # (slug, version) -> digest, published or retired
-    taken: float  # time.monotonic()
     generation: int
-    appended: int  # registry.transparency.log.appended when it was taken
+    version: int  # read_cache.version before its first read
 
 
-_snapshot: _Snapshot | None = None
+_snapshots: Region[None, _Snapshot] = read_cache.region("verify.snapshot", size=1, volatile=True)
 _generation = 0
+_latest: _Snapshot | None = None  # the last one taken, kept in `_snapshots` or not
 _lock = asyncio.Lock()
-_tasks: set[asyncio.Task[_Snapshot]] = set()
-# Verdicts by SHA-256 of the exact request body: (snapshot generation, the span of time in
-# which it holds, the verdict).
-_memo: OrderedDict[bytes, tuple[int, dt.datetime, dt.datetime, Verdict]] = OrderedDict()
-
-
-def _fresh(snap: _Snapshot | None) -> bool:
-    """Young enough, and nothing logged by this process since (every change of a key, a
-    standard or a certificate's status is logged, in its own transaction)."""
-    return (
-        snap is not None
-        and snap.appended == transparency_log.appended
-        and time.monotonic() - snap.taken < SNAPSHOT_SECONDS
-    )
+# Verdicts by SHA-256 of the exact request body: (the span of time in which it holds, the
+# verdict), each given by the snapshot in the region then.
+_memo: Region[bytes, tuple[dt.datetime, dt.datetime, Verdict]] = read_cache.region(
+    "verify.verdicts", size=_MEMO_SIZE, volatile=True
+)
 
 
 async def _trust() -> IssuerTrust:
@@ -94,40 +82,44 @@ async def _lists() -> dict[str, dict[str, Any]]:
     return lists
 
 
-async def _snapshot_now() -> _Snapshot:
-    """The current snapshot. After a change logged by this process, callers wait for a new
-    one; when it is merely a second old, they go on with it while one task takes the next
-    (so a busy server never stalls on the refresh)."""
-    current = _snapshot
-    if current is not None and current.appended == transparency_log.appended:
-        if time.monotonic() - current.taken >= SNAPSHOT_SECONDS and not _lock.locked():
-            task = asyncio.get_running_loop().create_task(_rebuild())
-            _tasks.add(task)  # held until done: the loop keeps only weak references
-            task.add_done_callback(_tasks.discard)
-        return current
-    return await _rebuild()
+async def _snapshot_now() -> tuple[_Snapshot, int]:
+    """The current snapshot, and the read cache's version it holds at. After a change, the
+    first caller takes a new one and the others wait for it."""
+    version = await read_cache.revalidate()
+    current = _snapshots.get(None)
+    if current is not None:
+        return current, version
+    return await _rebuild(version)
 
 
-async def _rebuild() -> _Snapshot:
-    global _snapshot, _generation
+async def _rebuild(wanted: int) -> tuple[_Snapshot, int]:
+    """A snapshot whose reads all began at read cache version `wanted` or later, so that
+    it holds every change acknowledged before the caller asked."""
+    global _generation, _latest
     async with _lock:  # one rebuild at a time; requests that need one share it
-        if _fresh(_snapshot):
-            assert _snapshot is not None
-            return _snapshot
-        appended = transparency_log.appended
-        versions = await standards.list_versions()
+        version = await read_cache.revalidate()
+        current = _snapshots.get(None)
+        if current is not None:  # taken while this one waited
+            return current, version
+        if _latest is not None and _latest.version >= wanted:
+            # Taken while this one waited and already outdated by a later change, but no
+            # older than this request: it serves it (and is not kept for later ones).
+            return _latest, _latest.version
+        versions = await standards.list_versions()  # every read after `version` was taken
         _generation += 1
         current = _Snapshot(
             trust=await _trust(),
             lists=await _lists(),
             standards={(v.slug, v.version): v.digest for v in versions},
-            taken=time.monotonic(),
             generation=_generation,
-            appended=appended,
+            version=version,
         )
         await _read_view(current)  # the log checkpoint, before anyone uses the snapshot
-        _snapshot = current
-        return current
+        # Kept only if nothing was invalidated since `version`: a rebuild that raced a
+        # commit answers the requests that came before the change, and no later one.
+        _snapshots.put(None, current, read_at=version)
+        _latest = current
+        return current, version
 
 
 def _claimed_standard(credential: object) -> tuple[object, object, object]:
@@ -152,16 +144,17 @@ def _span(verdict: Verdict, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]
     return (max(before) if before else _EVER[0], min(after) if after else _EVER[1])
 
 
-def _remembered(body_digest: bytes | None, snap: _Snapshot, now: dt.datetime) -> Verdict | None:
+def _remembered(body_digest: bytes | None, now: dt.datetime) -> Verdict | None:
     hit = _memo.get(body_digest) if body_digest is not None else None
-    if hit is None or hit[0] != snap.generation or not hit[1] <= now < hit[2]:
+    if hit is None or not hit[0] <= now < hit[1]:
         return None
-    return hit[3]
+    return hit[2]
 
 
 async def remembered(body_digest: bytes) -> Verdict | None:
     """The verdict on these exact bytes if it still holds, without decoding them."""
-    return _remembered(body_digest, await _snapshot_now(), utc_now())
+    await read_cache.revalidate()  # a change another process made clears the memo
+    return _remembered(body_digest, utc_now())
 
 
 async def verify(credential: object, *, body_digest: bytes | None = None) -> Verdict:
@@ -171,9 +164,9 @@ async def verify(credential: object, *, body_digest: bytes | None = None) -> Ver
     check of the same bytes reuse the verdict while nothing it depends on has changed: the
     snapshot is the same and no validity boundary has passed.
     """
-    snap = await _snapshot_now()
+    snap, read_at = await _snapshot_now()
     now = utc_now()
-    remembered = _remembered(body_digest, snap, now)
+    remembered = _remembered(body_digest, now)
     if remembered is not None:
         return remembered
     slug, version, claimed = _claimed_standard(credential)
@@ -189,14 +182,12 @@ async def verify(credential: object, *, body_digest: bytes | None = None) -> Ver
         status_lists=snap.lists.get,
         is_published=is_published,
         now=now,
-        registry_context_url=registry_context_url(get_settings().public_url),
+        registry_context_url=urls.context_url(),
     )
     verdict = await _with_log_check(credential, verdict, snap)
     verdict = await _with_recorded_reason(credential, verdict)
-    if body_digest is not None:
-        _memo[body_digest] = (snap.generation, *_span(verdict, now), verdict)
-        if len(_memo) > _MEMO_SIZE:
-            _memo.popitem(last=False)
+    if body_digest is not None:  # not kept if invalidated since the snapshot was current
+        _memo.put(body_digest, (*_span(verdict, now), verdict), read_at=read_at)
     return verdict
 
 
@@ -207,7 +198,7 @@ async def _with_recorded_reason(credential: object, verdict: Verdict) -> Verdict
     if verdict.status not in ("suspended", "revoked") or signature is None:
         return verdict
     url = credential.get("id") if isinstance(credential, Mapping) else None
-    prefix = f"{get_settings().public_url}/credentials/"
+    prefix = urls.credentials_prefix()
     if signature.result != "passed" or not isinstance(url, str) or not url.startswith(prefix):
         return verdict
     row = (
@@ -241,8 +232,13 @@ class _LogView:
 
 _log_view: _LogView | None = None
 _view_lock = asyncio.Lock()
-_log_indexes: dict[str, int] = {}  # certificate public id -> its issuance entry
-_bundles: OrderedDict[tuple[str, int], str] = OrderedDict()  # (public id, size) -> bundle
+# Lasting: a certificate's issuance entry never changes, nor its proof under a given size.
+_log_indexes: Region[str, int] = read_cache.region(
+    "verify.log_indexes", size=_BUNDLES_SIZE, volatile=False
+)  # certificate public id -> its issuance entry
+_bundles: Region[tuple[str, int], str] = read_cache.region(
+    "verify.bundles", size=_BUNDLES_SIZE, volatile=False
+)  # (public id, tree size) -> bundle
 
 
 async def _view(snap: _Snapshot, *, renew: bool = False) -> _LogView:
@@ -274,8 +270,9 @@ async def _read_view(snap: _Snapshot) -> _LogView:
 async def _log_index(public_id: str) -> int | None:
     """Its issuance entry; None for a certificate issued before the log; KeyError when this
     registry has no such certificate."""
-    if public_id in _log_indexes:
-        return _log_indexes[public_id]
+    known = _log_indexes.get(public_id)
+    if known is not None:
+        return known
     if "\x00" in public_id:  # PostgreSQL refuses NUL in text; no certificate has one
         raise KeyError(public_id)
     row = (
@@ -287,10 +284,7 @@ async def _log_index(public_id: str) -> int | None:
         raise KeyError(public_id)  # not remembered: a certificate issued later must be found
     if row["log_index"] is None:
         return None
-    if len(_log_indexes) >= _BUNDLES_SIZE:
-        _log_indexes.clear()
-    _log_indexes[public_id] = int(row["log_index"])
-    return _log_indexes[public_id]
+    return _log_indexes.put(public_id, int(row["log_index"]))
 
 
 async def _bundle(public_id: str, index: int, view: _LogView) -> str:
@@ -298,10 +292,7 @@ async def _bundle(public_id: str, index: int, view: _LogView) -> str:
     key = (public_id, view.size)
     found = _bundles.get(key)
     if found is None:
-        found = await checkpoints.proof_bundle(index, view.note)
-        _bundles[key] = found
-        if len(_bundles) > _BUNDLES_SIZE:
-            _bundles.popitem(last=False)
+        found = _bundles.put(key, await checkpoints.proof_bundle(index, view.note))
     return found
 
 
@@ -310,7 +301,7 @@ async def _with_log_check(credential: object, verdict: Verdict, snap: _Snapshot)
     is not ours to vouch for, and input that is not a certificate has nothing to look up."""
     public_id = certificate_id(credential)
     url = credential.get("id") if isinstance(credential, Mapping) else None
-    own = f"{get_settings().public_url}{CREDENTIALS_PATH}"
+    own = urls.credentials_prefix()
     if verdict.certificate is None or public_id is None or not str(url).startswith(own):
         return verdict
     try:

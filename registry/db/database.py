@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -12,6 +14,7 @@ from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from registry.db.pooled import PooledSQLiteEngine
 from registry.errors import RegistryError
 from registry.settings import get_settings
 
@@ -53,9 +56,44 @@ async def ping() -> bool:
     return True
 
 
-def write_transaction() -> AbstractAsyncContextManager[Any]:
-    """One transaction per use case. SQLite takes the write lock up front (IMMEDIATE) so two
-    concurrent writers queue instead of failing half-way with 'database is locked'."""
+# What to run once the outermost write transaction has committed (`after_commit`).
+_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "after_commit", default=None
+)
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current write transaction has committed (never if it rolls
+    back): e.g. `registry.db.cache.read_cache.invalidate`, so that no reader can take what
+    it reads before the commit for what holds after it."""
+    pending = _after_commit.get()
+    if pending is None:
+        raise DatabaseError("after_commit outside a write transaction")
+    pending.append(callback)
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[Any]:
+    """One transaction per use case; a nested one is part of the outer one. The callbacks
+    given to `after_commit` run when the outermost one has committed."""
+    if _after_commit.get() is not None:
+        async with _begin() as transaction:
+            yield transaction
+        return
+    pending: list[Callable[[], None]] = []
+    token = _after_commit.set(pending)
+    try:
+        async with _begin() as transaction:
+            yield transaction
+    finally:
+        _after_commit.reset(token)
+    for callback in pending:
+        callback()
+
+
+def _begin() -> AbstractAsyncContextManager[Any]:
+    """SQLite takes the write lock up front (IMMEDIATE) so two concurrent writers queue
+    instead of failing half-way with 'database is locked'."""
     db = engine()
     if isinstance(db, SQLiteEngine):
         return db.transaction(transaction_type=TransactionType.immediate)
@@ -79,18 +117,25 @@ async def lock_row(column: Column, value: object) -> None:
 
 
 async def start_pool() -> None:
+    """Open the process's connections. PostgreSQL: Piccolo's asyncpg pool, from which every
+    query outside a transaction takes a connection (without it, one connection per query).
+    SQLite: nothing yet, the connections open on first use, on the loop that uses them."""
     global _pool_users
     db = engine()
-    if isinstance(db, PostgresEngine):
-        if _pool_users == 0:
-            await db.start_connection_pool(min_size=1, max_size=20)
-        _pool_users += 1
+    if isinstance(db, PostgresEngine) and _pool_users == 0:
+        await db.start_connection_pool(min_size=1, max_size=20)
+    _pool_users += 1
 
 
 async def close_pool() -> None:
+    """PostgreSQL: close the pool once the last caller of `start_pool` is done. SQLite: close
+    the running loop's connections now (safe whoever else uses them: they reopen on use)."""
     global _pool_users
     db = engine()
-    if isinstance(db, PostgresEngine) and _pool_users > 0:
-        _pool_users -= 1
-        if _pool_users == 0:
-            await db.close_connection_pool()
+    if isinstance(db, PooledSQLiteEngine):
+        await db.close()
+    if _pool_users == 0:
+        return
+    _pool_users -= 1
+    if _pool_users == 0 and isinstance(db, PostgresEngine):
+        await db.close_connection_pool()

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
+from registry.db.pooled import PooledSQLiteEngine
 from registry.settings import get_settings
 
 
-def make_engine() -> PostgresEngine | SQLiteEngine:
+def make_engine() -> PostgresEngine | PooledSQLiteEngine:
     settings = get_settings()
     if settings.is_postgres:
         dsn = settings.database_url.replace("postgres://", "postgresql://", 1)
         return PostgresEngine(config={"dsn": dsn}, log_queries=False)
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    # A generous busy timeout: concurrent writers wait for the lock instead of failing.
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+    # Persistent reader and writer connections instead of one per query (registry.db.pooled).
+    # A generous busy timeout: writers in other processes wait for the lock, not fail.
+    return PooledSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
 DB = make_engine()

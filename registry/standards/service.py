@@ -2,16 +2,15 @@
 
 Each write runs in one transaction and raises a `StandardsError`; the API maps them to
 problem details. Published versions are immutable, so their public JSON is encoded once and
-kept in `_published_cache`; every write that changes a version's status clears it. With
-several server processes a retirement made by another process is seen within
-`_CACHE_SECONDS`: the rule set itself never changes, only its status.
+kept in `_published_cache`, a volatile region of the read cache (`registry.db.cache`): every
+change of a version's status is logged, which clears it once committed; a retirement made
+by another process is seen within the read cache's window (docs/freshness.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from registry.clock import iso_utc as _iso
 from registry.clock import utc_now as _now
+from registry.db.cache import Region, read_cache
 from registry.db.database import write_transaction
 from registry.standards.tables import StandardVersionRow
 from registry.transparency.log import append_event
@@ -32,8 +32,9 @@ from standards.lint import load_checked
 from standards.loader import load_document
 from standards.model import RuleSet
 
-_CACHE_SECONDS = 5.0
-_published_cache: dict[tuple[str, str], tuple[float, bytes]] = {}
+_published_cache: Region[tuple[str, str], bytes] = read_cache.region(
+    "standards.published", size=1024, volatile=True
+)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ async def save_draft(
 
 
 async def _move(row: dict[str, Any], status: VersionStatus, actor: str) -> VersionSummary:
-    """Record a lifecycle transition (who and when) and drop cached public copies."""
+    """Record a lifecycle transition (who and when); its log entry (`_log`) drops the cached
+    public copies once committed."""
     stamp = {
         VersionStatus.PUBLISHED: (StandardVersionRow.published_at, StandardVersionRow.published_by),
         VersionStatus.RETIRED: (StandardVersionRow.retired_at, StandardVersionRow.retired_by),
@@ -165,7 +167,6 @@ async def _move(row: dict[str, Any], status: VersionStatus, actor: str) -> Versi
         .where(StandardVersionRow.id == row["id"])
         .run()
     )
-    _published_cache.clear()
     return _summary(await _row(row["slug"], row["version"]))
 
 
@@ -234,13 +235,12 @@ async def get_version(slug: str, version: str, *, include_drafts: bool = False) 
 async def get_published_json(slug: str, version: str) -> bytes:
     """The public JSON of a published or retired version, encoded once and cached."""
     key = (slug, version)
-    now = time.monotonic()
+    read_at = await read_cache.revalidate()
     cached = _published_cache.get(key)
-    if cached is not None and now - cached[0] < _CACHE_SECONDS:
-        return cached[1]
+    if cached is not None:
+        return cached
     body = json.dumps(await get_version(slug, version), separators=(",", ":")).encode()
-    _published_cache[key] = (now, body)
-    return body
+    return _published_cache.put(key, body, read_at=read_at)
 
 
 async def get_ruleset(slug: str, version: str, *, include_drafts: bool = False) -> RuleSet:

@@ -3,7 +3,8 @@
 The log key is separate from the credential signing keys: a credential key rotation or
 compromise must not change the identity monitors pinned, and the log key signs only
 checkpoints. It is created on first use, encrypted at rest exactly like the signing keys
-(`encrypt_private_key`, the registry passphrase) and decrypted once per process.
+(`encrypt_private_key`, the registry passphrase) and decrypted once per process, in the
+cache the credential signer uses too (`registry.signing.decrypted`).
 
 A checkpoint is signed lazily, when one is asked for and the log has grown. Before signing
 size n the registry proves, from its own stored subtrees, that the new tree extends the
@@ -17,18 +18,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import secrets
-import threading
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from registry import urls
 from registry.clock import utc_now
 from registry.db.database import write_transaction
 from registry.errors import ProofVerificationError
-from registry.settings import get_settings
-from registry.signing.keys import decrypt_private_key, encrypt_private_key
+from registry.signing.decrypted import decrypted_keys
+from registry.signing.keys import encrypt_private_key
 from registry.signing.passphrase import resolve_passphrase
 from registry.transparency import log
 from registry.transparency.tables import LogCheckpointRow, LogKeyRow
@@ -41,8 +41,7 @@ from registry.trust.tlog_errors import LogIntegrityError, LogRangeError
 def log_origin(public_url: str | None = None) -> str:
     """The checkpoint origin and key name: the public URL without scheme, plus `/log`
     (`http://127.0.0.1:8000` -> `127.0.0.1:8000/log`), as tlog-checkpoint advises."""
-    parts = urlsplit(public_url or get_settings().public_url)
-    return f"{parts.netloc}{parts.path.rstrip('/')}/log"
+    return urls.log_origin(public_url or None)
 
 
 @dataclass(frozen=True)
@@ -54,17 +53,6 @@ class LogSigner:
     @property
     def verifier_key(self) -> str:
         return verifier_key(self.name, self.private_key.public_key())
-
-
-_decrypted: dict[str, Ed25519PrivateKey] = {}
-_lock = threading.Lock()  # one slow key decryption at a time
-
-
-def _decrypt(public_id: str, blob: str) -> Ed25519PrivateKey:
-    with _lock:
-        if public_id not in _decrypted:
-            _decrypted[public_id] = decrypt_private_key(blob.encode("ascii"), resolve_passphrase())
-        return _decrypted[public_id]
 
 
 async def _active_key() -> dict[str, Any] | None:
@@ -99,7 +87,7 @@ async def _create_key() -> None:
         if await _active_key() is None:
             raise
         return
-    _decrypted[public_id] = private_key
+    decrypted_keys.put(public_id, private_key)
 
 
 async def log_signer() -> LogSigner:
@@ -109,9 +97,7 @@ async def log_signer() -> LogSigner:
         await _create_key()
         row = await _active_key()
         assert row is not None  # created just now, by us or a concurrent first use
-    key = _decrypted.get(row["public_id"])
-    if key is None:
-        key = await asyncio.to_thread(_decrypt, row["public_id"], row["encrypted_private_key"])
+    key = await decrypted_keys.obtain(row["public_id"], row["encrypted_private_key"])
     return LogSigner(row["public_id"], row["name"], key)
 
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from registry.db.database import engine
+from registry.db.cache import read_cache
+from registry.db.database import after_commit, engine
 from registry.errors import InvalidProofError, MissingSubtreeError
 from registry.transparency.tables import LogEntryRow, LogHeadRow, LogSubtreeRow
 from registry.trust import merkle
@@ -25,9 +26,6 @@ LOG_NAME = "main"
 LEVEL_SHIFT = 40  # node key = level << 40 | index: room for 2**40 leaves
 MAX_PAGE = 256  # entries per GET /log/entries page
 T = TypeVar("T")
-# Appends made by this process. Every change of keys, standards and certificate states is
-# logged, so in-process caches of them (the verify endpoint's snapshot) compare this.
-appended = 0
 
 
 def node_key(level: int, index: int) -> int:
@@ -94,8 +92,10 @@ async def append_leaf(leaf: bytes, text: str, kind: str, at: dt.datetime) -> int
         LogEntryRow(position=index, kind=kind, entry=text, recorded_at=at)
     ).run()
     await LogSubtreeRow.insert(*new_rows).run()
-    global appended
-    appended += 1
+    # Every change of a key, a standard's status or a certificate's state is logged: once it
+    # has committed (not before: a reader could cache what it read in between as fresh),
+    # this process's read caches are invalidated.
+    after_commit(read_cache.invalidate)
     return index
 
 
@@ -123,6 +123,11 @@ async def current_size() -> int:
         await LogHeadRow.select(LogHeadRow.size).where(LogHeadRow.name == LOG_NAME).first().run()
     )
     return 0 if row is None else int(row["size"])
+
+
+# The log's size is the database's version of everything the read caches hold: other
+# processes' changes show there (`registry.db.cache`).
+read_cache.watch(current_size, _in_transaction)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from audits.published import published_score
 from registry.clock import iso_utc
 from registry.trust.contexts import CREDENTIALS_V2
 
@@ -70,14 +71,6 @@ class CertificateFacts:
     score: float
     report_digest: str
     statuses: Sequence[StatusEntry]
-
-
-def json_number(value: float) -> int | float:
-    """An int when the value is integral: `87` and `87.0` must sign to the same JCS bytes."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    number = float(value)
-    return int(number) if number.is_integer() else number
 
 
 def status_entry(entry: StatusEntry) -> dict[str, Any]:
@@ -137,7 +130,7 @@ def build_certificate(facts: CertificateFacts) -> dict[str, Any]:
                 "corridor": list(facts.corridors),
             },
             "grade": facts.grade,
-            "score": json_number(facts.score),
+            "score": published_score(facts.score),
             "reportDigest": facts.report_digest,
         },
         "credentialStatus": [status_entry(entry) for entry in facts.statuses],

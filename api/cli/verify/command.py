@@ -1,10 +1,10 @@
 """`rightsmark verify FILE...`: offline verification of certificates with the one engine.
 
 Needs no database: only the pure verification engine, the pure did:web helper and httpx are
-used. The trust anchor is the registry's DID document (`--did` FILE or URL, or fetched from
-`--registry`); status list credentials come from `--status` files or URLs, else from the URL a
-certificate names (unless `--offline`). Every fetch has a timeout and a size limit, and each
-URL is fetched at most once per run.
+used (httpx imported on the first fetch only). The trust anchor is the registry's DID
+document (`--did` FILE or URL, or fetched from `--registry`); status list credentials come
+from `--status` files or URLs, else from the URL a certificate names (unless `--offline`).
+Every fetch has a timeout and a size limit, and each URL is fetched at most once per run.
 
 One more named check, `log`, follows the engine's: the certificate's issuance in the
 registry's transparency log, from a tlog-proof bundle (`--log-proof`, or fetched from
@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.support import console, err, fail
 from api.cli.verify.report import Result, print_json, print_summary, print_verdict
@@ -158,6 +157,14 @@ def _single(setup: Setup, sources: list[str], as_json: bool) -> NoReturn:
 
 
 def _batch(setup: Setup, sources: list[str], as_json: bool) -> NoReturn:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     results: list[Result] = []
     progress = Progress(
         TextColumn("verifying"),

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import click
 
 from api.cli.verify.sources import Fetcher, InputError, is_url
+from registry import urls
 from registry.signing.keys import did_web
-from registry.trust.contexts import registry_context_url
 from registry.trust.signed_note import parse_tlog_proof
 from registry.trust.verify.engine import (
     Check,
@@ -59,8 +59,8 @@ class Setup:
     def context_url(self, credential: object) -> str:
         """The registry context a certificate of this issuer must use."""
         if self.registry is not None:
-            return registry_context_url(self.registry)
-        candidates = [registry_context_url(url) for url in _public_urls(self.trust.did)]
+            return urls.context_url(self.registry)
+        candidates = [urls.context_url(url) for url in _public_urls(self.trust.did)]
         context = credential.get("@context") if isinstance(credential, dict) else None
         for candidate in candidates:
             if isinstance(context, list) and candidate in context:
@@ -80,10 +80,7 @@ class Setup:
         key = (slug, version)
         if key not in self._published:
             assert self.registry is not None
-            url = (
-                f"{self.registry}/api/v1/standards/{quote(slug, safe='')}"
-                f"/versions/{quote(version, safe='')}"
-            )
+            url = urls.standard_version_url(slug, version, self.registry)
             answer: tuple[str, str] | None
             try:
                 body = self.fetcher.json(url)
@@ -129,7 +126,7 @@ class Setup:
         if self._log_key is None:
             source = self.log_key_source
             if source is None and self.registry is not None:
-                source = f"{self.registry}/log/key"
+                source = urls.log_key_url(self.registry)
             try:
                 if source is None:
                     raise InputError("no log key (--log-key, or --registry to fetch it)")
@@ -152,7 +149,7 @@ class Setup:
             raise InputError("no log proof given (--log-proof, or --registry to fetch it)")
         if public_id is None:
             raise InputError("the credential has no certificate id to fetch its log proof")
-        url = f"{self.registry}/api/v1/certificates/{quote(public_id, safe='')}/log-proof"
+        url = urls.log_proof_url(public_id, self.registry)
         return self.fetcher.read(url).decode("utf-8", "replace")
 
     def log_check(self, credential: object) -> Check:
@@ -185,7 +182,7 @@ def build_setup(
     if did_source is None:
         if registry is None:
             raise click.UsageError("give the issuer's DID document (--did) or --registry URL")
-        did_source = f"{registry}/.well-known/did.json"
+        did_source = urls.did_document_url(registry)
         if issuer is None:
             try:
                 issuer = did_web(registry)

@@ -12,13 +12,15 @@ import csv
 import io
 import json
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 MAX_BYTES: Final = 1_048_576  # the largest document fetched or read: 1 MiB
 MAX_REDIRECTS: Final = 5
@@ -40,16 +42,27 @@ class Fetcher:
     def __init__(self, *, timeout: float, offline: bool) -> None:
         self.offline = offline
         self.timeout = timeout
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            headers={"Accept": ACCEPT, "User-Agent": "rightsmark-verify"},
-        )
+        # Made on the first fetch: a run of files only (or --offline) never imports httpx.
+        self._client: httpx.Client | None = None
+        self._client_lock = threading.Lock()  # --batch fetches from several threads
         self._cache: dict[str, bytes | InputError] = {}
 
+    def _http(self) -> httpx.Client:
+        with self._client_lock:
+            if self._client is None:
+                import httpx
+
+                self._client = httpx.Client(
+                    timeout=httpx.Timeout(self.timeout),
+                    follow_redirects=True,
+                    max_redirects=MAX_REDIRECTS,
+                    headers={"Accept": ACCEPT, "User-Agent": "rightsmark-verify"},
+                )
+            return self._client
+
     def close(self) -> None:
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
 
     def read(self, source: str) -> bytes:
         """The bytes of a path, `-` (stdin) or an http(s) URL (fetched once, then cached)."""
@@ -78,9 +91,12 @@ class Fetcher:
     def _fetch(self, url: str) -> bytes:
         if self.offline:
             raise InputError(f"{url}: not fetched (--offline)")
+        import httpx
+
+        client = self._http()
         deadline = time.monotonic() + self.timeout  # for the whole body, not each read
         try:
-            with self._client.stream("GET", url) as response:
+            with client.stream("GET", url) as response:
                 if response.status_code != 200:
                     raise InputError(f"{url}: HTTP {response.status_code}")
                 declared = response.headers.get("content-length", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
@@ -51,7 +52,7 @@ class ApplicationsController(Controller):
             corridors=data.corridors,
             actor=actor,
         )
-        return ApplicationOut(**application)
+        return ApplicationOut.model_validate(application)
 
     @get(
         "/",
@@ -69,7 +70,7 @@ class ApplicationsController(Controller):
         """Secretariat: all; provider: its own; auditor: those assigned to it."""
         items = await applications.list_for(actor, state=state_, limit=limit, offset=offset)
         return ApplicationListOut(
-            items=[ApplicationOut(**a) for a in items], limit=limit, offset=offset
+            items=[ApplicationOut.model_validate(a) for a in items], limit=limit, offset=offset
         )
 
     @get(
@@ -81,8 +82,12 @@ class ApplicationsController(Controller):
     async def read(self, application_id: ApplicationId, actor: ActorDep) -> ApplicationDetailOut:
         """An application the caller may not see answers 404, as if it did not exist."""
         application = await applications.visible_application(application_id, actor)
-        events = [ApplicationEventOut(**e) for e in await applications.events(application_id)]
-        return ApplicationDetailOut(**application, events=events)
+        events = [
+            ApplicationEventOut.model_validate(e) for e in await applications.events(application_id)
+        ]
+        return ApplicationDetailOut.model_validate(
+            {**msgspec.structs.asdict(application), "events": events}
+        )
 
     @post(
         "/{application_id:str}/withdraw",
@@ -95,4 +100,6 @@ class ApplicationsController(Controller):
         self, application_id: ApplicationId, actor: ActorDep, data: JSONBody[ReasonIn | None] = None
     ) -> ApplicationOut:
         reason = data.reason if data else None
-        return ApplicationOut(**await applications.withdraw(application_id, actor, reason))
+        return ApplicationOut.model_validate(
+            await applications.withdraw(application_id, actor, reason)
+        )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, PathParameter
 
+from api.http import idempotency
 from api.http.auth import ActorDep, authenticated, provide_actor, requires, secretariat_only
 from api.http.schemas.assessments import (
     AssessmentListOut,
@@ -18,8 +20,7 @@ from api.http.schemas.assessments import (
     ProviderReportsOut,
 )
 from registry.accounts import Role
-from registry.assessments import decisions, idempotency, service
-from registry.assessments.idempotency import Answer
+from registry.assessments import decisions, service
 
 ApplicationId = Annotated[str, PathParameter(max_length=40, description="The application")]
 AssessmentId = Annotated[str, PathParameter(max_length=40, description="asm_...")]
@@ -35,11 +36,6 @@ IdempotencyKey = Annotated[
 _FILED = {201: ResponseSpec(data_container=AssessmentOut, description="The filed assessment")}
 _JSON = "application/json"
 auditor_only = requires(Role.AUDITOR)
-
-
-def _answer(answer: Answer) -> Response[bytes]:
-    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
-    return Response(answer.body, status_code=answer.status_code, media_type=_JSON, headers=headers)
 
 
 async def _body(request: Request[Any, Any, Any]) -> tuple[bytes, str]:
@@ -74,10 +70,14 @@ class AssessmentsController(Controller):
         reported at once with its JSON path."""
         body, fingerprint = await _body(request)
         key = idempotency.check_key(idempotency_key)
-        answer = await service.file_assessment(
-            application_id, body, actor, key=key, fingerprint=fingerprint
-        )
-        return _answer(answer)
+        async with service.filing_transaction(application_id):
+            return await idempotency.once(
+                key,
+                account_id=actor.account_id,
+                request_fingerprint=fingerprint,
+                status_code=201,
+                write=lambda: service.file_assessment(application_id, body, actor),
+            )
 
     @post(
         "/assessments/{assessment_id:str}/amendments",
@@ -98,10 +98,14 @@ class AssessmentsController(Controller):
         """Both assessments are kept; the latest of the chain is the one decided on."""
         body, fingerprint = await _body(request)
         key = idempotency.check_key(idempotency_key)
-        answer = await service.amend_assessment(
-            assessment_id, body, actor, key=key, fingerprint=fingerprint
-        )
-        return _answer(answer)
+        async with service.amending_transaction(assessment_id):
+            return await idempotency.once(
+                key,
+                account_id=actor.account_id,
+                request_fingerprint=fingerprint,
+                status_code=201,
+                write=lambda: service.amend_assessment(assessment_id, body, actor),
+            )
 
     @get(
         "/assessments/{assessment_id:str}",
@@ -112,8 +116,8 @@ class AssessmentsController(Controller):
     )
     async def read(self, assessment_id: AssessmentId, actor: ActorDep) -> Response[bytes]:
         """For the secretariat, the auditor and the provider; never the public."""
-        body = await service.get_assessment(assessment_id, actor)
-        return Response(body, media_type=_JSON)
+        assessment = await service.get_assessment(assessment_id, actor)
+        return Response(msgspec.json.encode(assessment), media_type=_JSON)
 
     @get(
         "/applications/{application_id:str}/assessments",
@@ -125,7 +129,7 @@ class AssessmentsController(Controller):
         self, application_id: ApplicationId, actor: ActorDep
     ) -> AssessmentListOut:
         items = await service.list_assessments(application_id, actor)
-        return AssessmentListOut(items=[AssessmentSummaryOut(**i) for i in items])
+        return AssessmentListOut(items=[AssessmentSummaryOut.model_validate(i) for i in items])
 
     @post(
         "/applications/{application_id:str}/decision",

@@ -172,4 +172,4 @@ class AuditorsController(Controller):
         assigned = await assignment.assign(
             application_id, auditor_id=body.auditor_id, audit_date=body.audit_date, actor=actor
         )
-        return ApplicationOut(**assigned)
+        return ApplicationOut.model_validate(assigned)

@@ -60,19 +60,18 @@ class CertificatesController(Controller):
         page = await service.list_certificates(
             provider=provider, status_filter=status_, limit=limit, offset=offset
         )
-        return CertificatePageOut(**page)
+        return CertificatePageOut.model_validate(page)
 
     @get("/{certificate:str}", operation_id="getCertificate", summary="A certificate's status")
     async def read(self, certificate: IdOrCode) -> CertificateDetailOut:
         """Summary, current status and history, by id or by code (any case, dashes optional)."""
-        return CertificateDetailOut(**await service.get(certificate))
+        return CertificateDetailOut.model_validate(await service.get(certificate))
 
     async def _change(
         self, certificate: str, action: str, data: ReasonIn, actor: ActorDep
     ) -> CertificateOut:
-        return CertificateOut(
-            **await service.change_state(certificate, action, data.reason, actor.label)
-        )
+        changed = await service.change_state(certificate, action, data.reason, actor.label)
+        return CertificateOut.model_validate(changed)
 
     @post(
         "/{certificate:str}/suspend",

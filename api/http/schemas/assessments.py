@@ -1,10 +1,16 @@
-"""Response schemas of evidence, assessments, decisions and provider reports (OpenAPI)."""
+"""Response schemas of evidence, assessments, decisions and provider reports (OpenAPI).
+
+The assessment schemas document the records of `registry.assessments.records` and are
+validated from their attributes (`AssessmentSummaryOut.model_validate(summary)`), so the
+service spells an assessment once; `tests/unit/registry/test_records.py` keeps the two in
+step. (The filed and read assessments are the records' own msgspec encoding.)
+"""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.http.schemas.certificates import CertificateOut
 
@@ -26,6 +32,7 @@ class EvidenceListOut(BaseModel):
 
 
 class AssessmentSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: str
     application_id: str
     provider_id: str

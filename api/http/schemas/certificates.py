@@ -1,4 +1,9 @@
-"""Request and response schemas of certificates, status lists and verification (OpenAPI)."""
+"""Request and response schemas of certificates, status lists and verification (OpenAPI).
+
+The certificate schemas document the records of `registry.certificates.records` and are
+validated from their attributes (`CertificateOut.model_validate(summary)`), so the service
+spells a certificate once; `tests/unit/certificates/test_records.py` keeps the two in step.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,26 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.http.schemas.common import TextInput
+from registry.certificates.records import CertificateStatus
 
-CertificateStatus = Literal["valid", "suspended", "revoked", "expired"]
+# Built from the records' attributes, also when nested in another answer (a decision's).
+_FROM_RECORD = ConfigDict(from_attributes=True)
 
 
 class ProviderRef(BaseModel):
+    model_config = _FROM_RECORD
     id: str
     legal_name: str
 
 
 class StandardRef(BaseModel):
+    model_config = _FROM_RECORD
     slug: str
     version: str
 
 
 class CertificateOut(BaseModel):
+    model_config = _FROM_RECORD
     id: str = Field(description="crt_...; the credential lives at `url`")
     code: str = Field(description="The short code employers can type, e.g. RM-7K3Q-9XPD")
     url: str = Field(description="The credential's id: GET it for the signed credential")
@@ -43,6 +53,7 @@ class CertificateOut(BaseModel):
 
 
 class CertificateEventOut(BaseModel):
+    model_config = _FROM_RECORD
     action: str
     reason: str | None
     at: str | None
@@ -53,6 +64,7 @@ class CertificateDetailOut(CertificateOut):
 
 
 class CertificatePageOut(BaseModel):
+    model_config = _FROM_RECORD
     items: list[CertificateOut]
     total: int
     limit: int

@@ -1,7 +1,10 @@
 """Request and response schemas of providers, applications, auditors and assignment.
 
 Shapes only: the registry services check country codes, corridors, provider types and
-scopes, and name the offending field when they refuse.
+scopes, and name the offending field when they refuse. The application schemas document the
+records of `registry.applications` and are validated from their attributes
+(`ApplicationOut.model_validate(application)`); `tests/unit/registry/test_records.py` keeps
+the two in step.
 """
 
 from __future__ import annotations
@@ -112,6 +115,7 @@ class ReasonIn(_In):
 
 
 class ApplicationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: str
     provider_id: str
     standard: str
@@ -127,6 +131,7 @@ class ApplicationOut(BaseModel):
 
 
 class ApplicationEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     from_state: str | None
     to_state: str
     actor: str

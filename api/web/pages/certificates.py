@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.params import PathParameter
@@ -13,22 +13,23 @@ from api.web.render.html import PAGE_HEADERS, page
 from api.web.render.pdf import certificate_pdf
 from registry import providers
 from registry.certificates import service as certificates
+from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
 
 Ref = Annotated[str, PathParameter(max_length=64, description="crt_... or RM-7K3Q-9XPD")]
 
 
-def _banner(certificate: dict[str, Any]) -> dict[str, str | None]:
+def _banner(certificate: CertificateSummary) -> dict[str, str | None]:
     """What the status banner says: the state, since when, and why."""
-    status = certificate["status"]
+    status = certificate.status
     if status == "expired":
-        return {"status": status, "since": certificate["valid_until"], "reason": None}
+        return {"status": status, "since": certificate.valid_until, "reason": None}
     if status == "valid":
-        return {"status": status, "since": certificate["valid_from"], "reason": None}
+        return {"status": status, "since": certificate.valid_from, "reason": None}
     return {
         "status": status,
-        "since": certificate["status_changed_at"],
-        "reason": certificate["status_reason"],
+        "since": certificate.status_changed_at,
+        "reason": certificate.status_reason,
     }
 
 
@@ -40,15 +41,15 @@ class CertificatePages(Controller):
     async def certificate(self, ref: Ref) -> Response[str]:
         """Status banner, grade, scores by category, standard, scope, validity, downloads."""
         found = await certificates.get(ref)
-        provider = await providers.get_public(found["provider"]["id"])
+        provider = await providers.get_public(found.provider.id)
         categories = await data.category_scores(found)
         chart = charts.bar_chart(
             [charts.Bar(c.name, c.score) for c in categories if c.score is not None],
             chart_id="category-scores",
-            title=f"Scores by category of certificate {found['code']}",
+            title=f"Scores by category of certificate {found.code}",
             maximum=100,
         )
-        url = qr.page_url(found["code"])
+        url = qr.page_url(found.code)
         return page(
             "certificate.html",
             certificate=found,
@@ -65,7 +66,7 @@ class CertificatePages(Controller):
     async def printable(self, ref: Ref) -> Response[bytes]:
         """A one-page PDF with the QR code of the certificate page and the short code."""
         found = await certificates.get(ref)
-        provider = await providers.get_public(found["provider"]["id"])
+        provider = await providers.get_public(found.provider.id)
         body = certificate_pdf(
             found,
             provider,
@@ -78,7 +79,7 @@ class CertificatePages(Controller):
             media_type="application/pdf",
             headers={
                 **PAGE_HEADERS,
-                "Content-Disposition": f'inline; filename="{found["code"]}.pdf"',
+                "Content-Disposition": f'inline; filename="{found.code}.pdf"',
                 # the status line on it changes when the certificate does
                 "Cache-Control": "no-cache",
             },

@@ -1,37 +1,38 @@
 """Read-only lookups the public pages need beyond the services' own answers: certificates of
 several providers at once, a certificate's scores by category, the grade names in use.
 
-Certificates are always shaped by `registry.certificates.service.summary`, so a page shows
-exactly what `GET /api/v1/certificates/...` answers. Scores by category come from the filed
-assessment whose report digest the certificate carries, and only those: findings, notes and
-non-conformities stay private, as they are in the API.
+Certificates are always the records `registry.certificates.service.summary` makes, so a
+page shows exactly what `GET /api/v1/certificates/...` answers. Scores by category come from
+the filed assessment whose report digest the certificate carries, and only those: findings,
+notes and non-conformities stay private, as they are in the API.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from api.web.render.pdf import CategoryLine, Scope
 from registry.assessments.tables import AssessmentRow
 from registry.certificates import service as certificates
+from registry.certificates.records import CertificateSummary
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.standards import service as standards
 
 STATUS_ORDER: Final = ("valid", "suspended", "expired", "revoked")
 
 
-async def all_certificates() -> list[dict[str, Any]]:
+async def all_certificates() -> list[CertificateSummary]:
     """Every certificate's summary, newest first (the register is small enough to hold)."""
     rows = await CertificateRow.select().order_by(CertificateRow.issued_at, ascending=False)
     return [certificates.summary(row) for row in rows]
 
 
-async def certificates_of(provider_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+async def certificates_of(provider_ids: Iterable[str]) -> dict[str, list[CertificateSummary]]:
     """Summaries per provider, newest first, in one query for a whole page of results."""
     ids = sorted(set(provider_ids))
-    found: dict[str, list[dict[str, Any]]] = {pid: [] for pid in ids}
+    found: dict[str, list[CertificateSummary]] = {pid: [] for pid in ids}
     if not ids:
         return found
     rows = (
@@ -44,24 +45,24 @@ async def certificates_of(provider_ids: Iterable[str]) -> dict[str, list[dict[st
     return found
 
 
-def standing(items: list[dict[str, Any]]) -> dict[str, Any] | None:
+def standing(items: Sequence[CertificateSummary]) -> CertificateSummary | None:
     """The certificate that best describes a provider today: a valid one (the best score
     first), else the most telling other state, else None (never certified)."""
     if not items:
         return None
     return min(
         items,
-        key=lambda c: (STATUS_ORDER.index(c["status"]), -float(c["score"]), c["issued_at"]),
+        key=lambda c: (STATUS_ORDER.index(c.status), -float(c.score), c.issued_at),
     )
 
 
-async def category_scores(certificate: dict[str, Any]) -> list[CategoryLine]:
+async def category_scores(certificate: CertificateSummary) -> list[CategoryLine]:
     """Scores by category from the report the certificate was issued on (empty if absent)."""
     row = (
         await AssessmentRow.select(AssessmentRow.report)
         .where(
-            (AssessmentRow.application_id == certificate["application_id"])
-            & (AssessmentRow.report_digest == certificate["report_digest"])
+            (AssessmentRow.application_id == certificate.application_id)
+            & (AssessmentRow.report_digest == certificate.report_digest)
         )
         .first()
     )
@@ -90,17 +91,17 @@ async def grade_names() -> list[str]:
     return sorted(names, key=lambda name: -names[name])
 
 
-async def certificates_of_all() -> dict[str, list[dict[str, Any]]]:
+async def certificates_of_all() -> dict[str, list[CertificateSummary]]:
     """Every provider's certificates, newest first: for filtering by standing."""
-    found: dict[str, list[dict[str, Any]]] = {}
+    found: dict[str, list[CertificateSummary]] = {}
     for summary in await all_certificates():
-        found.setdefault(summary["provider"]["id"], []).append(summary)
+        found.setdefault(summary.provider.id, []).append(summary)
     return found
 
 
-async def scope(certificate: dict[str, Any]) -> Scope:
+async def scope(certificate: CertificateSummary) -> Scope:
     """What the certificate covers, as signed: its credential's scope (not the provider's
     current registration, which may have grown since)."""
-    signed = json.loads(await certificates.credential(certificate["id"]))
+    signed = json.loads(await certificates.credential(certificate.id))
     found = signed.get("credentialSubject", {}).get("scope", {})
     return Scope(tuple(found.get("providerType", [])), tuple(found.get("corridor", [])))

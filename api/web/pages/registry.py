@@ -67,7 +67,7 @@ class RegistryPages(Controller):
         listed = await certificates.list_certificates(
             provider=provider_id, status_filter=None, limit=200, offset=0
         )
-        detailed = [await certificates.get(item["id"]) for item in listed["items"]]
+        detailed = [await certificates.get(item.id) for item in listed.items]
         return page(
             "provider.html",
             provider=record,

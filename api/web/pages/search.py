@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from api.web.errors import BadParameter, PageNotFound
 from api.web.pages import data
 from registry import providers
+from registry.certificates.records import CertificateSummary
 from registry.certificates.service import STATUSES
 
 PER_PAGE: Final = 20
@@ -71,14 +72,14 @@ async def check_grade(value: str) -> str:
     return value
 
 
-def _matches(standing: dict[str, Any] | None, filters: Filters) -> bool:
+def _matches(standing: CertificateSummary | None, filters: Filters) -> bool:
     if filters.status == "never":
         return standing is None and not filters.grade
     if standing is None:
         return not filters.status and not filters.grade
-    if filters.status and standing["status"] != filters.status:
+    if filters.status and standing.status != filters.status:
         return False
-    return not filters.grade or standing["grade"] == filters.grade
+    return not filters.grade or standing.grade == filters.grade
 
 
 async def run(filters: Filters) -> Results:

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from api.web.pages import data
 from registry import providers
+from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
 
 MONTHS: Final = 24
@@ -60,11 +61,11 @@ def month_ends(now: dt.datetime, months: int = MONTHS) -> list[tuple[str, dt.dat
 
 
 def valid_at(
-    certificate: dict[str, Any], events: Iterable[dict[str, Any]], at: dt.datetime
+    certificate: CertificateSummary, events: Iterable[dict[str, Any]], at: dt.datetime
 ) -> bool:
     """Whether the certificate was valid at `at`: in its dates and active then."""
-    start = dt.datetime.fromisoformat(certificate["valid_from"])
-    end = dt.datetime.fromisoformat(certificate["valid_until"])
+    start = dt.datetime.fromisoformat(certificate.valid_from)
+    end = dt.datetime.fromisoformat(certificate.valid_until)
     if not start <= at < end:
         return False
     state = "active"
@@ -89,23 +90,23 @@ async def compute(now: dt.datetime | None = None) -> Statistics:
     status: Counter[str] = Counter()
     for provider in everyone:
         standing = data.standing(owned.get(provider["id"], []))
-        status[standing["status"] if standing else "never certified"] += 1
-        if standing is None or standing["status"] != "valid":
+        status[standing.status if standing else "never certified"] += 1
+        if standing is None or standing.status != "valid":
             continue
         country[provider["country"]] += 1
         corridor.update(provider["corridors"])
         kind.update(provider["provider_types"])
-        grade[standing["grade"]] += 1
+        grade[standing.grade] += 1
     certified_by_month: list[tuple[str, int]] = []
     issued_by_month: list[tuple[str, int]] = []
     for label, end in month_ends(now):
         holders = {
             pid
             for pid, items in owned.items()
-            if any(valid_at(c, history.get(c["id"], []), end) for c in items)
+            if any(valid_at(c, history.get(c.id, []), end) for c in items)
         }
         certified_by_month.append((label, len(holders)))
-        issued = sum(1 for items in owned.values() for c in items if c["issued_at"][:7] == label)
+        issued = sum(1 for items in owned.values() for c in items if c.issued_at[:7] == label)
         issued_by_month.append((label, issued))
     return Statistics(
         providers=len(everyone),

@@ -47,7 +47,7 @@ async def _by_code(code: str) -> tuple[Any, str]:
         found = await certificates.get(code.strip())
     except NotFoundError as exc:
         raise Refused(404, f"no certificate has the code {code.strip()!r}") from exc
-    return msgspec.json.decode(await certificates.credential(found["id"])), found["code"]
+    return msgspec.json.decode(await certificates.credential(found.id)), found.code
 
 
 def _result(verdict: Verdict, source: str) -> dict[str, Any]:

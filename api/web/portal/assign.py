@@ -54,11 +54,11 @@ async def _queue(
     # The select offers the auditors whose accreditation covers the scope today; conflicts
     # and rotation are checked when one is chosen, and a refusal says which applies.
     choices = {
-        a["id"]: [(i, names.get(i, i)) for i in await assignment.accredited_auditors(a, today)]
+        a.id: [(i, names.get(i, i)) for i in await assignment.accredited_auditors(a, today)]
         for a in to_assign
     }
     refused = refused or {}
-    queued = {a["id"] for a in to_assign}
+    queued = {a.id for a in to_assign}
     return portal_page(
         "portal_secretariat.html",
         request,
@@ -66,7 +66,7 @@ async def _queue(
         status=status,
         to_assign=to_assign,
         to_decide=to_decide,
-        certificates=listed["items"],
+        certificates=listed.items,
         choices=choices,
         refused=refused,
         chosen=chosen or {},
@@ -120,11 +120,11 @@ async def assign(request: Req, application_id: AppId) -> Response[Any]:
             chosen={application_id: {"auditor_id": choice, "audit_date": raw_date}},
         )
     names = await _auditor_names()
-    auditor = assigned["auditor_id"]
+    auditor = assigned.auditor_id or ""
     flash(
         request,
         f"Application {application_id} assigned to {auditor} ({names.get(auditor, auditor)}), "
-        f"audit date {assigned['audit_date']}.",
+        f"audit date {assigned.audit_date}.",
     )
     return see_other("/portal/secretariat")
 

@@ -27,7 +27,7 @@ from audits.model import AuditType
 from audits.template import findings_template
 from registry import applications
 from registry.accounts import Actor, Role
-from registry.applications import ApplicationState
+from registry.applications import Application, ApplicationState
 from registry.assessments import evidence
 from registry.assessments import service as assessments
 from registry.errors import RegistryError
@@ -55,21 +55,21 @@ async def auditor(request: Req) -> Response[str]:
         "portal_auditor.html",
         request,
         actor,
-        to_assess=[a for a in mine if a["state"] == ApplicationState.AUDITOR_ASSIGNED],
-        others=[a for a in mine if a["state"] != ApplicationState.AUDITOR_ASSIGNED],
+        to_assess=[a for a in mine if a.state == ApplicationState.AUDITOR_ASSIGNED],
+        others=[a for a in mine if a.state != ApplicationState.AUDITOR_ASSIGNED],
         drafts=drafts,
     )
 
 
-async def _assigned(application_id: str, actor: Actor) -> tuple[dict[str, Any], RuleSet]:
+async def _assigned(application_id: str, actor: Actor) -> tuple[Application, RuleSet]:
     application = await applications.visible_application(application_id, actor)
-    slug, _, version = application["standard"].partition("@")
+    slug, _, version = application.standard.partition("@")
     return application, await get_ruleset(slug, version)
 
 
-def _indicators(application: dict[str, Any], ruleset: RuleSet) -> list[dict[str, Any]]:
+def _indicators(application: Application, ruleset: RuleSet) -> list[dict[str, Any]]:
     """Each indicator in scope, with its help and the input its measure calls for."""
-    types = [ProviderType(t) for t in application["provider_types"]]
+    types = [ProviderType(t) for t in application.provider_types]
     template = findings_template(ruleset, types, audit_type=AuditType.INITIAL)
     helps: dict[str, dict[str, Any]] = template["indicators_help"]
     items = []
@@ -115,13 +115,13 @@ def _value(kind: str, raw: str) -> Any:
 
 
 def document(
-    application: dict[str, Any], items: list[dict[str, Any]], fields: dict[str, str]
+    application: Application, items: list[dict[str, Any]], fields: dict[str, str]
 ) -> dict[str, Any]:
     """The submission document the form stands for, exactly as the API would receive it."""
     workers = fields.get("workers_interviewed", "").strip()
     return {
-        "standard": application["standard"],
-        "provider_types": sorted(application["provider_types"]),
+        "standard": application.standard,
+        "provider_types": sorted(application.provider_types),
         "audit_type": fields.get("audit_type") or AuditType.INITIAL.value,
         "started_on": fields.get("started_on") or None,
         "ended_on": fields.get("ended_on") or None,
@@ -172,7 +172,7 @@ def field_errors(
 async def _form(
     request: Req,
     actor: Actor,
-    application: dict[str, Any],
+    application: Application,
     items: list[dict[str, Any]],
     fields: dict[str, str],
     *,
@@ -181,7 +181,7 @@ async def _form(
 ) -> Response[str]:
     context.setdefault("errors", {})
     context.setdefault("general", [])
-    uploaded = await evidence.list_for_application(application["id"], actor)
+    uploaded = await evidence.list_for_application(application.id, actor)
     return portal_page(
         "portal_assessment.html",
         request,
@@ -269,7 +269,7 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
         return see_other(f"{path}?saved=1")
     data = msgspec.json.encode(document(application, items, fields))
     try:
-        await assessments.file_assessment(application_id, data, actor, key=None, fingerprint="")
+        await assessments.file_assessment(application_id, data, actor)
     except InvalidSubmission as exc:
         errors, general = field_errors(exc.problems, items)
         return await _form(

@@ -184,7 +184,7 @@ async def _certificate_page(
         actor,
         status=status,
         certificate=found,
-        actions=ALLOWED.get(found["status"], ()),
+        actions=ALLOWED.get(found.status, ()),
         **context,
     )
 
@@ -217,7 +217,7 @@ async def change_certificate(
             reasons={action: reason[:2000]},
         )
     flash(request, f"Done: {action}.")
-    return see_other(f"/portal/secretariat/certificates/{changed['code']}")
+    return see_other(f"/portal/secretariat/certificates/{changed.code}")
 
 
 # --- provider ----------------------------------------------------------------------------
@@ -244,7 +244,7 @@ async def provider(request: Req) -> Response[str]:
         organisation=organisation,
         applications=own,
         reports=reports["items"],
-        certificates=listed["items"],
+        certificates=listed.items,
     )
 
 

@@ -16,6 +16,8 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
+from audits.published import score_text
+
 INK: Final = "#1b1f24"  # text: 16:1 on white
 MUTED: Final = "#57606a"  # axis text: 6.4:1 on white
 GRID: Final = "#d0d7de"
@@ -31,13 +33,6 @@ class Bar:
     colour: str = BAR
 
 
-def _number(value: float) -> str:
-    """12 -> "12", 12.5 -> "12.5", 91.256 -> "91.26": how values are printed."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def _ident(text: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "chart"
 
@@ -48,7 +43,7 @@ def _short(label: str) -> str:
 
 def _describe(bars: Sequence[Bar], unit: str) -> str:
     suffix = f" {unit}" if unit else ""
-    return "; ".join(f"{bar.label}: {_number(bar.value)}{suffix}" for bar in bars) or "No data."
+    return "; ".join(f"{bar.label}: {score_text(bar.value)}{suffix}" for bar in bars) or "No data."
 
 
 def _open(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
@@ -95,14 +90,14 @@ def bar_chart(
         y = top + i * row
         length = 0.0 if scale <= 0 else max(0.0, min(bar.value, scale)) / scale * plot_w
         parts.append(
-            f"<g><title>{escape(bar.label)}: {_number(bar.value)}{escape(suffix)}</title>"
+            f"<g><title>{escape(bar.label)}: {score_text(bar.value)}{escape(suffix)}</title>"
             f'<text x="0" y="{y + 14}" font-size="14" fill="{INK}">'
             f"{escape(_short(bar.label))}</text>"
             f'<rect x="0" y="{y + 20}" width="{plot_w}" height="14" fill="{TRACK}"/>'
             f'<rect x="0" y="{y + 20}" width="{length:.1f}" height="14" '
             f'fill="{escape(bar.colour)}"/>'
             f'<text x="{plot_w + 6}" y="{y + 32}" font-size="14" fill="{INK}">'
-            f"{_number(bar.value)}</text></g>"
+            f"{score_text(bar.value)}</text></g>"
         )
     if not bars:
         parts.append(f'<text x="0" y="{top + 20}" fill="{MUTED}">No data yet</text>')
@@ -127,13 +122,13 @@ def column_chart(
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}" stroke="{GRID}"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{MUTED}">{_number(scale * fraction)}</text>'
+            f'fill="{MUTED}">{score_text(scale * fraction)}</text>'
         )
     for i, bar in enumerate(bars):
         x = left + i * slot
         h = max(0.0, min(bar.value, scale)) / scale * plot_h
         parts.append(
-            f"<g><title>{escape(bar.label)}: {_number(bar.value)}</title>"
+            f"<g><title>{escape(bar.label)}: {score_text(bar.value)}</title>"
             f'<rect x="{x + slot * 0.15:.1f}" y="{top + plot_h - h:.1f}" '
             f'width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{escape(bar.colour)}"/></g>'
         )

@@ -20,6 +20,8 @@ from typing import Any, Final
 from fpdf import FPDF
 
 from api.web.render import qr
+from audits.published import score_text
+from registry.certificates.records import CertificateSummary
 
 FONT_CANDIDATES: Final = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -105,7 +107,7 @@ def draw_scores(
     for i, category in enumerate(categories):
         x = 22 + (i // rows) * 86
         y = top + (i % rows) * height
-        score = "n/a" if category.score is None else _number(category.score)
+        score = "n/a" if category.score is None else score_text(category.score)
         pdf.set_xy(x, y)
         pdf.cell(68, height, _fit(pdf, w.text(category.name), 66))
         pdf.set_xy(x + 70, y)
@@ -119,10 +121,6 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     while text and pdf.get_string_width(text + "...") > width:
         text = text[:-1]
     return text.rstrip() + "..."
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
 def draw_qr(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:
@@ -148,7 +146,7 @@ def draw_qr(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:
 
 
 def certificate_pdf(
-    certificate: dict[str, Any],
+    certificate: CertificateSummary,
     provider: dict[str, Any],
     categories: Sequence[CategoryLine],
     scope: Scope,
@@ -158,19 +156,19 @@ def certificate_pdf(
     """The PDF bytes for a certificate summary (`registry.certificates.service.get`)."""
     w = _Writer()
     pdf = w.pdf
-    url = qr.page_url(certificate["code"])
+    url = qr.page_url(certificate.code)
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 190, 277)
     pdf.set_y(22)
     w.line("RIGHTSMARK CERTIFICATE", size=12, height=7, colour=ACCENT)
     w.line("Core-rights certification in labour recruitment and mobility", size=10, height=6)
-    if certificate["status"] != "valid":  # printed after the fact: say so on the paper
-        when = (certificate.get("status_changed_at") or "")[:10]
-        if certificate["status"] == "expired":
-            when = certificate["valid_until"][:10]
+    if certificate.status != "valid":  # printed after the fact: say so on the paper
+        when = certificate.status_changed_at[:10]
+        if certificate.status == "expired":
+            when = certificate.valid_until[:10]
         w.line(
-            f"NOT VALID: {certificate['status'].upper()} since {when}",
+            f"NOT VALID: {certificate.status.upper()} since {when}",
             size=14,
             height=9,
             colour=ALERT,
@@ -179,19 +177,18 @@ def certificate_pdf(
     w.line(provider["legal_name"], size=22, height=11)
     w.line(f"Registry id {provider['id']} - registered in {provider['country']}", size=10, height=6)
     pdf.ln(6)
-    grade = str(certificate["grade"]).upper()
-    w.line(
-        f"{grade} - score {_number(certificate['score'])} / 100", size=26, height=13, colour=ACCENT
-    )
-    standard = certificate["standard"]
-    w.line(f"against the standard {standard['slug']}@{standard['version']}", size=11, height=6)
+    grade = certificate.grade.upper()
+    score = score_text(certificate.score)
+    w.line(f"{grade} - score {score} / 100", size=26, height=13, colour=ACCENT)
+    standard = certificate.standard
+    w.line(f"against the standard {standard.slug}@{standard.version}", size=11, height=6)
     pdf.ln(4)
     kinds = ", ".join(t.replace("_", " ") for t in scope.provider_types)
     corridors = ", ".join(scope.corridors) or "none listed"
     w.line(f"Scope: {kinds}; corridors {corridors}", size=10, height=6)
     w.line(
-        f"Valid from {certificate['valid_from'][:10]} until {certificate['valid_until'][:10]}"
-        f" - next surveillance audit due by {certificate['surveillance_due'][:10]}",
+        f"Valid from {certificate.valid_from[:10]} until {certificate.valid_until[:10]}"
+        f" - next surveillance audit due by {certificate.surveillance_due[:10]}",
         size=10,
         height=6,
     )
@@ -201,7 +198,7 @@ def certificate_pdf(
         draw_scores(w, categories, top=pdf.get_y() + 1, bottom=QR_TOP - 4)
     draw_qr(pdf, url, x=75, y=QR_TOP, size=60)
     pdf.set_y(248)
-    w.line(f"Certificate code {certificate['code']}", size=16, height=8)
+    w.line(f"Certificate code {certificate.code}", size=16, height=8)
     w.line(
         "Scan the code or open the address below for the current status: a certificate",
         size=9,
@@ -209,5 +206,5 @@ def certificate_pdf(
     )
     w.line("can be suspended or revoked after it is printed.", size=9, height=5)
     w.line(url, size=9, height=5, colour=ACCENT)
-    w.line(f"Status when printed ({printed_on}): {certificate['status']}", size=8, height=5)
+    w.line(f"Status when printed ({printed_on}): {certificate.status}", size=8, height=5)
     return bytes(pdf.output())
