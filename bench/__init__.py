@@ -17,6 +17,11 @@ same machine, and holds the ratio against a target:
    requests/s, p50/p99 latency, errors and the server's peak memory.
 8. CLI start-up: `rightsmark --help` vs `python -c pass`, whole processes (target <= 10x);
    `rightsmark verify FILE --offline` and `rightsmark audits score FILE` reported beside.
+9. the public read path (`--only public`), one server with the demo data set and 5,000
+   bulk-loaded certificates, `wrk -c32`: the certificate page (9a, target >= 0.30), the
+   certificate API (9b, >= 0.50) and the search page `/?q=<a city>` (9c, >= 0.15), each vs
+   `/health/live` in the same run; `POST /api/v1/verify` of 4,600 distinct credentials, more
+   than the server remembers verdicts of, vs the offline verification rate (9d, >= 0.5).
 
 `python -m bench scale` (`make bench` runs it after these; `make bench-scale` alone; 12-17
 minutes here) bulk-loads 200,000 providers and 1,000,000 certificates into PostgreSQL and

@@ -199,7 +199,7 @@ async def _appends(seconds: float) -> dict[str, Any]:
     )
     actor = Actor(account_id="acc_bench", role=Role.SECRETARIAT, provider_id=None, token_id="t")  # noqa: S106 - no secret
     granted = await auditors.accredit(
-        auditor["id"],
+        auditor.id,
         provider_types=["recruiter"],
         countries=["PH"],
         valid_from=dt.date(2026, 1, 1),
@@ -209,7 +209,7 @@ async def _appends(seconds: float) -> dict[str, Any]:
     done, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds or done < 20:
         change = auditors.suspend if done % 2 == 0 else auditors.reinstate
-        await change(auditor["id"], granted["id"], reason="bench", actor=actor)
+        await change(auditor.id, granted.id, reason="bench", actor=actor)
         done += 1
     elapsed = time.perf_counter() - started
     return {"appends": done, "seconds": elapsed, "appends_per_s": done / elapsed,

@@ -12,7 +12,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+from msgspec import Struct
 
 from registry.clock import iso_utc as _iso
 from registry.clock import utc_now as _now
@@ -48,6 +50,35 @@ class Actor:
     def label(self) -> str:
         """What audit trails record: the role and the account, never the token."""
         return f"{self.role.value}:{self.account_id}"
+
+
+class Account(Struct, frozen=True, kw_only=True):
+    """An account as the secretariat sees it (`api.http.schemas.common.AccountOut`)."""
+
+    id: str  # acc_...
+    name: str
+    email: str | None
+    role: Role
+    provider_id: str | None  # a provider account's registry id; None while it has none
+    created_at: str
+    revoked_at: str | None
+    active: bool
+
+
+TokenState = Literal["active", "expired", "revoked"]
+
+
+class Token(Struct, frozen=True, kw_only=True):
+    """An API token's public facts, never the token or its hash (`TokenOut`)."""
+
+    id: str  # tok_...
+    account_id: str
+    hint: str  # its first characters and an ellipsis
+    label: str
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+    state: TokenState
 
 
 def hash_token(token: str) -> str:
@@ -93,36 +124,36 @@ async def _provider_binding(role: Role, provider_id: str | None) -> str | None:
     return provider_id
 
 
-def _account_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["public_id"],
-        "name": row["name"],
-        "email": row["email"],
-        "role": row["role"],
-        "provider_id": bound_provider(row["provider_id"]),
-        "created_at": _iso(row["created_at"]),
-        "revoked_at": _iso(row["revoked_at"]),
-        "active": row["revoked_at"] is None,
-    }
+def _account_view(row: dict[str, Any]) -> Account:
+    return Account(
+        id=row["public_id"],
+        name=row["name"],
+        email=row["email"],
+        role=Role(row["role"]),
+        provider_id=bound_provider(row["provider_id"]),
+        created_at=_iso(row["created_at"]),
+        revoked_at=_iso(row["revoked_at"]),
+        active=row["revoked_at"] is None,
+    )
 
 
-def _token_view(row: dict[str, Any], account_id: str) -> dict[str, Any]:
+def _token_view(row: dict[str, Any], account_id: str) -> Token:
     now = _now()
-    state = "active"
+    state: TokenState = "active"
     if row["revoked_at"] is not None:
         state = "revoked"
     elif row["expires_at"] <= now:
         state = "expired"
-    return {
-        "id": row["public_id"],
-        "account_id": account_id,
-        "hint": row["hint"] + "…",
-        "label": row["label"],
-        "created_at": _iso(row["created_at"]),
-        "expires_at": _iso(row["expires_at"]),
-        "revoked_at": _iso(row["revoked_at"]),
-        "state": state,
-    }
+    return Token(
+        id=row["public_id"],
+        account_id=account_id,
+        hint=row["hint"] + "…",
+        label=row["label"],
+        created_at=_iso(row["created_at"]),
+        expires_at=_iso(row["expires_at"]),
+        revoked_at=_iso(row["revoked_at"]),
+        state=state,
+    )
 
 
 async def _account_row(account_id: str) -> dict[str, Any]:
@@ -157,7 +188,7 @@ async def create_account(
     ttl_days: int,
     email: str | None = None,
     provider_id: str | None = None,
-) -> tuple[dict[str, Any], str, dict[str, Any]]:
+) -> tuple[Account, str, Token]:
     """Create an account with its first token. Returns (account, token, token view).
 
     A provider account names an existing organisation by its registry id (RMP-...), or no
@@ -183,7 +214,7 @@ async def create_account(
     return _account_view(row), token, _token_view(token_row, public_id)
 
 
-async def issue_token(account_id: str, *, label: str, ttl_days: int) -> tuple[str, dict[str, Any]]:
+async def issue_token(account_id: str, *, label: str, ttl_days: int) -> tuple[str, Token]:
     async with write_transaction():
         row = await _account_row(account_id)
         if row["revoked_at"] is not None:
@@ -192,7 +223,7 @@ async def issue_token(account_id: str, *, label: str, ttl_days: int) -> tuple[st
     return token, _token_view(token_row, account_id)
 
 
-async def revoke_account(account_id: str) -> dict[str, Any]:
+async def revoke_account(account_id: str) -> Account:
     """Revoke an account and every token it has. Revoking twice is a conflict, not a no-op,
     so the caller learns the first revocation's time from the answer's detail."""
     async with write_transaction():
@@ -213,7 +244,7 @@ async def revoke_account(account_id: str) -> dict[str, Any]:
         return _account_view(await _account_row(account_id))
 
 
-async def revoke_token(token_id: str) -> dict[str, Any]:
+async def revoke_token(token_id: str) -> Token:
     async with write_transaction():
         row = (
             await ApiTokenRow.select(
@@ -236,20 +267,18 @@ async def revoke_token(token_id: str) -> dict[str, Any]:
         return _token_view(row, row["account_public"])
 
 
-async def list_accounts(
-    *, role: Role | None = None, limit: int, offset: int
-) -> list[dict[str, Any]]:
+async def list_accounts(*, role: Role | None = None, limit: int, offset: int) -> list[Account]:
     query = AccountRow.select().order_by(AccountRow.id).limit(limit).offset(offset)
     if role is not None:
         query = query.where(AccountRow.role == role.value)
     return [_account_view(row) for row in await query.run()]
 
 
-async def get_account(account_id: str) -> dict[str, Any]:
+async def get_account(account_id: str) -> Account:
     return _account_view(await _account_row(account_id))
 
 
-async def list_tokens(account_id: str) -> list[dict[str, Any]]:
+async def list_tokens(account_id: str) -> list[Token]:
     row = await _account_row(account_id)
     tokens = (
         await ApiTokenRow.select()

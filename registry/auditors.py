@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from typing import Any
+from typing import Any, Literal
+
+from msgspec import Struct
 
 from registry import countries as cc
 from registry import providers, urls
@@ -25,6 +27,43 @@ from registry.db.tables import AccountRow, AccreditationEventRow, AccreditationR
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.transparency.log import append_event
 from standards.model import ProviderType
+
+
+class AccreditationEvent(Struct, frozen=True, kw_only=True):
+    action: str  # granted | suspended | reinstated
+    actor: str
+    reason: str | None
+    at: str
+
+
+class Accreditation(Struct, frozen=True, kw_only=True):
+    """An auditor's accreditation with its history, oldest first (`AccreditationOut`)."""
+
+    id: str  # acr_...
+    auditor_id: str
+    provider_types: list[str]
+    countries: list[str]  # alpha-2
+    valid_from: str  # a date
+    valid_until: str
+    state: str  # active | suspended
+    created_at: str
+    history: tuple[AccreditationEvent, ...]
+
+
+class Conflict(Struct, frozen=True, kw_only=True):
+    """A declared conflict of interest; a withdrawn one keeps who, when and why (`ConflictOut`)."""
+
+    id: str  # coi_...
+    auditor_id: str
+    provider_id: str
+    declared_by_role: str  # auditor | provider
+    declared_by: str
+    reason: str
+    created_at: str
+    state: Literal["active", "withdrawn"]
+    withdrawn_at: str | None
+    withdrawn_by: str | None
+    withdrawal_reason: str | None
 
 
 async def auditor_account(account_id: str, *, field: str = "auditor_id") -> dict[str, Any]:
@@ -41,21 +80,23 @@ async def auditor_account(account_id: str, *, field: str = "auditor_id") -> dict
     return row
 
 
-def accreditation_view(row: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "id": row["public_id"],
-        "auditor_id": row["auditor_id"],
-        "provider_types": json.loads(row["provider_types"]),
-        "countries": json.loads(row["countries"]),
-        "valid_from": row["valid_from"].isoformat(),
-        "valid_until": row["valid_until"].isoformat(),
-        "state": row["state"],
-        "created_at": _iso(row["created_at"]),
-        "history": [
-            {"action": e["action"], "actor": e["actor"], "reason": e["reason"], "at": _iso(e["at"])}
+def accreditation_view(row: dict[str, Any], history: list[dict[str, Any]]) -> Accreditation:
+    return Accreditation(
+        id=row["public_id"],
+        auditor_id=row["auditor_id"],
+        provider_types=json.loads(row["provider_types"]),
+        countries=json.loads(row["countries"]),
+        valid_from=row["valid_from"].isoformat(),
+        valid_until=row["valid_until"].isoformat(),
+        state=row["state"],
+        created_at=_iso(row["created_at"]),
+        history=tuple(
+            AccreditationEvent(
+                action=e["action"], actor=e["actor"], reason=e["reason"], at=_iso(e["at"])
+            )
             for e in history
-        ],
-    }
+        ),
+    )
 
 
 async def _history(pk: int) -> list[dict[str, Any]]:
@@ -94,7 +135,7 @@ async def accredit(
     valid_from: dt.date,
     valid_until: dt.date,
     actor: Actor,
-) -> dict[str, Any]:
+) -> Accreditation:
     known = {t.value for t in ProviderType}
     for i, value in enumerate(provider_types):
         if value not in known:
@@ -147,7 +188,7 @@ async def _accreditation_row(auditor_id: str, accreditation_id: str) -> dict[str
 
 async def suspend(
     auditor_id: str, accreditation_id: str, *, reason: str, actor: Actor
-) -> dict[str, Any]:
+) -> Accreditation:
     async with write_transaction():
         row = await _accreditation_row(auditor_id, accreditation_id)
         if row["state"] == "suspended":
@@ -165,7 +206,7 @@ async def suspend(
 
 async def reinstate(
     auditor_id: str, accreditation_id: str, *, reason: str, actor: Actor
-) -> dict[str, Any]:
+) -> Accreditation:
     """Suspended -> active again, with a reason; anything else is a conflict (409)."""
     async with write_transaction():
         row = await _accreditation_row(auditor_id, accreditation_id)
@@ -185,7 +226,7 @@ async def reinstate(
         return accreditation_view(row, await _history(row["id"]))
 
 
-async def accreditations(auditor_id: str, actor: Actor) -> list[dict[str, Any]]:
+async def accreditations(auditor_id: str, actor: Actor) -> list[Accreditation]:
     """The secretariat reads any auditor's accreditations; an auditor its own."""
     if actor.role is not Role.SECRETARIAT and actor.account_id != auditor_id:
         raise ForbiddenError("auditors read only their own accreditations")
@@ -198,25 +239,25 @@ async def accreditations(auditor_id: str, actor: Actor) -> list[dict[str, Any]]:
     return [accreditation_view(row, await _history(row["id"])) for row in rows]
 
 
-def conflict_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["public_id"],
-        "auditor_id": row["auditor_id"],
-        "provider_id": row["provider_id"],
-        "declared_by_role": row["declared_by_role"],
-        "declared_by": row["declared_by"],
-        "reason": row["reason"],
-        "created_at": _iso(row["created_at"]),
-        "state": "active" if row["withdrawn_at"] is None else "withdrawn",
-        "withdrawn_at": _iso(row["withdrawn_at"]),
-        "withdrawn_by": row["withdrawn_by"],
-        "withdrawal_reason": row["withdrawal_reason"],
-    }
+def conflict_view(row: dict[str, Any]) -> Conflict:
+    return Conflict(
+        id=row["public_id"],
+        auditor_id=row["auditor_id"],
+        provider_id=row["provider_id"],
+        declared_by_role=row["declared_by_role"],
+        declared_by=row["declared_by"],
+        reason=row["reason"],
+        created_at=_iso(row["created_at"]),
+        state="active" if row["withdrawn_at"] is None else "withdrawn",
+        withdrawn_at=_iso(row["withdrawn_at"]),
+        withdrawn_by=row["withdrawn_by"],
+        withdrawal_reason=row["withdrawal_reason"],
+    )
 
 
 async def declare_conflict(
     actor: Actor, *, provider_id: str | None, auditor_id: str | None, reason: str
-) -> dict[str, Any]:
+) -> Conflict:
     """An auditor names a provider, or a provider names an auditor, it has a conflict with."""
     if actor.role is Role.AUDITOR:
         if not provider_id:
@@ -259,7 +300,8 @@ async def declare_conflict(
             )
         ).run()
         row = await ConflictRow.select().where(ConflictRow.public_id == public_id).first().run()
-        return conflict_view(row or {})
+        assert row is not None  # inserted just now, in this transaction
+        return conflict_view(row)
 
 
 def _may_withdraw(row: dict[str, Any], actor: Actor) -> bool:
@@ -276,7 +318,7 @@ def _may_withdraw(row: dict[str, Any], actor: Actor) -> bool:
     return False
 
 
-async def withdraw_conflict(conflict_id: str, *, reason: str, actor: Actor) -> dict[str, Any]:
+async def withdraw_conflict(conflict_id: str, *, reason: str, actor: Actor) -> Conflict:
     """Withdraw a declared conflict: kept in history, it no longer bars assignment.
 
     A party to the conflict that did not declare it gets 403; anyone else 404, as conflicts
@@ -311,12 +353,13 @@ async def withdraw_conflict(conflict_id: str, *, reason: str, actor: Actor) -> d
             .run()
         )
         saved = await ConflictRow.select().where(ConflictRow.id == row["id"]).first().run()
-        return conflict_view(saved or {})
+        assert saved is not None  # updated just now, in this transaction
+        return conflict_view(saved)
 
 
 async def conflicts(
     *, provider_id: str | None = None, auditor_id: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Conflict]:
     """Every declared conflict, withdrawn ones included (state "withdrawn")."""
     query = ConflictRow.select().order_by(ConflictRow.id)
     if provider_id:

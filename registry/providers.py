@@ -15,13 +15,18 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+from piccolo.query.functions.aggregate import Max
+
 from registry import countries as cc
 from registry.accounts import Actor, Role
 from registry.clock import iso_utc as _iso
 from registry.clock import utc_now as _now
-from registry.db.database import write_transaction
+from registry.db.cache import read_cache
+from registry.db.database import after_commit, write_transaction
 from registry.db.tables import AccountRow, ProviderRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
+from registry.settings import get_settings
 from standards.model import ProviderType
 
 
@@ -188,6 +193,7 @@ async def register(data: ProviderInput, actor: Actor) -> dict[str, Any]:
                 .where(AccountRow.public_id == actor.account_id)
                 .run()
             )
+        after_commit(read_cache.invalidate)  # the public pages show it: docs/freshness.md
         return full_view(await provider_row(public_id))
 
 
@@ -210,7 +216,19 @@ async def update(provider_id: str, data: ProviderInput, actor: Actor) -> dict[st
             .where(ProviderRow.id == current["id"])
             .run()
         )
+        after_commit(read_cache.invalidate)  # the public pages show it: docs/freshness.md
         return full_view(await provider_row(provider_id))
+
+
+async def revision() -> object:
+    """When a provider was last registered or updated (`updated_at`, indexed): other
+    processes' read caches notice such a change within their window (`registry.db.cache`);
+    provider changes are not logged, so the log's size alone would not show them."""
+    row = await ProviderRow.select(Max(ProviderRow.updated_at)).first().run()
+    return None if row is None else next(iter(row.values()))
+
+
+read_cache.watch_also(revision)
 
 
 async def get_full(provider_id: str, actor: Actor) -> dict[str, Any]:
@@ -232,12 +250,13 @@ async def search(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """Public search: (page, total). `country` matches the country of registration or any
-    end of a corridor; `q` any part of a legal or trading name, accents and case aside."""
+    end of a corridor; `q` words found anywhere in a provider's legal and trading names, in
+    any order, accents and case aside (`nunez manpower`, `manpower nunez`, `unez`)."""
     query = ProviderRow.select()
     counter = ProviderRow.count()
     clauses: list[Any] = []
     if q and (needle := cc.normalise_name(q)):
-        clauses.append(ProviderRow.search_name.like(f"%{needle}%"))
+        clauses.extend(_name_clauses(needle.split()))
     if country:
         code = cc.country(country, field="country")
         clauses.append(ProviderRow.search_countries.like(f"%|{code}|%"))
@@ -257,5 +276,33 @@ async def search(
         .offset(offset)
         .run()
     )
-    total: int = await counter.run()
+    if (rows and len(rows) < limit) or (not rows and offset == 0):
+        total = offset + len(rows)  # the last page: no need to count
+    else:
+        total = await counter.run()
     return [public_view(row) for row in rows], total
+
+
+def _name_clauses(words: list[str]) -> list[Any]:
+    """Each word is a substring of `search_name` (LIKE, which PostgreSQL's pg_trgm index
+    serves). On SQLite the words of three or more characters are looked up in the FTS5
+    trigram index `providers_search` instead (migration 2026-12-01T09:00): a quoted word
+    matches there as a substring, as it does with LIKE; shorter ones stay LIKE clauses,
+    checked on the rows the index found (or on every row when no word is that long)."""
+    if get_settings().is_postgres:
+        return [ProviderRow.search_name.like(f"%{word}%") for word in words]
+    long = [word for word in dict.fromkeys(words) if len(word) >= 3]
+    clauses: list[Any] = [
+        ProviderRow.search_name.like(f"%{word}%") for word in words if len(word) < 3
+    ]
+    if long:
+        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in long)
+        clauses.insert(
+            0,
+            WhereRaw(
+                "providers.id IN (SELECT rowid FROM providers_search "
+                "WHERE providers_search MATCH {})",
+                match,
+            ),
+        )
+    return clauses

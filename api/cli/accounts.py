@@ -39,7 +39,7 @@ def create(
         )
     except RegistryError as exc:
         fail(str(exc), 2)
-    console.print(f"account {account['id']} ({account['role']}) created; token (shown once):")
+    console.print(f"account {account.id} ({account.role.value}) created; token (shown once):")
     console.print(token, highlight=False, soft_wrap=True)
 
 
@@ -53,9 +53,9 @@ def list_accounts(role: str | None) -> None:
     # ids are copied into other commands, so that column is never cut
     table = Table(Column("id", no_wrap=True), "name", "role", "provider", "created", "state")
     for row in rows:
-        state = "active" if row["active"] else f"revoked {row['revoked_at']}"
+        state = "active" if row.active else f"revoked {row.revoked_at}"
         table.add_row(
-            row["id"], row["name"], row["role"], row["provider_id"] or "", row["created_at"], state
+            row.id, row.name, row.role.value, row.provider_id or "", row.created_at, state
         )
     console.print(table)
 
@@ -68,7 +68,7 @@ def revoke(account_id: str) -> None:
         account = run(accounts.revoke_account(account_id))
     except RegistryError as exc:
         fail(str(exc), 2)
-    console.print(f"account {account['id']} revoked at {account['revoked_at']}")
+    console.print(f"account {account.id} revoked at {account.revoked_at}")
 
 
 @accounts_group.command("token")
@@ -85,5 +85,5 @@ def token(account_id: str, label: str, ttl_days: int | None) -> None:
         )
     except RegistryError as exc:
         fail(str(exc), 2)
-    console.print(f"token {details['id']} expires {details['expires_at']} (shown once):")
+    console.print(f"token {details.id} expires {details.expires_at} (shown once):")
     console.print(value, highlight=False, soft_wrap=True)

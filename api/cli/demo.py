@@ -194,9 +194,9 @@ async def _application(
     # The expired certificate was decided 37 months ago: core-rights certificates last 36.
     at = utc_now() - dt.timedelta(days=37 * 31) if demo.outcome == "expired" else None
     decision = await decisions.decide_application(app_id, secretariat, at=at)
-    certificate = decision["certificate"]
+    certificate = decision.certificate
     if certificate is None:
-        return f"{demo.name}: not certified ({decision['reasons'][0].split(':')[0]})"
+        return f"{demo.name}: not certified ({decision.reasons[0].split(':')[0]})"
     if demo.outcome == "suspended":
         await certificates.change_state(
             certificate.id, "suspend", "Demo: complaint under investigation", secretariat.label

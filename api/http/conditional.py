@@ -1,11 +1,19 @@
 """Conditional GET (RFC 9110 section 13.1.2): whether `If-None-Match` names the current
-representation, so the answer can be `304 Not Modified` without a body."""
+representation, so the answer can be `304 Not Modified` without a body; and the public
+answers kept rendered, with their entity tags, until what they were built from changes."""
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import math
+import time
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
 
-from litestar import Request
+from litestar import Request, Response
+
+from registry.db.cache import Region, read_cache
 
 
 def matches(if_none_match: str, etag: str) -> bool:
@@ -17,3 +25,53 @@ def matches(if_none_match: str, etag: str) -> bool:
 
 def not_modified(request: Request[Any, Any, Any], etag: str) -> bool:
     return matches(request.headers.get("if-none-match", ""), etag)
+
+
+# Public answers kept whole, by what they depend on (docs/freshness.md): a volatile region of
+# `read_cache`, so every change that is logged (a certificate's state, a key, a standard)
+# and every provider registration or update clears it, in this process after the commit and
+# in the others within `read_cache`'s window, through `revalidate`.
+NO_CACHE: Final = "no-cache"  # a cache may keep it, but asks (If-None-Match) before each use
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One rendered answer: its bytes, their entity tag, and until when (UNIX time) it
+    cannot change by time alone (a certificate's expiry), whatever is committed."""
+
+    body: bytes
+    etag: str
+    media_type: str
+    fresh_until: float = math.inf
+
+
+def entity_tag(body: bytes) -> str:
+    """A strong tag from the bytes themselves: every process gives equal answers equal tags."""
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+async def remembered(
+    region: Region[Any, Stored],
+    key: Hashable,
+    build: Callable[[], Awaitable[tuple[bytes, str, float]]],
+) -> Stored:
+    """The answer for `key`, built (body, media type, fresh until) only when the region
+    holds none still fresh. The version is taken before `build` reads anything."""
+    read_at = await read_cache.revalidate()
+    found = region.get(key)
+    if found is not None and time.time() < found.fresh_until:
+        return found
+    body, media_type, until = await build()
+    stored = Stored(body, entity_tag(body), media_type, until)
+    return region.put(key, stored, read_at=read_at)
+
+
+def answer(
+    request: Request[Any, Any, Any], stored: Stored, headers: Mapping[str, str] | None = None
+) -> Response[bytes]:
+    """200 with the stored body, or 304 when `If-None-Match` names it; `no-cache`, so a
+    browser or proxy asks again each time and sees a change as soon as the server does."""
+    sent = {**(headers or {}), "ETag": stored.etag, "Cache-Control": NO_CACHE}
+    if not_modified(request, stored.etag):
+        return Response(b"", status_code=304, headers=sent, media_type=stored.media_type)
+    return Response(stored.body, media_type=stored.media_type, headers=sent)

@@ -74,7 +74,7 @@ async def _context(certificates: int) -> Context:
         standards={f"{v.slug}@{v.version}": v.digest for v in versions},
         validity_months=int(rules["certificate"]["validity_months"]),
         surveillance_months=int(rules["certificate"]["surveillance_interval_months"]),
-        auditor_id=auditor["id"],
+        auditor_id=auditor.id,
         log_size=size,
         frontier=frontier,
         first_list=1 + (newest["number"] if newest else 0),

@@ -20,10 +20,12 @@ from registry.applications import (
     record_transition,
 )
 from registry.assessments.access import race_is_conflict, visible_application
+from registry.assessments.records import Decision, ProviderReport, ProviderReports
 from registry.assessments.service import latest
 from registry.assessments.tables import AssessmentRow, DecisionRow
 from registry.certificates import issuance
 from registry.certificates import service as certificates
+from registry.certificates.records import CertificateSummary
 from registry.clock import iso_utc as iso
 from registry.clock import utc_now as now
 from registry.db.database import write_transaction
@@ -33,25 +35,25 @@ from registry.standards.service import get_ruleset
 _REPORT = msgspec.json.Decoder(Report)
 
 
-def decision_view(row: dict[str, Any]) -> dict[str, Any]:
-    score = row["score"]
-    return {
-        "application_id": row["application_id"],
-        "outcome": row["outcome"],
-        "grade": row["grade"],
-        "score": published_score(score),
-        "reasons": json.loads(row["reasons"]),
-        "assessment_id": row["assessment_id"],
-        "report_digest": row["report_digest"],
-        "standard": row["standard"],
-        "decided_by": row["decided_by"],
-        "decided_at": iso(row["decided_at"]),
-    }
+def decision_view(row: dict[str, Any], certificate: CertificateSummary | None) -> Decision:
+    return Decision(
+        application_id=row["application_id"],
+        outcome=row["outcome"],
+        grade=row["grade"],
+        score=published_score(row["score"]),
+        reasons=tuple(json.loads(row["reasons"])),
+        assessment_id=row["assessment_id"],
+        report_digest=row["report_digest"],
+        standard=row["standard"],
+        decided_by=row["decided_by"],
+        decided_at=iso(row["decided_at"]),
+        certificate=certificate,
+    )
 
 
 async def decide_application(
     application_id: str, actor: Actor, *, at: dt.datetime | None = None
-) -> dict[str, Any]:
+) -> Decision:
     """Certified when the floor holds and the score reaches the lowest grade; the grade is
     recomputed from the rule set, never trusted from the stored report. `at` back-dates the
     decision and its certificate (the demo data set's expired certificate); default now."""
@@ -91,22 +93,23 @@ async def decide_application(
         )
         row = await DecisionRow.select().where(DecisionRow.application_id == application_id).first()
         assert row is not None
-        view = {**decision_view(row), "certificate": None}
+        view = decision_view(row, None)
         if decision.outcome == "certified":
             # In the decision's transaction: a decision that cannot be signed is not stored.
-            view["certificate"] = await issuance.issue(application, view, actor.label, issued_at=at)
+            certificate = await issuance.issue(application, view, actor.label, issued_at=at)
+            view = msgspec.structs.replace(view, certificate=certificate)
     return view
 
 
-async def get_decision(application_id: str, actor: Actor) -> dict[str, Any]:
+async def get_decision(application_id: str, actor: Actor) -> Decision:
     await visible_application(application_id, actor)
     row = await DecisionRow.select().where(DecisionRow.application_id == application_id).first()
     if row is None:
         raise NotFoundError(f"application {application_id} has not been decided")
-    return {**decision_view(row), "certificate": await certificates.of_application(application_id)}
+    return decision_view(row, await certificates.of_application(application_id))
 
 
-async def provider_reports(provider_id: str, actor: Actor) -> dict[str, Any]:
+async def provider_reports(provider_id: str, actor: Actor) -> ProviderReports:
     """Per application of the provider: the current report's grade, score, non-conformities
     with their deadlines, how many amendments, and the decision."""
     if actor.role is not Role.SECRETARIAT and actor.provider_id != provider_id:
@@ -118,10 +121,9 @@ async def provider_reports(provider_id: str, actor: Actor) -> dict[str, Any]:
         .order_by(AssessmentRow.sequence)
     )
     decisions = {
-        d["application_id"]: {
-            **decision_view(d),
-            "certificate": await certificates.of_application(d["application_id"]),
-        }
+        d["application_id"]: decision_view(
+            d, await certificates.of_application(d["application_id"])
+        )
         for d in await DecisionRow.select().where(DecisionRow.provider_id == provider_id)
     }
     chains: dict[str, list[dict[str, Any]]] = {}
@@ -132,19 +134,19 @@ async def provider_reports(provider_id: str, actor: Actor) -> dict[str, Any]:
         current = chain[-1]
         report = json.loads(current["report"])
         items.append(
-            {
-                "application_id": application_id,
-                "assessment_id": current["public_id"],
-                "amendments": sum(1 for row in chain if row["amends"]),
-                "filed_at": iso(current["filed_at"]),
-                "standard": report["standard"],
-                "score": report["score"],
-                "grade": report["grade"],
-                "floor_holds": report["floor_holds"],
-                "report_digest": report["report_digest"],
-                "non_conformities": report["non_conformities"],
-                "report": report,
-                "decision": decisions.get(application_id),
-            }
+            ProviderReport(
+                application_id=application_id,
+                assessment_id=current["public_id"],
+                amendments=sum(1 for row in chain if row["amends"]),
+                filed_at=iso(current["filed_at"]),
+                standard=report["standard"],
+                score=report["score"],
+                grade=report["grade"],
+                floor_holds=report["floor_holds"],
+                report_digest=report["report_digest"],
+                non_conformities=report["non_conformities"],
+                report=report,
+                decision=decisions.get(application_id),
+            )
         )
-    return {"provider_id": provider_id, "items": items}
+    return ProviderReports(provider_id=provider_id, items=tuple(items))

@@ -14,6 +14,7 @@ from registry.applications import ApplicationState
 from registry.assessments import store
 from registry.assessments.access import can_see, visible_application
 from registry.assessments.errors import UnsupportedEvidence
+from registry.assessments.records import Evidence
 from registry.assessments.sniff import (
     UnsupportedContent,
     filename_problem,
@@ -40,18 +41,18 @@ class EvidenceFile:
     filename: str
 
 
-def evidence_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "ref": EVIDENCE_PREFIX + row["sha256"],
-        "sha256": row["sha256"],
-        "application_id": row["application_id"],
-        "filename": row["filename"],
-        "content_type": row["content_type"],
-        "size": row["size"],
-        "uploaded_by": row["uploader_id"],
-        "uploaded_at": iso(row["uploaded_at"]),
-        "url": urls.evidence_path(row["sha256"]),
-    }
+def evidence_view(row: dict[str, Any]) -> Evidence:
+    return Evidence(
+        ref=EVIDENCE_PREFIX + row["sha256"],
+        sha256=row["sha256"],
+        application_id=row["application_id"],
+        filename=row["filename"],
+        content_type=row["content_type"],
+        size=row["size"],
+        uploaded_by=row["uploader_id"],
+        uploaded_at=iso(row["uploaded_at"]),
+        url=urls.evidence_path(row["sha256"]),
+    )
 
 
 async def upload(
@@ -61,7 +62,7 @@ async def upload(
     *,
     declared_type: str | None,
     filename: str | None,
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[Evidence, bool]:
     """Store a file for an application; returns (evidence, created). The same bytes for the
     same application are stored and linked once."""
     application = await visible_application(application_id, actor)
@@ -129,7 +130,7 @@ async def open_evidence(sha256: str, actor: Actor) -> EvidenceFile:
     raise missing
 
 
-async def list_for_application(application_id: str, actor: Actor) -> list[dict[str, Any]]:
+async def list_for_application(application_id: str, actor: Actor) -> list[Evidence]:
     await visible_application(application_id, actor)
     rows = (
         await EvidenceRow.select()

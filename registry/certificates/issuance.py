@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from typing import Any
+from typing import Protocol
 
 from registry import urls
 from registry.applications import Application
@@ -33,6 +33,19 @@ from registry.trust.tlog_entries import actor_role
 from standards.canonical import canonical_json
 
 
+class CertifiedDecision(Protocol):
+    """What issuance reads of the decision (`registry.assessments.records.Decision`)."""
+
+    @property
+    def standard(self) -> str: ...  # slug@version
+    @property
+    def grade(self) -> str | None: ...  # always set when certified
+    @property
+    def score(self) -> int | float: ...
+    @property
+    def report_digest(self) -> str: ...
+
+
 async def _unused_code() -> str:
     while True:  # 40 random bits; the unique index is the final word
         code = new_code()
@@ -42,14 +55,16 @@ async def _unused_code() -> str:
 
 async def issue(
     application: Application,
-    decision: dict[str, Any],
+    decision: CertifiedDecision,
     actor: str,
     *,
     issued_at: dt.datetime | None = None,
 ) -> CertificateSummary:
     """Sign and store the certificate of a certified decision; inside its transaction."""
     signer = await current_signer()
-    slug, _, version = decision["standard"].partition("@")
+    if decision.grade is None:
+        raise ValueError("only a certified decision, which has a grade, is issued a certificate")
+    slug, _, version = decision.standard.partition("@")
     version_body = await standards.get_version(slug, version)
     rules = version_body["rule_set"]["certificate"]
     provider = await provider_row(application.provider_id)
@@ -75,9 +90,9 @@ async def issue(
         standard_url=urls.standard_version_url(slug, version),
         provider_types=application.provider_types,
         corridors=application.corridors,
-        grade=decision["grade"],
-        score=decision["score"],
-        report_digest=decision["report_digest"],
+        grade=decision.grade,
+        score=decision.score,
+        report_digest=decision.report_digest,
         statuses=[
             StatusEntry(purpose, status.list_url(purpose, number), index)
             for purpose, (number, index) in slots.items()
@@ -97,10 +112,10 @@ async def issue(
             application_id=application.id,
             provider_id=provider["public_id"],
             legal_name=provider["legal_name"],
-            standard=decision["standard"],
-            grade=decision["grade"],
-            score=float(decision["score"]),
-            report_digest=decision["report_digest"],
+            standard=decision.standard,
+            grade=decision.grade,
+            score=float(decision.score),
+            report_digest=decision.report_digest,
             valid_from=issued_at,
             valid_until=valid_until,
             state="active",
@@ -128,11 +143,11 @@ async def issue(
             "code": code,
             "application": application.id,
             "provider": provider["public_id"],
-            "standard": decision["standard"],
+            "standard": decision.standard,
         },
         digests={
             "credential": "sha256:" + hashlib.sha256(canonical_json(signed)).hexdigest(),
-            "report": decision["report_digest"],
+            "report": decision.report_digest,
             "rule_set": version_body["digest"],
         },
         actor_role=actor_role(actor),

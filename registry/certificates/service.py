@@ -127,17 +127,29 @@ async def find(id_or_code: str) -> dict[str, Any]:
 
 
 async def get(id_or_code: str) -> CertificateDetail:
-    row = await find(id_or_code)
+    return (await details([await find(id_or_code)]))[0]
+
+
+async def details(rows: list[dict[str, Any]]) -> list[CertificateDetail]:
+    """The records of these certificate rows with their histories: one query for all."""
+    if not rows:
+        return []
     events = (
         await CertificateEventRow.select()
-        .where(CertificateEventRow.certificate_id == row["public_id"])
+        .where(CertificateEventRow.certificate_id.is_in([row["public_id"] for row in rows]))
         .order_by(CertificateEventRow.id)
     )
-    history = tuple(
-        CertificateEvent(action=e["action"], reason=e["reason"], at=iso_utc(e["at"]))
-        for e in events
-    )
-    return CertificateDetail(**msgspec.structs.asdict(summary(row)), history=history)
+    histories: dict[str, list[CertificateEvent]] = {row["public_id"]: [] for row in rows}
+    for e in events:
+        histories[e["certificate_id"]].append(
+            CertificateEvent(action=e["action"], reason=e["reason"], at=iso_utc(e["at"]))
+        )
+    return [
+        CertificateDetail(
+            **msgspec.structs.asdict(summary(row)), history=tuple(histories[row["public_id"]])
+        )
+        for row in rows
+    ]
 
 
 _CREDENTIAL_CACHE_SIZE: Final = 4096

@@ -99,6 +99,7 @@ class ReadCache:
         self._version = 0
         self._regions: dict[str, Region[Any, Any]] = {}
         self._probe: Callable[[], Awaitable[object]] | None = None
+        self._more_probes: list[Callable[[], Awaitable[object]]] = []
         self._in_transaction: Callable[[], bool] = lambda: False
         self._seen: object = None  # what the probe last answered
         self._checked = float("-inf")  # time.monotonic() when that question was asked
@@ -139,6 +140,11 @@ class ReadCache:
         uncommitted changes it would see."""
         self._probe, self._in_transaction = probe, in_transaction
 
+    def watch_also(self, probe: Callable[[], Awaitable[object]]) -> None:
+        """One more version to ask at each window, for what is cached but not logged (a
+        provider's registration: `registry.providers`)."""
+        self._more_probes.append(probe)
+
     async def revalidate(self) -> int:
         """The version to read at, once the database was asked within the window whether
         another process changed anything (invalidating if it did)."""
@@ -150,7 +156,7 @@ class ReadCache:
             asked = time.monotonic()
             if asked - self._checked < self.window_seconds:
                 return self._version  # asked by another reader while this one waited
-            seen = await self._probe()
+            seen = (await self._probe(), *[await more() for more in self._more_probes])
             if seen != self._seen:
                 self._seen = seen
                 self.invalidate()

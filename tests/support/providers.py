@@ -58,7 +58,7 @@ async def make_auditor(name: str = "Auditor") -> tuple[str, Headers]:
     account, token, _ = await accounts.create_account(
         name=name, role=Role.AUDITOR, actor="test", ttl_days=30
     )
-    return account["id"], bearer(token)
+    return account.id, bearer(token)
 
 
 async def apply(client: httpx.AsyncClient, headers: Headers, **overrides: Any) -> httpx.Response:

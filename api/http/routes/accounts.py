@@ -50,7 +50,9 @@ class AccountsController(Controller):
             ttl_days=data.token_ttl_days or get_settings().token_ttl_days,
         )
         return AccountCreatedOut(
-            account=AccountOut(**account), token=token, token_details=TokenOut(**details)
+            account=AccountOut.model_validate(account),
+            token=token,
+            token_details=TokenOut.model_validate(details),
         )
 
     @get(
@@ -66,12 +68,14 @@ class AccountsController(Controller):
         offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> AccountListOut:
         items = await accounts.list_accounts(role=role, limit=limit, offset=offset)
-        return AccountListOut(items=[AccountOut(**a) for a in items], limit=limit, offset=offset)
+        return AccountListOut(
+            items=[AccountOut.model_validate(a) for a in items], limit=limit, offset=offset
+        )
 
     @get("/accounts/me", operation_id="getOwnAccount", summary="Who am I", guards=[authenticated])
     async def me(self, actor: ActorDep) -> AccountOut:
         """The account the bearer token belongs to."""
-        return AccountOut(**await accounts.get_account(actor.account_id))
+        return AccountOut.model_validate(await accounts.get_account(actor.account_id))
 
     @get(
         "/accounts/{account_id:str}",
@@ -80,7 +84,7 @@ class AccountsController(Controller):
         guards=[secretariat_only],
     )
     async def read(self, account_id: AccountId) -> AccountOut:
-        return AccountOut(**await accounts.get_account(account_id))
+        return AccountOut.model_validate(await accounts.get_account(account_id))
 
     @post(
         "/accounts/{account_id:str}/revoke",
@@ -90,7 +94,7 @@ class AccountsController(Controller):
         status_code=200,
     )
     async def revoke(self, account_id: AccountId) -> AccountOut:
-        return AccountOut(**await accounts.revoke_account(account_id))
+        return AccountOut.model_validate(await accounts.revoke_account(account_id))
 
     @get(
         "/accounts/{account_id:str}/tokens",
@@ -99,7 +103,9 @@ class AccountsController(Controller):
         guards=[secretariat_only],
     )
     async def tokens(self, account_id: AccountId) -> TokenListOut:
-        return TokenListOut(items=[TokenOut(**t) for t in await accounts.list_tokens(account_id)])
+        return TokenListOut(
+            items=[TokenOut.model_validate(t) for t in await accounts.list_tokens(account_id)]
+        )
 
     @post(
         "/accounts/{account_id:str}/tokens",
@@ -113,7 +119,7 @@ class AccountsController(Controller):
         token, details = await accounts.issue_token(
             account_id, label=data.label, ttl_days=data.ttl_days or get_settings().token_ttl_days
         )
-        return IssuedTokenOut(token=token, details=TokenOut(**details))
+        return IssuedTokenOut(token=token, details=TokenOut.model_validate(details))
 
     @post(
         "/tokens/{token_id:str}/revoke",
@@ -123,4 +129,4 @@ class AccountsController(Controller):
         status_code=200,
     )
     async def revoke_token(self, token_id: TokenId) -> TokenOut:
-        return TokenOut(**await accounts.revoke_token(token_id))
+        return TokenOut.model_validate(await accounts.revoke_token(token_id))

@@ -140,7 +140,7 @@ class AssessmentsController(Controller):
     )
     async def decide(self, application_id: ApplicationId, actor: ActorDep) -> DecisionOut:
         """Certified when the core floor holds and the score reaches the lowest grade."""
-        return DecisionOut(**await decisions.decide_application(application_id, actor))
+        return DecisionOut.model_validate(await decisions.decide_application(application_id, actor))
 
     @get(
         "/applications/{application_id:str}/decision",
@@ -149,7 +149,7 @@ class AssessmentsController(Controller):
         guards=[authenticated],
     )
     async def decision(self, application_id: ApplicationId, actor: ActorDep) -> DecisionOut:
-        return DecisionOut(**await decisions.get_decision(application_id, actor))
+        return DecisionOut.model_validate(await decisions.get_decision(application_id, actor))
 
     @get(
         "/providers/{provider_id:str}/reports",
@@ -161,7 +161,8 @@ class AssessmentsController(Controller):
         self, provider_id: Annotated[str, PathParameter(max_length=40)], actor: ActorDep
     ) -> ProviderReportsOut:
         """A provider account sees only its own organisation's."""
-        return ProviderReportsOut(**await decisions.provider_reports(provider_id, actor))
+        reports = await decisions.provider_reports(provider_id, actor)
+        return ProviderReportsOut.model_validate(reports)
 
     @get(
         "/me/reports",
@@ -171,4 +172,5 @@ class AssessmentsController(Controller):
     )
     async def own_reports(self, actor: ActorDep) -> ProviderReportsOut:
         assert actor.provider_id is not None  # provider accounts always belong to one
-        return ProviderReportsOut(**await decisions.provider_reports(actor.provider_id, actor))
+        reports = await decisions.provider_reports(actor.provider_id, actor)
+        return ProviderReportsOut.model_validate(reports)

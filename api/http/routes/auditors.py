@@ -54,7 +54,7 @@ class AuditorsController(Controller):
             valid_until=data.valid_until,
             actor=actor,
         )
-        return AccreditationOut(**accreditation)
+        return AccreditationOut.model_validate(accreditation)
 
     @get(
         "/auditors/{account_id:str}/accreditations",
@@ -65,7 +65,7 @@ class AuditorsController(Controller):
     async def accreditations(self, account_id: AccountId, actor: ActorDep) -> AccreditationListOut:
         """The secretariat reads any auditor's; an auditor its own."""
         items = await auditors.accreditations(account_id, actor)
-        return AccreditationListOut(items=[AccreditationOut(**a) for a in items])
+        return AccreditationListOut(items=[AccreditationOut.model_validate(a) for a in items])
 
     @post(
         "/auditors/{account_id:str}/accreditations/{accreditation_id:str}/suspend",
@@ -84,7 +84,7 @@ class AuditorsController(Controller):
         suspended = await auditors.suspend(
             account_id, accreditation_id, reason=data.reason, actor=actor
         )
-        return AccreditationOut(**suspended)
+        return AccreditationOut.model_validate(suspended)
 
     @post(
         "/auditors/{account_id:str}/accreditations/{accreditation_id:str}/reinstate",
@@ -105,7 +105,7 @@ class AuditorsController(Controller):
         reinstated = await auditors.reinstate(
             account_id, accreditation_id, reason=data.reason, actor=actor
         )
-        return AccreditationOut(**reinstated)
+        return AccreditationOut.model_validate(reinstated)
 
     @post(
         "/conflicts/{conflict_id:str}/withdraw",
@@ -121,7 +121,7 @@ class AuditorsController(Controller):
         the same provider). The conflict stays listed as withdrawn and no longer keeps the
         auditor off the provider's applications. Withdrawing twice answers 409."""
         withdrawn = await auditors.withdraw_conflict(conflict_id, reason=data.reason, actor=actor)
-        return ConflictOut(**withdrawn)
+        return ConflictOut.model_validate(withdrawn)
 
     @post(
         "/conflicts",
@@ -136,7 +136,7 @@ class AuditorsController(Controller):
         declared = await auditors.declare_conflict(
             actor, provider_id=data.provider_id, auditor_id=data.auditor_id, reason=data.reason
         )
-        return ConflictOut(**declared)
+        return ConflictOut.model_validate(declared)
 
     @get(
         "/conflicts",
@@ -150,7 +150,7 @@ class AuditorsController(Controller):
         auditor_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> ConflictListOut:
         items = await auditors.conflicts(provider_id=provider_id, auditor_id=auditor_id)
-        return ConflictListOut(items=[ConflictOut(**c) for c in items])
+        return ConflictListOut(items=[ConflictOut.model_validate(c) for c in items])
 
     @post(
         "/applications/{application_id:str}/assign",

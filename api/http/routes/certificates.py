@@ -3,14 +3,17 @@ suspension, reinstatement and revocation; the status lists and the JSON-LD conte
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+import math
+from typing import Annotated, Any, cast
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.http.auth import ActorDep, provide_actor, secretariat_only
-from api.http.conditional import not_modified
+from api.http.conditional import Stored, answer, not_modified, remembered
 from api.http.schemas.certificates import (
     CertificateDetailOut,
     CertificateOut,
@@ -21,6 +24,7 @@ from api.http.schemas.certificates import (
 )
 from api.http.schemas.common import json_document
 from registry.certificates import service, status
+from registry.db.cache import Region, read_cache
 from registry.trust.contexts import registry_context_bytes
 
 IdOrCode = Annotated[
@@ -36,6 +40,22 @@ def _vc_or_json(request: Request[Any, Any, Any], body: bytes, **headers: str) ->
         "application/json" if "json" in accept and VC_MEDIA_TYPE not in accept else VC_MEDIA_TYPE
     )
     return Response(body, media_type=media, headers=headers)
+
+
+# Answers of `GET /api/v1/certificates/{id or code}` as sent (docs/freshness.md).
+_details: Region[str, Stored] = read_cache.region(
+    "http.certificate_details", size=4096, volatile=True
+)
+
+
+async def _detail(certificate: str) -> tuple[bytes, str, float]:
+    found = await service.get(certificate)
+    out = CertificateDetailOut.model_validate(found)
+    body = msgspec.json.encode(out.model_dump(mode="json"))
+    until = math.inf
+    if found.status == "valid":  # it expires without anything committed
+        until = dt.datetime.fromisoformat(found.valid_until).timestamp()
+    return body, "application/json", until
 
 
 class CertificatesController(Controller):
@@ -63,9 +83,13 @@ class CertificatesController(Controller):
         return CertificatePageOut.model_validate(page)
 
     @get("/{certificate:str}", operation_id="getCertificate", summary="A certificate's status")
-    async def read(self, certificate: IdOrCode) -> CertificateDetailOut:
-        """Summary, current status and history, by id or by code (any case, dashes optional)."""
-        return CertificateDetailOut.model_validate(await service.get(certificate))
+    async def read(
+        self, request: Request[Any, Any, Any], certificate: IdOrCode
+    ) -> Response[CertificateDetailOut]:
+        """Summary, current status and history, by id or by code (any case, dashes optional).
+        `ETag` and `Cache-Control: no-cache`: `If-None-Match` answers 304 while it holds."""
+        stored = await remembered(_details, certificate, lambda: _detail(certificate))
+        return cast("Response[CertificateDetailOut]", answer(request, stored))
 
     async def _change(
         self, certificate: str, action: str, data: ReasonIn, actor: ActorDep

@@ -84,7 +84,7 @@ class EvidenceController(Controller):
         view, created = await evidence.upload(
             application_id, actor, chunks, declared_type=declared, filename=filename
         )
-        return Response(EvidenceOut(**view), status_code=201 if created else 200)
+        return Response(EvidenceOut.model_validate(view), status_code=201 if created else 200)
 
     @get(
         "/evidence/{sha256:str}",
@@ -110,4 +110,4 @@ class EvidenceController(Controller):
         self, application_id: ApplicationId, actor: ActorDep
     ) -> EvidenceListOut:
         items = await evidence.list_for_application(application_id, actor)
-        return EvidenceListOut(items=[EvidenceOut(**i) for i in items])
+        return EvidenceListOut(items=[EvidenceOut.model_validate(i) for i in items])

@@ -1,9 +1,10 @@
 """Response schemas of evidence, assessments, decisions and provider reports (OpenAPI).
 
-The assessment schemas document the records of `registry.assessments.records` and are
-validated from their attributes (`AssessmentSummaryOut.model_validate(summary)`), so the
-service spells an assessment once; `tests/unit/registry/test_records.py` keeps the two in
-step. (The filed and read assessments are the records' own msgspec encoding.)
+These schemas document the records of `registry.assessments.records` (evidence,
+assessments, decisions, provider reports) and are validated from their attributes
+(`AssessmentSummaryOut.model_validate(summary)`), so the service spells each once;
+`tests/unit/registry/test_records.py` keeps the two in step. (The filed and read
+assessments are the records' own msgspec encoding.)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from api.http.schemas.certificates import CertificateOut
 
 
 class EvidenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     ref: str = Field(description="`sha256:` + hex: what a finding's `evidence` lists")
     sha256: str
     application_id: str
@@ -61,6 +63,7 @@ class AssessmentListOut(BaseModel):
 
 
 class DecisionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     application_id: str
     outcome: Literal["certified", "not_certified"]
     grade: str | None
@@ -77,6 +80,7 @@ class DecisionOut(BaseModel):
 
 
 class ProviderReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     application_id: str
     assessment_id: str
     amendments: int
@@ -92,5 +96,6 @@ class ProviderReportOut(BaseModel):
 
 
 class ProviderReportsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     provider_id: str
     items: list[ProviderReportOut]

@@ -93,6 +93,9 @@ class TokenCreate(_In):
 
 
 class AccountOut(BaseModel):
+    """`registry.accounts.Account`, validated from its attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
     id: str
     name: str
     email: str | None
@@ -107,6 +110,9 @@ class AccountOut(BaseModel):
 
 
 class TokenOut(BaseModel):
+    """`registry.accounts.Token`, validated from its attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
     id: str
     account_id: str
     hint: str = Field(description="The first characters of the token, to recognise it")

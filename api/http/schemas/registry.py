@@ -1,10 +1,10 @@
 """Request and response schemas of providers, applications, auditors and assignment.
 
 Shapes only: the registry services check country codes, corridors, provider types and
-scopes, and name the offending field when they refuse. The application schemas document the
-records of `registry.applications` and are validated from their attributes
-(`ApplicationOut.model_validate(application)`); `tests/unit/registry/test_records.py` keeps
-the two in step.
+scopes, and name the offending field when they refuse. The application, accreditation and
+conflict schemas document the records of `registry.applications` and `registry.auditors`
+and are validated from their attributes (`ApplicationOut.model_validate(application)`);
+`tests/unit/registry/test_records.py` keeps the two in step.
 """
 
 from __future__ import annotations
@@ -169,6 +169,7 @@ class ConflictWithdrawalIn(_In):
 
 
 class AccreditationEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     action: str = Field(description="granted | suspended | reinstated")
     actor: str
     reason: str | None
@@ -176,6 +177,7 @@ class AccreditationEventOut(BaseModel):
 
 
 class AccreditationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: str
     auditor_id: str
     provider_types: list[str]
@@ -200,6 +202,7 @@ class ConflictCreate(_In):
 
 
 class ConflictOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: str
     auditor_id: str
     provider_id: str

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+import math
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter
 
+from api.http.conditional import Stored, answer, remembered
 from api.web.pages import data
 from api.web.render import charts, qr
-from api.web.render.html import PAGE_HEADERS, page
+from api.web.render.html import PAGE_HEADERS, render
 from api.web.render.pdf import certificate_pdf
 from registry import providers
 from registry.certificates import service as certificates
 from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
+from registry.db.cache import Region, read_cache
 
 Ref = Annotated[str, PathParameter(max_length=64, description="crt_... or RM-7K3Q-9XPD")]
 
@@ -33,34 +37,51 @@ def _banner(certificate: CertificateSummary) -> dict[str, str | None]:
     }
 
 
+# Rendered certificate pages by the reference they were asked by (docs/freshness.md).
+_pages: Region[str, Stored] = read_cache.region("web.certificate_pages", size=2048, volatile=True)
+
+
+def fresh_until(certificate: CertificateSummary) -> float:
+    """When a valid certificate expires its page changes, though nothing is committed."""
+    if certificate.status != "valid":
+        return math.inf
+    return dt.datetime.fromisoformat(certificate.valid_until).timestamp()
+
+
+async def _certificate_page(ref: str) -> tuple[bytes, str, float]:
+    found = await certificates.get(ref)
+    provider = await providers.get_public(found.provider.id)
+    categories = await data.category_scores(found)
+    chart = charts.bar_chart(
+        [charts.Bar(c.name, c.score) for c in categories if c.score is not None],
+        chart_id="category-scores",
+        title=f"Scores by category of certificate {found.code}",
+        maximum=100,
+    )
+    url = qr.page_url(found.code)
+    body = render(
+        "certificate.html",
+        certificate=found,
+        provider=provider,
+        banner=_banner(found),
+        categories=categories,
+        chart=chart,
+        scope=await data.scope(found),
+        page_url=url,
+        qr_svg=qr.svg(url, label=f"QR code of {url}"),
+    )
+    return body.encode(), "text/html", fresh_until(found)
+
+
 class CertificatePages(Controller):
     path = "/certificates"
     include_in_schema = False
 
     @get("/{ref:str}", name="web:certificate")
-    async def certificate(self, ref: Ref) -> Response[str]:
+    async def certificate(self, request: Request[Any, Any, Any], ref: Ref) -> Response[bytes]:
         """Status banner, grade, scores by category, standard, scope, validity, downloads."""
-        found = await certificates.get(ref)
-        provider = await providers.get_public(found.provider.id)
-        categories = await data.category_scores(found)
-        chart = charts.bar_chart(
-            [charts.Bar(c.name, c.score) for c in categories if c.score is not None],
-            chart_id="category-scores",
-            title=f"Scores by category of certificate {found.code}",
-            maximum=100,
-        )
-        url = qr.page_url(found.code)
-        return page(
-            "certificate.html",
-            certificate=found,
-            provider=provider,
-            banner=_banner(found),
-            categories=categories,
-            chart=chart,
-            scope=await data.scope(found),
-            page_url=url,
-            qr_svg=qr.svg(url, label=f"QR code of {url}"),
-        )
+        stored = await remembered(_pages, ref, lambda: _certificate_page(ref))
+        return answer(request, stored, PAGE_HEADERS)
 
     @get("/{ref:str}/certificate.pdf", name="web:certificate-pdf")
     async def printable(self, ref: Ref) -> Response[bytes]:

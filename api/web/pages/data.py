@@ -16,7 +16,7 @@ from typing import Any, Final
 from api.web.render.pdf import CategoryLine, Scope
 from registry.assessments.tables import AssessmentRow
 from registry.certificates import service as certificates
-from registry.certificates.records import CertificateSummary
+from registry.certificates.records import CertificateDetail, CertificateSummary
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.standards import service as standards
 
@@ -43,6 +43,17 @@ async def certificates_of(provider_ids: Iterable[str]) -> dict[str, list[Certifi
     for row in rows:
         found[row["provider_id"]].append(certificates.summary(row))
     return found
+
+
+async def certificates_in_detail(provider_id: str, limit: int = 200) -> list[CertificateDetail]:
+    """A provider's certificates, newest first, with their histories: two queries."""
+    rows = (
+        await CertificateRow.select()
+        .where(CertificateRow.provider_id == provider_id)
+        .order_by(CertificateRow.issued_at, CertificateRow.id, ascending=False)
+        .limit(limit)
+    )
+    return await certificates.details(rows)
 
 
 def standing(items: Sequence[CertificateSummary]) -> CertificateSummary | None:

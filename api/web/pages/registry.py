@@ -2,16 +2,77 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+import time
+from typing import Annotated, Any, Final
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter, QueryParameter
 
+from api.http.conditional import Stored, answer, remembered
 from api.web.pages import data, search
-from api.web.render.html import page
+from api.web.pages.certificates import fresh_until
+from api.web.render.html import PAGE_HEADERS, render
 from registry import providers
-from registry.certificates import service as certificates
+from registry.db.cache import Region, read_cache
 from standards.model import ProviderType
+
+# Rendered pages by what was asked (docs/freshness.md): cleared at every logged change and
+# every provider registration or update, here at once and in other processes within the
+# read cache's window. A search's standings can turn to `expired` with nothing committed:
+# a search page is rebuilt after `SEARCH_SECONDS` at the latest.
+SEARCH_SECONDS: Final = 60.0
+_searches: Region[tuple[str, ...], Stored] = read_cache.region(
+    "web.search_pages", size=1024, volatile=True
+)
+_providers: Region[str, Stored] = read_cache.region("web.provider_pages", size=1024, volatile=True)
+
+
+async def _home(
+    q: str, country: str, corridor: str, kind: str, status: str, grade: str, page_: str
+) -> tuple[bytes, str, float]:
+    filters = search.Filters(
+        q=q.strip(),
+        country=country.strip().upper(),
+        corridor=corridor.strip().upper(),
+        type=kind.strip(),
+        status=search.check_status(status.strip()),
+        grade=await search.check_grade(grade.strip()),
+        page=search.parse_page(page_),
+    )
+    results = await search.run(filters)
+    body = render(
+        "home.html",
+        filters=filters,
+        results=results,
+        types=[t.value for t in ProviderType],
+        statuses=search.CERT_STATUSES,
+        grades=await data.grade_names(),
+        searched=any(
+            (
+                filters.q,
+                filters.country,
+                filters.corridor,
+                filters.type,
+                filters.status,
+                filters.grade,
+            )
+        ),
+    )
+    return body.encode(), "text/html", time.time() + SEARCH_SECONDS
+
+
+async def _provider(provider_id: str) -> tuple[bytes, str, float]:
+    record = await providers.get_public(provider_id)
+    detailed = await data.certificates_in_detail(provider_id)
+    body = render(
+        "provider.html",
+        provider=record,
+        certificates=detailed,
+        standing=data.standing(detailed),
+    )
+    until = min((fresh_until(c) for c in detailed), default=math.inf)
+    return body.encode(), "text/html", until
 
 
 class RegistryPages(Controller):
@@ -20,6 +81,7 @@ class RegistryPages(Controller):
     @get("/", name="web:home")
     async def home(
         self,
+        request: Request[Any, Any, Any],
         q: Annotated[str, QueryParameter(name="q", max_length=100)] = "",
         country: Annotated[str, QueryParameter(name="country", max_length=64)] = "",
         corridor: Annotated[str, QueryParameter(name="corridor", max_length=64)] = "",
@@ -27,50 +89,18 @@ class RegistryPages(Controller):
         status: Annotated[str, QueryParameter(name="status", max_length=32)] = "",
         grade: Annotated[str, QueryParameter(name="grade", max_length=64)] = "",
         page_: Annotated[str, QueryParameter(name="page", max_length=8)] = "",
-    ) -> Response[str]:
+    ) -> Response[bytes]:
         """Search by name, country, corridor, provider type, certification status, grade."""
-        filters = search.Filters(
-            q=q.strip(),
-            country=country.strip().upper(),
-            corridor=corridor.strip().upper(),
-            type=kind.strip(),
-            status=search.check_status(status.strip()),
-            grade=await search.check_grade(grade.strip()),
-            page=search.parse_page(page_),
-        )
-        results = await search.run(filters)
-        return page(
-            "home.html",
-            filters=filters,
-            results=results,
-            types=[t.value for t in ProviderType],
-            statuses=search.CERT_STATUSES,
-            grades=await data.grade_names(),
-            searched=any(
-                (
-                    filters.q,
-                    filters.country,
-                    filters.corridor,
-                    filters.type,
-                    filters.status,
-                    filters.grade,
-                )
-            ),
-        )
+        asked = (q, country, corridor, kind, status, grade, page_)
+        stored = await remembered(_searches, asked, lambda: _home(*asked))
+        return answer(request, stored, PAGE_HEADERS)
 
     @get("/providers/{provider_id:str}", name="web:provider")
     async def provider(
-        self, provider_id: Annotated[str, PathParameter(max_length=64)]
-    ) -> Response[str]:
+        self,
+        request: Request[Any, Any, Any],
+        provider_id: Annotated[str, PathParameter(max_length=64)],
+    ) -> Response[bytes]:
         """Registration, licences, and every certificate with its history."""
-        record = await providers.get_public(provider_id)
-        listed = await certificates.list_certificates(
-            provider=provider_id, status_filter=None, limit=200, offset=0
-        )
-        detailed = [await certificates.get(item.id) for item in listed.items]
-        return page(
-            "provider.html",
-            provider=record,
-            certificates=detailed,
-            standing=data.standing(detailed),
-        )
+        stored = await remembered(_providers, provider_id, lambda: _provider(provider_id))
+        return answer(request, stored, PAGE_HEADERS)

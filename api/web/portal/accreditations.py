@@ -15,6 +15,7 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import PathParameter
+from msgspec import structs
 
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts, auditors
@@ -45,7 +46,10 @@ async def _page(
 ) -> Response[str]:
     listed = await accounts.list_accounts(role=Role.AUDITOR, limit=LIST_LIMIT, offset=0)
     people = [
-        {**account, "accreditations": await auditors.accreditations(account["id"], actor)}
+        {
+            **structs.asdict(account),
+            "accreditations": await auditors.accreditations(account.id, actor),
+        }
         for account in listed
     ]
     today = dt.date.today()
@@ -106,7 +110,7 @@ async def accredit(request: Req) -> Response[Any]:
     except InvalidRequestError as exc:
         field = _INDEXED.sub("", exc.field or "") or "general"
         return await _page(request, actor, status=422, errors={field: str(exc)}, fields=kept)
-    flash(request, f"Accreditation {granted['id']} granted to {auditor_id}.")
+    flash(request, f"Accreditation {granted.id} granted to {auditor_id}.")
     return see_other(PAGE)
 
 

@@ -29,7 +29,7 @@ AUTOMATIC: Final = "automatic"
 
 async def _auditor_names() -> dict[str, str]:
     listed = await accounts.list_accounts(role=Role.AUDITOR, limit=LIST_LIMIT, offset=0)
-    return {a["id"]: a["name"] for a in listed if a["active"]}
+    return {a.id: a.name for a in listed if a.active}
 
 
 async def _queue(

@@ -259,8 +259,8 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
             )
         flash(
             request,
-            f"Evidence {stored['filename']} "
-            f"{'uploaded' if created else 'was already uploaded'} ({stored['ref'][:19]}...); "
+            f"Evidence {stored.filename} "
+            f"{'uploaded' if created else 'was already uploaded'} ({stored.ref[:19]}...); "
             "attach it to findings below.",
         )
         if posted_fields.get("do") != "file":

@@ -98,7 +98,7 @@ def portal_page(
     template: str, request: Req, actor: Actor | None, *, status: int = 200, **context: Any
 ) -> Response[str]:
     message = request.session.pop("flash", None)
-    return page(
+    answer = page(
         template,
         status=status,
         section="portal",
@@ -107,6 +107,10 @@ def portal_page(
         csrf=csrf_token(request),
         **context,
     )
+    # A signed-in page (and its CSRF token) is for this browser only, never kept by anyone:
+    # no entity tag, unlike the public pages (docs/freshness.md).
+    answer.headers["Cache-Control"] = "private, no-store"
+    return answer
 
 
 @get("/sign-in", name="portal:sign-in")
@@ -167,7 +171,7 @@ async def decide(request: Req, application_id: AppId) -> Response[Any]:
     actor = await signed_in(request, Role.SECRETARIAT)
     await posted(request)
     decision = await decisions.decide_application(application_id, actor)
-    outcome = decision["outcome"].replace("_", " ")
+    outcome = decision.outcome.replace("_", " ")
     flash(request, f"Application {application_id} {outcome}.")
     return see_other("/portal/secretariat")
 
@@ -243,7 +247,7 @@ async def provider(request: Req) -> Response[str]:
         actor,
         organisation=organisation,
         applications=own,
-        reports=reports["items"],
+        reports=reports.items,
         certificates=listed.items,
     )
 

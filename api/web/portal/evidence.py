@@ -20,6 +20,7 @@ from audits.model import EVIDENCE_LENGTH, EVIDENCE_PREFIX, MAX_EVIDENCE
 from registry.accounts import Actor
 from registry.assessments import evidence
 from registry.assessments.errors import EvidenceTooLarge, UnsupportedEvidence
+from registry.assessments.records import Evidence
 from registry.errors import ConflictError, InvalidRequestError, RegistryError
 from registry.settings import get_settings
 
@@ -60,9 +61,7 @@ async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def store(
-    application_id: str, actor: Actor, upload: UploadFile
-) -> tuple[dict[str, Any], bool]:
+async def store(application_id: str, actor: Actor, upload: UploadFile) -> tuple[Evidence, bool]:
     """(the evidence record, whether it is new); the service's errors pass through."""
     return await evidence.upload(
         application_id,

@@ -35,22 +35,22 @@ async def test_accreditation_changes(db: None) -> None:
     )
     actor = Actor(account_id="acc_sec", role=Role.SECRETARIAT, provider_id=None, token_id="t")
     granted = await auditors.accredit(
-        auditor["id"],
+        auditor.id,
         provider_types=["recruiter"],
         countries=["PH"],
         valid_from=dt.date(2026, 1, 1),
         valid_until=dt.date(2027, 1, 1),
         actor=actor,
     )
-    await auditors.suspend(auditor["id"], granted["id"], reason="complaint", actor=actor)
-    await auditors.reinstate(auditor["id"], granted["id"], reason="cleared", actor=actor)
+    await auditors.suspend(auditor.id, granted.id, reason="complaint", actor=actor)
+    await auditors.reinstate(auditor.id, granted.id, reason="cleared", actor=actor)
     found = await entries()
     assert [e["type"] for e in found] == [
         "accreditation.granted",
         "accreditation.suspended",
         "accreditation.reinstated",
     ]
-    assert found[1]["subject"] == {"accreditation": granted["id"], "auditor": auditor["id"]}
+    assert found[1]["subject"] == {"accreditation": granted.id, "auditor": auditor.id}
     assert "complaint" not in json.dumps(found)
     assert "Ana" not in json.dumps(found)
 

@@ -231,9 +231,9 @@ async def test_secretariat_accredits_suspends_and_reinstates(
     assert done.status_code == 303, done.text[:2000]
     granted = await auditors.accreditations(newcomer.account_id, newcomer)
     assert len(granted) == 1
-    assert granted[0]["countries"] == ["AE", "NP", "QA"]
-    assert granted[0]["provider_types"] == ["recruiter", "sub_agent"]
-    acr = granted[0]["id"]
+    assert granted[0].countries == ["AE", "NP", "QA"]
+    assert granted[0].provider_types == ["recruiter", "sub_agent"]
+    acr = granted[0].id
     body = await _page(client, page)
     assert f"Accreditation {acr} granted to {newcomer.account_id}." in body
     base = f"/portal/secretariat/auditors/{newcomer.account_id}/accreditations/{acr}"
@@ -250,8 +250,8 @@ async def test_secretariat_accredits_suspends_and_reinstates(
     assert "already suspended" in twice.text
     back = await client.post(f"{base}/reinstate", data={"csrf": csrf, "reason": "ID renewed"})
     assert back.status_code == 303
-    history = (await auditors.accreditations(newcomer.account_id, newcomer))[0]["history"]
-    assert [e["action"] for e in history] == ["granted", "suspended", "reinstated"]
+    history = (await auditors.accreditations(newcomer.account_id, newcomer))[0].history
+    assert [e.action for e in history] == ["granted", "suspended", "reinstated"]
     assert (await client.post(f"{base}/destroy", data={"csrf": csrf})).status_code == 404
 
 

@@ -1,6 +1,7 @@
-"""The application and assessment records and the API schemas built from them stay in step,
-and an assessment record encodes to the bytes the API has always answered (a stored
-idempotent answer replays byte for byte next to a new one)."""
+"""The records the registry's use cases return (applications, assessments, evidence,
+decisions, provider reports, accounts, tokens, accreditations, conflicts) and the API
+schemas built from them stay in step, and an assessment record encodes to the bytes the API
+has always answered (a stored idempotent answer replays byte for byte next to a new one)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ import pytest
 from pydantic import BaseModel
 
 from api.http.schemas import assessments as assessment_schemas
+from api.http.schemas import common as common_schemas
 from api.http.schemas import registry as registry_schemas
+from registry.accounts import Account, Role, Token
 from registry.applications import Application, ApplicationEvent, ApplicationState
 from registry.assessments import records, service
+from registry.auditors import Accreditation, AccreditationEvent, Conflict
+from tests.support.certificates import SAMPLE
 
 IN_ORDER = [
     (Application, registry_schemas.ApplicationOut),
@@ -107,3 +112,152 @@ def test_application_schema_answers_what_the_record_holds() -> None:
     )
     answer = registry_schemas.ApplicationOut.model_validate(application).model_dump_json()
     assert answer.encode() == msgspec.json.encode(application)
+
+
+_AT = "2026-01-01T00:00:00Z"
+
+# --- evidence, decisions, provider reports, accounts, tokens, accreditations, conflicts ---
+
+_EVENT = AccreditationEvent(action="granted", actor="secretariat:acc_0", reason=None, at=_AT)
+_DECISION = records.Decision(
+    application_id="apl_1",
+    outcome="certified",
+    grade="silver",
+    score=80,
+    reasons=("score 80 reaches silver",),
+    assessment_id="asm_1",
+    report_digest="sha256:bb",
+    standard="core-rights@1.0.0",
+    decided_by="secretariat:acc_0",
+    decided_at=_AT,
+    certificate=SAMPLE,
+)
+_REPORT: dict[str, Any] = {
+    "standard": "core-rights@1.0.0",
+    "score": 80.5,
+    "non_conformities": [{"id": "x"}],
+}
+SAMPLES: list[tuple[msgspec.Struct, type[BaseModel]]] = [
+    (
+        records.Evidence(
+            ref="sha256:aa",
+            sha256="aa",
+            application_id="apl_1",
+            filename="payslips.pdf",
+            content_type="application/pdf",
+            size=12,
+            uploaded_by="acc_1",
+            uploaded_at=_AT,
+            url="/api/v1/evidence/aa",
+        ),
+        assessment_schemas.EvidenceOut,
+    ),
+    (_DECISION, assessment_schemas.DecisionOut),
+    (
+        records.ProviderReports(
+            provider_id="RMP-7K3Q9XPD",
+            items=(
+                records.ProviderReport(
+                    application_id="apl_1",
+                    assessment_id="asm_1",
+                    amendments=1,
+                    filed_at=_AT,
+                    standard="core-rights@1.0.0",
+                    score=80.5,
+                    grade="silver",
+                    floor_holds=True,
+                    report_digest="sha256:bb",
+                    non_conformities=_REPORT["non_conformities"],
+                    report=_REPORT,
+                    decision=msgspec.structs.replace(_DECISION, certificate=None),
+                ),
+            ),
+        ),
+        assessment_schemas.ProviderReportsOut,
+    ),
+    (
+        Account(
+            id="acc_1",
+            name="Asha Rai",
+            email=None,
+            role=Role.AUDITOR,
+            provider_id=None,
+            created_at=_AT,
+            revoked_at=None,
+            active=True,
+        ),
+        common_schemas.AccountOut,
+    ),
+    (
+        Token(
+            id="tok_1",
+            account_id="acc_1",
+            hint="rm_abcde…",
+            label="api",
+            created_at=_AT,
+            expires_at=_AT,
+            revoked_at=_AT,
+            state="revoked",
+        ),
+        common_schemas.TokenOut,
+    ),
+    (
+        Accreditation(
+            id="acr_1",
+            auditor_id="acc_1",
+            provider_types=["recruiter"],
+            countries=["AE", "PH"],
+            valid_from="2026-01-01",
+            valid_until="2029-01-01",
+            state="active",
+            created_at=_AT,
+            history=(_EVENT,),
+        ),
+        registry_schemas.AccreditationOut,
+    ),
+    (
+        Conflict(
+            id="coi_1",
+            auditor_id="acc_1",
+            provider_id="RMP-7K3Q9XPD",
+            declared_by_role="auditor",
+            declared_by="auditor:acc_1",
+            reason="former employer",
+            created_at=_AT,
+            state="withdrawn",
+            withdrawn_at=_AT,
+            withdrawn_by="secretariat:acc_0",
+            withdrawal_reason="ended",
+        ),
+        registry_schemas.ConflictOut,
+    ),
+]
+RECORD_SCHEMAS = [
+    (records.Evidence, assessment_schemas.EvidenceOut),
+    (records.Decision, assessment_schemas.DecisionOut),
+    (records.ProviderReport, assessment_schemas.ProviderReportOut),
+    (records.ProviderReports, assessment_schemas.ProviderReportsOut),
+    (Account, common_schemas.AccountOut),
+    (Token, common_schemas.TokenOut),
+    (AccreditationEvent, registry_schemas.AccreditationEventOut),
+    (Accreditation, registry_schemas.AccreditationOut),
+    (Conflict, registry_schemas.ConflictOut),
+]
+
+
+@pytest.mark.parametrize(("record", "schema"), RECORD_SCHEMAS, ids=lambda t: t.__name__)
+def test_schema_has_the_use_case_record_fields_in_order(
+    record: type[msgspec.Struct], schema: type[BaseModel]
+) -> None:
+    assert list(schema.model_fields) == list(record.__struct_fields__)
+
+
+@pytest.mark.parametrize(("record", "schema"), SAMPLES, ids=[type(r).__name__ for r, _ in SAMPLES])
+def test_schema_from_the_record_answers_as_from_its_json(
+    record: msgspec.Struct, schema: type[BaseModel]
+) -> None:
+    """Validated from the record's attributes, the answer is what the API gave when the use
+    case returned the same values as a dict (`schema(**view)`), byte for byte."""
+    from_record = schema.model_validate(record).model_dump_json()
+    from_dict = schema(**msgspec.to_builtins(record)).model_dump_json()
+    assert from_record == from_dict

@@ -183,7 +183,7 @@ class World:
         )
         await self.sign_in(client, token)
         csrf = csrf_of((await client.get("/portal/secretariat")).text)
-        await kill_token(details["id"], revoke=who is Who.REVOKED)
+        await kill_token(details.id, revoke=who is Who.REVOKED)
         return client, csrf
 
     async def aclose(self) -> None:

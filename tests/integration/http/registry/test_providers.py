@@ -206,3 +206,47 @@ async def test_bad_search_parameters_are_refused(
     client: Client, query: str, status: int, field: str
 ) -> None:
     assert_problem(await client.get(f"/api/v1/providers?{query}"), status, field)
+
+
+async def test_search_finds_words_in_any_order_and_cities(
+    client: Client, secretariat: Headers
+) -> None:
+    """Every word of `q` anywhere in the names, in any order; parts of words too; a city
+    that begins several names finds them all (SQLite's FTS5 trigram index and PostgreSQL's
+    pg_trgm index must agree with LIKE)."""
+    for legal_name, trading in (
+        ("Manila Ethical Placement Corp.", ["Luzon Jobs"]),
+        ("Manila Bay Recruitment Ltd.", []),
+        ("Dhaka Overseas Careers Ltd.", ["Manila Desk"]),
+        ("Cebu Placement Services", []),
+    ):
+        await register_provider(
+            client, secretariat, legal_name=legal_name, trading_names=trading, corridors=[]
+        )
+
+    async def names(q: str) -> list[str]:
+        response = await client.get("/api/v1/providers", params={"q": q})
+        assert response.status_code == 200, response.text
+        return [p["legal_name"] for p in response.json()["items"]]
+
+    every_manila = [
+        "Dhaka Overseas Careers Ltd.",
+        "Manila Bay Recruitment Ltd.",
+        "Manila Ethical Placement Corp.",
+    ]
+    assert await names("manila") == every_manila
+    assert await names("MANILA") == every_manila
+    assert await names("placement manila") == ["Manila Ethical Placement Corp."]
+    assert await names("manila placement") == ["Manila Ethical Placement Corp."]
+    assert await names("corp ethical manila") == ["Manila Ethical Placement Corp."]
+    assert await names("placement") == ["Cebu Placement Services", "Manila Ethical Placement Corp."]
+    assert await names("place cebu") == ["Cebu Placement Services"]
+    assert await names("jobs manila") == ["Manila Ethical Placement Corp."]  # trading name
+    assert await names("desk dhaka") == ["Dhaka Overseas Careers Ltd."]
+    assert await names("ltd bay") == ["Manila Bay Recruitment Ltd."]
+    assert await names("ba manila") == ["Manila Bay Recruitment Ltd."]  # a short word too
+    assert await names("la") == ["Cebu Placement Services", *every_manila]  # LIKE alone
+    assert await names("manila cebu") == []
+    assert await names("ethical bay") == []
+    total = (await client.get("/api/v1/providers", params={"q": "manila", "limit": 2})).json()
+    assert (total["total"], len(total["items"])) == (3, 2)
