@@ -1,13 +1,15 @@
 """Figure 7: sustained mixed traffic against one real server (`make bench`, `--only load`).
 
 The server is `rightsmark init --demo` plus a bulk load (`bench.scale.bulk`, by default
-2,000 providers and 10,000 signed certificates) on SQLite, then `rightsmark serve`, with
-the verify rate limit lifted. `wrk` drives the mix of `bench.mixload` for `--load-seconds`
-(default 60) over 64 keep-alive connections: 90 % certificate fetch and verification, 9 %
-search, 1 % secretariat writes. Every non-2xx answer and socket error is an error.
+2,000 providers and 10,000 signed certificates) on SQLite, then `rightsmark serve --workers
+N` (`WORKERS`: 2 on SQLite, 1 on PostgreSQL), with the verify rate limit lifted. `wrk`
+drives the mix of `bench.mixload` for `--load-seconds` (default 60) over 64 keep-alive
+connections: 90 % certificate fetch and verification, 9 % search, 1 % secretariat writes.
+Every non-2xx answer and socket error is an error.
 
-The server's memory is its own process's: resident size sampled every 0.2 s while loaded,
-and the kernel's high-water mark (VmHWM) when the run ends, before it is stopped.
+The server runs `WORKERS` processes (`serve --workers`). Its memory is that of all of them
+(supervisor and workers, summed): resident size sampled every 0.2 s while loaded, and the
+kernel's high-water marks (VmHWM) when the run ends, before it is stopped.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,10 +38,14 @@ FIG_ID, TITLE = "7 load", "mixed load (90 % fetch+verify, 9 % search, 1 % writes
 TARGET = 500.0  # requests/s; our own goal on a 2-core machine shared with wrk
 MEMORY_ID, MEMORY_TITLE, MEMORY_TARGET = "7b load memory", "server peak RSS (MiB)", 512.0
 PROVIDERS, CERTIFICATES = 2_000, 10_000
+# Server processes (`rightsmark serve --workers`), as measured best on this 2-core machine
+# shared with wrk (docs/benchmarks.md): on SQLite two (434 against 366 req/s with one); on
+# PostgreSQL one, since its server needs the second core (511 against 323 req/s).
+WORKERS = {"SQLite": 2, "PostgreSQL": 1}
 LOAD_DB = "rm_load"  # the scratch PostgreSQL database of `--load-postgres`
 
 
-def _status_kib(pid: int, key: str) -> int:
+def _one_kib(pid: int, key: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(key + ":"):
@@ -47,6 +53,24 @@ def _status_kib(pid: int, key: str) -> int:
     except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (uvicorn's workers under its supervisor)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with suppress(OSError, ValueError):
+                todo += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def _status_kib(pid: int, key: str) -> int:
+    """`key` of /proc/<pid>/status summed over the server's processes: with workers, the
+    supervisor and every worker (VmHWM so summed: each process's own peak, added up)."""
+    return sum(_one_kib(p, key) for p in _tree(pid))
 
 
 class MemorySampler:
@@ -73,10 +97,11 @@ class MemorySampler:
 
 @contextmanager
 def loaded_server(
-    providers: int, certificates: int, database_url: str = ""
+    providers: int, certificates: int, database_url: str = "", workers: int = 1
 ) -> Iterator[tuple[str, Path, int]]:
     """(base URL, data directory, server pid) of a demo + bulk-loaded server, on SQLite in
-    the data directory, or in `database_url` (an empty PostgreSQL database)."""
+    the data directory, or in `database_url` (an empty PostgreSQL database), serving with
+    `workers` processes."""
     command = rightsmark_command()
     if command is None:
         raise ServerError("the `rightsmark` command is not installed (pip install -e .)")
@@ -105,7 +130,14 @@ def loaded_server(
             "--no-progress",
         ]
         # `exec` keeps the shell's pid, so the pid file names the server process itself.
-        serve = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$1" serve', str(pid_file), command]
+        serve = [
+            "/bin/sh",
+            "-c",
+            'echo $$ > "$0" && exec "$1" serve --workers "$2"',
+            str(pid_file),
+            command,
+            str(workers),
+        ]
         with running_server(
             serve,
             port,
@@ -201,11 +233,12 @@ def bench_load(
     server runs on a scratch PostgreSQL database instead of SQLite."""
     suffix, engine = (" pg", "PostgreSQL") if postgres else ("", "SQLite")
     fig_id, memory_id = FIG_ID + suffix, MEMORY_ID + suffix
+    workers = WORKERS[engine]
     started = time.perf_counter()
     try:
         with (
             _database(postgres) as url,
-            loaded_server(providers, certificates, url) as (base, data_dir, pid),
+            loaded_server(providers, certificates, url, workers) as (base, data_dir, pid),
         ):
             setup_s = time.perf_counter() - started
             report = bench_load_at(base, data_dir, pid, seconds)
@@ -223,6 +256,7 @@ def bench_load(
         )
     details: dict[str, float | int | str] = {
         "generator": "wrk (Lua mix)",
+        "server_workers": workers,
         "connections": report["connections"],
         "seconds": report["seconds"],
         "requests": report["requests"],
@@ -232,7 +266,8 @@ def bench_load(
         "p99_ms": report["p99_ms"],
         "max_ms": report["max_ms"],
         "errors": report["errors"],
-        "registry": f"{providers:,} providers, {certificates:,} certificates + demo ({engine})",
+        "registry": f"{providers:,} providers, {certificates:,} certificates + demo ({engine}), "
+        f"serve --workers {workers}",
         "setup_s": setup_s,
         **{f"sent_{kind}": report["sent"].get(kind, 0) for kind, _ in MIX},
     }

@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
-from piccolo.query.functions.aggregate import Max
 
 from registry import countries as cc
 from registry.accounts import Actor, Role
 from registry.clock import iso_utc as _iso
 from registry.clock import utc_now as _now
-from registry.db.cache import read_cache
-from registry.db.database import after_commit, write_transaction
+from registry.db.database import write_transaction
 from registry.db.tables import AccountRow, ProviderRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.settings import get_settings
@@ -193,7 +191,6 @@ async def register(data: ProviderInput, actor: Actor) -> dict[str, Any]:
                 .where(AccountRow.public_id == actor.account_id)
                 .run()
             )
-        after_commit(read_cache.invalidate)  # the public pages show it: docs/freshness.md
         return full_view(await provider_row(public_id))
 
 
@@ -216,19 +213,7 @@ async def update(provider_id: str, data: ProviderInput, actor: Actor) -> dict[st
             .where(ProviderRow.id == current["id"])
             .run()
         )
-        after_commit(read_cache.invalidate)  # the public pages show it: docs/freshness.md
         return full_view(await provider_row(provider_id))
-
-
-async def revision() -> object:
-    """When a provider was last registered or updated (`updated_at`, indexed): other
-    processes' read caches notice such a change within their window (`registry.db.cache`);
-    provider changes are not logged, so the log's size alone would not show them."""
-    row = await ProviderRow.select(Max(ProviderRow.updated_at)).first().run()
-    return None if row is None else next(iter(row.values()))
-
-
-read_cache.watch_also(revision)
 
 
 async def get_full(provider_id: str, actor: Actor) -> dict[str, Any]:

@@ -16,16 +16,15 @@ its row's version); invalidation leaves it alone.
 
 When `invalidate` runs:
 
-- in this process, after the commit of every change that matters. Every change of a key,
-  a standard's status or a certificate's state is logged, and the log's append registers
-  `invalidate` with `registry.db.database.after_commit`: it runs once the transaction has
-  committed and before the request that made the change is answered. A read that starts
-  after the change was acknowledged sees it.
-- for changes made by other processes (several server workers, the command line):
-  `revalidate()`, which readers call before trusting a volatile region, asks the database
-  for its version (the log's size: one indexed row) at most every `WINDOW_SECONDS`, and
-  invalidates when it moved. Such a change is seen by every read that starts more than
-  `WINDOW_SECONDS` after its commit (docs/freshness.md).
+- in this process, after the commit of every write transaction
+  (`registry.db.database.write_transaction`), whatever it changed, and before the request
+  that made the change is answered. A read that starts after a change was acknowledged
+  sees it.
+- for changes made by other processes (several server workers, `rightsmark lifecycle run`,
+  an import): every committed write transaction also moves the database's data version on
+  (one row); `revalidate()`, which readers call before trusting a volatile region, asks for
+  it at most every `WINDOW_SECONDS` and invalidates when it moved. Such a change is seen by
+  every read that starts more than `WINDOW_SECONDS` after its commit (docs/freshness.md).
 """
 
 from __future__ import annotations
@@ -99,7 +98,6 @@ class ReadCache:
         self._version = 0
         self._regions: dict[str, Region[Any, Any]] = {}
         self._probe: Callable[[], Awaitable[object]] | None = None
-        self._more_probes: list[Callable[[], Awaitable[object]]] = []
         self._in_transaction: Callable[[], bool] = lambda: False
         self._seen: object = None  # what the probe last answered
         self._checked = float("-inf")  # time.monotonic() when that question was asked
@@ -140,11 +138,6 @@ class ReadCache:
         uncommitted changes it would see."""
         self._probe, self._in_transaction = probe, in_transaction
 
-    def watch_also(self, probe: Callable[[], Awaitable[object]]) -> None:
-        """One more version to ask at each window, for what is cached but not logged (a
-        provider's registration: `registry.providers`)."""
-        self._more_probes.append(probe)
-
     async def revalidate(self) -> int:
         """The version to read at, once the database was asked within the window whether
         another process changed anything (invalidating if it did)."""
@@ -156,7 +149,7 @@ class ReadCache:
             asked = time.monotonic()
             if asked - self._checked < self.window_seconds:
                 return self._version  # asked by another reader while this one waited
-            seen = (await self._probe(), *[await more() for more in self._more_probes])
+            seen = await self._probe()
             if seen != self._seen:
                 self._seen = seen
                 self.invalidate()

@@ -14,7 +14,13 @@ from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-from registry.db.pooled import PooledSQLiteEngine
+from registry.db.cache import read_cache
+from registry.db.pooled import (
+    READ_POOL_SIZE,
+    WRITE_POOL_SIZE,
+    PooledPostgresEngine,
+    PooledSQLiteEngine,
+)
 from registry.errors import RegistryError
 from registry.settings import get_settings
 
@@ -56,6 +62,25 @@ async def ping() -> bool:
     return True
 
 
+# Every committed write transaction moves the data version on, whatever it changed: this
+# process's read caches are cleared after the commit, and other processes' caches see the
+# new number within their window (`registry.db.cache`). One rule for every change, so that
+# nothing cached can depend on a write that forgot to announce itself.
+_MOVE_DATA_VERSION = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+
+
+async def data_version() -> int:
+    """The number every committed write transaction moves on (one row, by primary key)."""
+    rows = await engine().run_ddl("SELECT version FROM data_version WHERE id = 1")
+    return int(rows[0]["version"]) if rows else 0
+
+
+def in_write_transaction() -> bool:
+    return _after_commit.get() is not None
+
+
+read_cache.watch(data_version, in_write_transaction)
+
 # What to run once the outermost write transaction has committed (`after_commit`).
 _after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
     "after_commit", default=None
@@ -64,8 +89,7 @@ _after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
 
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once the current write transaction has committed (never if it rolls
-    back): e.g. `registry.db.cache.read_cache.invalidate`, so that no reader can take what
-    it reads before the commit for what holds after it."""
+    back). The read caches need no such call: every commit clears them."""
     pending = _after_commit.get()
     if pending is None:
         raise DatabaseError("after_commit outside a write transaction")
@@ -85,8 +109,11 @@ async def write_transaction() -> AsyncIterator[Any]:
     try:
         async with _begin() as transaction:
             yield transaction
+            # Last, so that on PostgreSQL the row is held only for the commit itself.
+            await engine().run_ddl(_MOVE_DATA_VERSION)
     finally:
         _after_commit.reset(token)
+    read_cache.invalidate()
     for callback in pending:
         callback()
 
@@ -117,13 +144,20 @@ async def lock_row(column: Column, value: object) -> None:
 
 
 async def start_pool() -> None:
-    """Open the process's connections. PostgreSQL: Piccolo's asyncpg pool, from which every
-    query outside a transaction takes a connection (without it, one connection per query).
-    SQLite: nothing yet, the connections open on first use, on the loop that uses them."""
+    """Open the process's connections. PostgreSQL: the write pool (Piccolo's asyncpg pool:
+    transactions and writes) and the read pool (reads outside a transaction), sized apart
+    (registry.db.pooled); without them, one connection per query. SQLite: nothing yet, the
+    connections open on first use, on the loop that uses them."""
     global _pool_users
     db = engine()
     if isinstance(db, PostgresEngine) and _pool_users == 0:
-        await db.start_connection_pool(min_size=1, max_size=20)
+        await db.start_connection_pool(min_size=1, max_size=WRITE_POOL_SIZE)
+        if isinstance(db, PooledPostgresEngine):
+            try:
+                await db.start_read_pool(min_size=1, max_size=READ_POOL_SIZE)
+            except BaseException:
+                await db.close_connection_pool()
+                raise
     _pool_users += 1
 
 
@@ -138,4 +172,6 @@ async def close_pool() -> None:
         return
     _pool_users -= 1
     if _pool_users == 0 and isinstance(db, PostgresEngine):
+        if isinstance(db, PooledPostgresEngine):
+            await db.close_read_pool()
         await db.close_connection_pool()

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
-from registry.db.pooled import PooledSQLiteEngine
+from registry.db.pooled import PooledPostgresEngine, PooledSQLiteEngine
 from registry.settings import get_settings
 
 
-def make_engine() -> PostgresEngine | PooledSQLiteEngine:
+def make_engine() -> PooledPostgresEngine | PooledSQLiteEngine:
     settings = get_settings()
     if settings.is_postgres:
         dsn = settings.database_url.replace("postgres://", "postgresql://", 1)
-        return PostgresEngine(config={"dsn": dsn}, log_queries=False)
+        # A write pool and a read pool (registry.db.pooled), both on this server for now.
+        return PooledPostgresEngine(config={"dsn": dsn}, log_queries=False)
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # Persistent reader and writer connections instead of one per query (registry.db.pooled).
     # A generous busy timeout: writers in other processes wait for the lock, not fail.

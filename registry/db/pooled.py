@@ -29,11 +29,24 @@ one connection: the first read leases a reader and keeps it until the request en
 deadlock: a request holding a reader that waits for the writer lock holds nothing the
 writer needs, since a transaction runs on the writer connection alone.
 
-PostgreSQL needs none of this: Piccolo's `PostgresEngine` takes each query outside a
-transaction from its asyncpg pool (`database.start_pool`), connections kept open. Its reads
-are not pinned to one connection per request on purpose: a request holding a pool
-connection for its reads while its transaction waits for a second one could, with as many
-such requests as the pool has connections, wait forever.
+PostgreSQL (`PooledPostgresEngine`): Piccolo's `PostgresEngine` already keeps its
+connections open in an asyncpg pool; this one keeps two, sized apart (`database.start_pool`):
+
+- the *write* pool (Piccolo's own `pool`): every transaction and every statement that is
+  not a SELECT outside one. A read inside a transaction runs on the transaction's
+  connection, as in Piccolo, so it sees the transaction's own writes.
+- the *read* pool (`read_pool`, `READ_POOL_SIZE`): the SELECTs outside a transaction, the
+  reads of one request (`shared_reads`) on one leased connection, as on SQLite. Its
+  connections run autocommit SELECTs only, so giving one back skips asyncpg's session
+  reset (`RESET ALL`, `UNLISTEN *`, ...: a round trip per release).
+
+No deadlock: a request holding a read connection may wait for a write connection (its
+transaction), but a holder of a write connection never waits for a read one (its reads run
+on its own connection), so the wait can always end. A single pool would not do: requests
+each holding one of its connections for their reads, all waiting for a second one for
+their transactions, would wait forever. And reads never take a write connection, so a
+burst of reads cannot hold up the writes. The read pool may be given its own server
+(`read_config`): where a read replica would go.
 """
 
 from __future__ import annotations
@@ -47,11 +60,19 @@ from contextvars import ContextVar
 from typing import Any, Final
 
 import aiosqlite
+import asyncpg
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 # Reader connections per process and event loop. Reads are short and the server has one
 # event loop per process: a few threads are enough to overlap SQLite's work with Python's.
 READERS: Final = 4
+
+# PostgreSQL connections per process: the write pool (transactions, writes) and the read
+# pool (reads outside a transaction, one per request at a time), apart so that neither
+# starves the other. Per process: `serve --workers N` opens N times as many.
+WRITE_POOL_SIZE: Final = 8
+READ_POOL_SIZE: Final = 12
 
 
 ###############################################################################
@@ -94,6 +115,96 @@ def _is_read(sql: str) -> bool:
     return sql.lstrip()[:6].upper() == "SELECT"
 
 
+class _Readers:
+    """A bounded set of reader connections, and the leases holding some of them.
+
+    Deadlock-free although a lease holds its connection for a whole request: a request may
+    hold a reader and wait for something (a lock, a shared rebuild: `read_cache.revalidate`,
+    the verifier's snapshot) held by a task that needs a reader to finish. So a read that
+    finds every reader taken runs on a leased one whose request is not reading right now
+    (its lease's lock free: autocommit reads leave nothing on a connection), and otherwise
+    waits for the next query or release to end and looks again. A reader is never waited
+    for while held by a task that waits on the waiter."""
+
+    def __init__(self, size: int) -> None:
+        self.readers = asyncio.Semaphore(size)
+        self.leases: set[_Lease] = set()  # those holding a connection
+        self._waiters: list[asyncio.Future[None]] = []
+
+    async def _open_reader(self) -> Any:
+        raise NotImplementedError
+
+    async def _close_reader(self, connection: Any) -> None:
+        raise NotImplementedError
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def acquire_reader(self) -> Any:
+        await self.readers.acquire()
+        try:
+            return await self._open_reader()
+        except BaseException:
+            self.readers.release()
+            self._wake()
+            raise
+
+    async def release_reader(self, connection: Any) -> None:
+        try:
+            await self._close_reader(connection)
+        finally:
+            self.readers.release()
+            self._wake()
+
+    async def _give_back(self, lease: _Lease) -> None:
+        async with lease.lock:  # after a borrowed query on it, if any, has ended
+            connection, lease.connection = lease.connection, None
+            self.leases.discard(lease)
+        if connection is not None:
+            await self.release_reader(connection)
+
+    async def read(self, fetch: Callable[[Any], Awaitable[Any]]) -> Any:
+        """`fetch(connection)` on the request's leased reader (taken now if none yet), on a
+        reader of its own outside `shared_reads`, or on an idle lease's when none is free."""
+        lease = _lease.get()
+        while True:
+            if lease is not None:
+                try:
+                    async with lease.lock:
+                        if lease.connection is None and not self.readers.locked():
+                            lease.connection = await self.acquire_reader()
+                            self.leases.add(lease)
+                            lease.release = lambda: self._give_back(lease)
+                        if lease.connection is not None:
+                            return await fetch(lease.connection)
+                finally:
+                    self._wake()
+            elif not self.readers.locked():
+                connection = await self.acquire_reader()
+                try:
+                    return await fetch(connection)
+                finally:
+                    await self.release_reader(connection)
+            idle = next(
+                (o for o in self.leases if o.connection is not None and not o.lock.locked()),
+                None,
+            )
+            if idle is None:
+                waiter = asyncio.get_running_loop().create_future()
+                self._waiters.append(waiter)
+                await waiter
+                continue
+            try:
+                async with idle.lock:
+                    if idle.connection is not None:
+                        return await fetch(idle.connection)
+            finally:
+                self._wake()
+
+
 ###############################################################################
 # SQLite
 
@@ -115,31 +226,25 @@ async def _open(kwargs: dict[str, Any], *, reader: bool) -> aiosqlite.Connection
     return connection
 
 
-class _Connections:
+class _Connections(_Readers):
     """The readers and the writer of one process on one event loop."""
 
     def __init__(self, engine: PooledSQLiteEngine, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(READERS)
         self.engine = engine
         self.loop = loop
         self.pid = os.getpid()
         self.idle: list[aiosqlite.Connection] = []  # last in, first out: the warm ones
-        self.readers = asyncio.Semaphore(READERS)
         self.writer: aiosqlite.Connection | None = None
         self.write_lock = asyncio.Lock()
         self.closed = False
 
-    async def acquire_reader(self) -> aiosqlite.Connection:
-        await self.readers.acquire()
-        try:
-            if self.idle:
-                return self.idle.pop()
-            return await _open(self.engine.connection_kwargs, reader=True)
-        except BaseException:
-            self.readers.release()
-            raise
+    async def _open_reader(self) -> aiosqlite.Connection:
+        if self.idle:
+            return self.idle.pop()
+        return await _open(self.engine.connection_kwargs, reader=True)
 
-    async def release_reader(self, connection: aiosqlite.Connection) -> None:
-        self.readers.release()
+    async def _close_reader(self, connection: aiosqlite.Connection) -> None:
         if self.closed:
             await connection.close()
         else:
@@ -311,16 +416,67 @@ class PooledSQLiteEngine(SQLiteEngine):
                 return await self._run_in_existing_connection(
                     writer, query, args, query_type, table
                 )
-        lease = _lease.get()
-        if lease is None:
-            reader = await connections.acquire_reader()
-            try:
-                return await reader.execute_fetchall(query, args or [])
-            finally:
-                await connections.release_reader(reader)
-        async with lease.lock:
-            if lease.connection is None:
-                reader = await connections.acquire_reader()
-                lease.connection = reader
-                lease.release = lambda: connections.release_reader(reader)
-            return await lease.connection.execute_fetchall(query, args or [])
+        return await connections.read(lambda reader: reader.execute_fetchall(query, args or []))
+
+
+###############################################################################
+# PostgreSQL
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """A read connection given back keeps its session: it only ever ran SELECTs outside a
+    transaction (asyncpg still rolls back any transaction left open before calling this)."""
+
+
+class _PostgresReaders(_Readers):
+    """The read pool's connections, leased as SQLite's readers are."""
+
+    def __init__(self, pool: asyncpg.Pool, size: int) -> None:
+        super().__init__(size)
+        self.pool = pool
+
+    async def _open_reader(self) -> Any:
+        return await self.pool.acquire()
+
+    async def _close_reader(self, connection: Any) -> None:
+        await self.pool.release(connection)
+
+
+class PooledPostgresEngine(PostgresEngine):
+    """Piccolo's PostgreSQL engine with a read pool beside its write pool: see the module's
+    docstring. Without a read pool (`start_read_pool` not called) it is Piccolo's engine."""
+
+    def __init__(
+        self, config: dict[str, Any], *, read_config: dict[str, Any] | None = None, **kw: Any
+    ) -> None:
+        super().__init__(config=config, **kw)
+        self.read_config: dict[str, Any] = dict(read_config or config)
+        self.readers: _PostgresReaders | None = None
+
+    @property
+    def read_pool(self) -> asyncpg.Pool | None:
+        return None if self.readers is None else self.readers.pool
+
+    async def start_read_pool(self, *, min_size: int, max_size: int) -> None:
+        if self.readers is None:
+            pool = await asyncpg.create_pool(
+                **self.read_config, min_size=min_size, max_size=max_size, reset=_keep_session
+            )
+            self.readers = _PostgresReaders(pool, max_size)
+
+    async def close_read_pool(self) -> None:
+        readers, self.readers = self.readers, None
+        if readers is not None:
+            await readers.pool.close()
+
+    async def run_querystring(self, querystring: Any, in_pool: bool = True) -> Any:
+        """A SELECT outside a transaction on the read pool (the request's leased connection,
+        if it has one); anything else as Piccolo does: in the transaction, or on the write
+        pool."""
+        readers = self.readers
+        if readers is None or not in_pool or self.current_transaction.get() is not None:
+            return await super().run_querystring(querystring, in_pool)
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        if not _is_read(query):
+            return await super().run_querystring(querystring, in_pool)
+        return await readers.read(lambda connection: connection.fetch(query, *args))

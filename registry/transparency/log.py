@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from registry.db.cache import read_cache
-from registry.db.database import after_commit, engine
+from registry.db.cache import Region, read_cache
+from registry.db.database import engine
 from registry.errors import InvalidProofError, MissingSubtreeError
 from registry.transparency.tables import LogEntryRow, LogHeadRow, LogSubtreeRow
 from registry.trust import merkle
@@ -92,10 +92,6 @@ async def append_leaf(leaf: bytes, text: str, kind: str, at: dt.datetime) -> int
         LogEntryRow(position=index, kind=kind, entry=text, recorded_at=at)
     ).run()
     await LogSubtreeRow.insert(*new_rows).run()
-    # Every change of a key, a standard's status or a certificate's state is logged: once it
-    # has committed (not before: a reader could cache what it read in between as fresh),
-    # this process's read caches are invalidated.
-    after_commit(read_cache.invalidate)
     return index
 
 
@@ -123,11 +119,6 @@ async def current_size() -> int:
         await LogHeadRow.select(LogHeadRow.size).where(LogHeadRow.name == LOG_NAME).first().run()
     )
     return 0 if row is None else int(row["size"])
-
-
-# The log's size is the database's version of everything the read caches hold: other
-# processes' changes show there (`registry.db.cache`).
-read_cache.watch(current_size, _in_transaction)
 
 
 @dataclass(frozen=True)
@@ -202,6 +193,39 @@ async def inclusion_proof(index: int, tree_size: int) -> list[bytes]:
     if not 0 <= index < tree_size:
         raise LogRangeError(f"index {index} is not in a tree of size {tree_size}")
     return await _computed(lambda store: merkle.inclusion_proof(store, index, tree_size))
+
+
+# Complete subtrees under a signed checkpoint never change: the upper ones, shared by every
+# proof, are kept (lasting), so a proof under the same checkpoint fetches only its own few.
+_signed_subtrees: Region[int, bytes] = read_cache.region(
+    "log.signed_subtrees", size=65536, volatile=False
+)
+
+
+async def signed_inclusion_proof(index: int, signed_size: int) -> list[bytes]:
+    """`inclusion_proof` under the size of a stored signed checkpoint (committed, so no size
+    check is needed), at most one query: subtrees read before are not read again."""
+    if not 0 <= index < signed_size:
+        raise LogRangeError(f"index {index} is not in a tree of size {signed_size}")
+    recorder = _Recorder()
+    merkle.inclusion_proof(recorder, index, signed_size)
+    known: dict[int, bytes] = {}
+    missing: set[int] = set()
+    for key in recorder.wanted:
+        found = _signed_subtrees.get(key)
+        if found is None:
+            missing.add(key)
+        else:
+            known[key] = found
+    if missing:  # integers computed here, not input: inlined, without the query builder
+        listed = ", ".join(str(int(key)) for key in sorted(missing))
+        sql = f"SELECT node, hash FROM log_subtrees WHERE node IN ({listed})"  # noqa: S608
+        for row in await LogSubtreeRow.raw(sql).run():
+            known[row["node"]] = _signed_subtrees.put(row["node"], bytes.fromhex(row["hash"]))
+    try:
+        return merkle.inclusion_proof(_Loaded(known), index, signed_size)
+    except MissingSubtreeError as exc:
+        raise LogIntegrityError(str(exc)) from exc
 
 
 async def consistency_proof(size1: int, size2: int) -> list[bytes]:
