@@ -24,7 +24,8 @@ from registry.db.cache import Region, read_cache
 from registry.errors import RegistryError
 from registry.keys import did_document_json, issuer_did
 from registry.standards import service as standards
-from registry.transparency import checkpoints
+from registry.transparency import checkpoints, log
+from registry.trust.signed_note import build_tlog_proof
 from registry.trust.tlog_errors import LogIntegrityError
 from registry.trust.verify.engine import (
     IssuerTrust,
@@ -42,6 +43,7 @@ from registry.trust.verify.results import failed, skipped
 # (within `WINDOW_SECONDS`). `GET` of a status list is always current.
 _MEMO_SIZE: Final = 4096
 _BUNDLES_SIZE: Final = 4096
+_ISSUED_SIZE: Final = 16384
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,16 +186,19 @@ async def verify(credential: object, *, body_digest: bytes | None = None) -> Ver
         now=now,
         registry_context_url=urls.context_url(),
     )
-    verdict = await _with_log_check(credential, verdict, snap)
-    verdict = await _with_recorded_reason(credential, verdict)
+    verdict, state = await _with_log_check(credential, verdict, snap)
+    verdict = await _with_recorded_reason(credential, verdict, state)
     if body_digest is not None:  # not kept if invalidated since the snapshot was current
         _memo.put(body_digest, (*_span(verdict, now), verdict), read_at=read_at)
     return verdict
 
 
-async def _with_recorded_reason(credential: object, verdict: Verdict) -> Verdict:
+async def _with_recorded_reason(
+    credential: object, verdict: Verdict, state: _State | None = None
+) -> Verdict:
     """A genuine certificate of this registry that is suspended or revoked: the verdict's
-    reason adds the one the registry recorded (the secretariat's, or the audit's)."""
+    reason adds the one the registry recorded (the secretariat's, or the audit's). `state`:
+    the certificate's row as this request already read it (after its snapshot), if it did."""
     signature = verdict.check("signature")
     if verdict.status not in ("suspended", "revoked") or signature is None:
         return verdict
@@ -201,11 +206,15 @@ async def _with_recorded_reason(credential: object, verdict: Verdict) -> Verdict
     prefix = urls.credentials_prefix()
     if signature.result != "passed" or not isinstance(url, str) or not url.startswith(prefix):
         return verdict
-    row = (
-        await CertificateRow.select(CertificateRow.state, CertificateRow.state_reason)
-        .where(CertificateRow.public_id == url.removeprefix(prefix)[:40])
-        .first()
-    )
+    public_id = url.removeprefix(prefix)[:40]
+    if state is not None and state.public_id == public_id:
+        row: Mapping[str, Any] | None = {"state": state.state, "state_reason": state.reason}
+    else:
+        row = (
+            await CertificateRow.select(CertificateRow.state, CertificateRow.state_reason)
+            .where(CertificateRow.public_id == public_id)
+            .first()
+        )
     if row is None or row["state"] != verdict.status or not row["state_reason"]:
         return verdict
     return replace(verdict, reason=f"{verdict.reason.rstrip('.')}: {row['state_reason']}")
@@ -216,9 +225,11 @@ async def _with_recorded_reason(credential: object, verdict: Verdict) -> Verdict
 # A certificate of this registry gets one more check, `log`: its issuance entry, proved
 # under the current signed checkpoint and checked with the registry's own log key, exactly
 # as `rightsmark verify` checks a downloaded bundle. Costs: the checkpoint is read (or
-# signed) once per snapshot generation; a certificate's entry index never changes once set,
-# so it is read once per process; a bundle is built once per certificate and checkpoint
-# size. A repeated body is answered by the verdict memo without any of this.
+# signed) once per snapshot generation; a certificate's entry index and entry never change
+# once set, so they are read once per process, in one query with its current state (which
+# `_with_recorded_reason` then reuses); the proof's subtrees are read once per process
+# (`log.signed_inclusion_proof`); a bundle is built once per certificate and checkpoint size.
+# A repeated body is answered by the verdict memo without any of this.
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,15 +241,31 @@ class _LogView:
     why: str  # when key or note is None
 
 
+@dataclass(frozen=True, slots=True)
+class _State:
+    """A certificate's state as read during this request (after its snapshot was current)."""
+
+    public_id: str
+    state: str
+    reason: str | None
+
+
 _log_view: _LogView | None = None
 _view_lock = asyncio.Lock()
 # Lasting: a certificate's issuance entry never changes, nor its proof under a given size.
-_log_indexes: Region[str, int] = read_cache.region(
-    "verify.log_indexes", size=_BUNDLES_SIZE, volatile=False
-)  # certificate public id -> its issuance entry
+_issued: Region[str, tuple[int, str]] = read_cache.region(
+    "verify.issued", size=_ISSUED_SIZE, volatile=False
+)  # certificate public id -> (its issuance entry's index, the entry's text)
 _bundles: Region[tuple[str, int], str] = read_cache.region(
     "verify.bundles", size=_BUNDLES_SIZE, volatile=False
 )  # (public id, tree size) -> bundle
+
+# The certificate's entry (none before the log began) and its current state, in one query.
+_ISSUED_SQL: Final = (
+    "SELECT c.log_index AS log_index, c.state AS state, c.state_reason AS state_reason,"
+    " e.entry AS entry FROM certificates c LEFT JOIN log_entries e ON e.position = c.log_index"
+    " WHERE c.public_id = {}"
+)
 
 
 async def _view(snap: _Snapshot, *, renew: bool = False) -> _LogView:
@@ -267,53 +294,64 @@ async def _read_view(snap: _Snapshot) -> _LogView:
     return view
 
 
-async def _log_index(public_id: str) -> int | None:
-    """Its issuance entry; None for a certificate issued before the log; KeyError when this
+async def _issuance(public_id: str) -> tuple[tuple[int, str] | None, _State | None]:
+    """Its issuance entry (index, text), None for a certificate issued before the log; and
+    its state when it was read now (not when the entry was remembered). KeyError when this
     registry has no such certificate."""
-    known = _log_indexes.get(public_id)
+    known = _issued.get(public_id)
     if known is not None:
-        return known
+        return known, None
     if "\x00" in public_id:  # PostgreSQL refuses NUL in text; no certificate has one
         raise KeyError(public_id)
-    row = (
-        await CertificateRow.select(CertificateRow.log_index)
-        .where(CertificateRow.public_id == public_id)
-        .first()
-    )
-    if row is None:
+    rows = await CertificateRow.raw(_ISSUED_SQL, public_id).run()
+    if not rows:
         raise KeyError(public_id)  # not remembered: a certificate issued later must be found
+    row = rows[0]
+    state = _State(public_id, row["state"], row["state_reason"])
     if row["log_index"] is None:
-        return None
-    return _log_indexes.put(public_id, int(row["log_index"]))
+        return None, state
+    if row["entry"] is None:
+        raise LogIntegrityError(f"the log has no entry {row['log_index']} for {public_id}")
+    return _issued.put(public_id, (int(row["log_index"]), str(row["entry"]))), state
 
 
-async def _bundle(public_id: str, index: int, view: _LogView) -> str:
+async def _bundle(public_id: str, index: int, entry: str, view: _LogView) -> str:
+    """As `checkpoints.proof_bundle(index, view.note)` builds it."""
     assert view.note is not None
     key = (public_id, view.size)
     found = _bundles.get(key)
     if found is None:
-        found = _bundles.put(key, await checkpoints.proof_bundle(index, view.note))
+        proof = await log.signed_inclusion_proof(index, view.size)
+        bundle = build_tlog_proof(index, proof, view.note, extra=entry.encode("utf-8"))
+        found = _bundles.put(key, bundle)
     return found
 
 
-async def _with_log_check(credential: object, verdict: Verdict, snap: _Snapshot) -> Verdict:
+async def _with_log_check(
+    credential: object, verdict: Verdict, snap: _Snapshot
+) -> tuple[Verdict, _State | None]:
     """Only for a credential whose id is one of this registry's: the log of another registry
-    is not ours to vouch for, and input that is not a certificate has nothing to look up."""
+    is not ours to vouch for, and input that is not a certificate has nothing to look up.
+    Also the certificate's state, when it was read on the way."""
     public_id = certificate_id(credential)
     url = credential.get("id") if isinstance(credential, Mapping) else None
     own = urls.credentials_prefix()
     if verdict.certificate is None or public_id is None or not str(url).startswith(own):
-        return verdict
+        return verdict, None
     try:
-        index = await _log_index(public_id[:40])
+        issued, state = await _issuance(public_id[:40])
     except KeyError:
-        return with_check(verdict, failed("log", f"This registry issued no {public_id[:40]}."))
-    if index is None:
-        return with_check(verdict, skipped("log", "Not checked: issued before the log began."))
+        missing = failed("log", f"This registry issued no {public_id[:40]}.")
+        return with_check(verdict, missing), None
+    if issued is None:
+        return with_check(
+            verdict, skipped("log", "Not checked: issued before the log began.")
+        ), state
+    index, entry = issued
     view = await _view(snap)
     if view.note is not None and index >= view.size:  # issued by another process since
         view = await _view(snap, renew=True)
     if view.note is None or view.key is None:
-        return with_check(verdict, skipped("log", view.why))
-    bundle = await _bundle(public_id, index, view)
-    return with_check(verdict, check_log(credential, bundle, view.key))
+        return with_check(verdict, skipped("log", view.why)), state
+    bundle = await _bundle(public_id, index, entry, view)
+    return with_check(verdict, check_log(credential, bundle, view.key)), state

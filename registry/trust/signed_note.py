@@ -26,6 +26,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -244,14 +245,29 @@ def _verifiers(keys: str | NoteVerifier | Iterable[str | NoteVerifier]) -> list[
     return [parse_verifier_key(k) if isinstance(k, str) else k for k in items]
 
 
+_VERIFIED_SIZE: Final = 64
+_VERIFIED: dict[tuple[str | bytes, str], Checkpoint] = {}  # (note, verifier key) -> checkpoint
+
+
 def verify_note(
     note: str | bytes,
     verifier_key: str | NoteVerifier | Iterable[str | NoteVerifier],
     *,
     origin: str | None = None,
 ) -> Checkpoint:
-    """The checkpoint in a note signed by a trusted key (and from `origin`, if given)."""
-    checkpoint = Checkpoint.parse(open_note(note, _verifiers(verifier_key)))
+    """The checkpoint in a note signed by a trusted key (and from `origin`, if given).
+
+    A note already verified with the same key string is not verified again: many proofs
+    share one checkpoint (`_VERIFIED`, keyed by the exact note and key; failures are not
+    kept)."""
+    memo_key = (note, verifier_key) if isinstance(verifier_key, str) else None
+    checkpoint = _VERIFIED.get(memo_key) if memo_key is not None else None
+    if checkpoint is None:
+        checkpoint = Checkpoint.parse(open_note(note, _verifiers(verifier_key)))
+        if memo_key is not None:
+            _VERIFIED[memo_key] = checkpoint
+            while len(_VERIFIED) > _VERIFIED_SIZE:
+                _VERIFIED.pop(next(iter(_VERIFIED)), None)
     if origin is not None and checkpoint.origin != origin:
         raise MalformedNoteError(f"checkpoint is from {checkpoint.origin!r}, not {origin!r}")
     return checkpoint

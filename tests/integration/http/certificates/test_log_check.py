@@ -11,6 +11,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from registry.certificates import verifier
+from registry.transparency import checkpoints
 from registry.trust.signed_note import build_tlog_proof, parse_tlog_proof, verifier_key
 from registry.trust.verify.engine import CHECK_NAMES
 from registry.trust.verify.log import check_log, credential_digest
@@ -51,7 +52,14 @@ async def test_a_tampered_credential_fails_it_with_the_digest_reason(certified: 
 async def test_the_repeated_and_the_changed_body_use_the_caches(certified: Certified) -> None:
     await certified.verify()
     assert any(public_id == certified.id for public_id, _ in verifier._bundles)
-    assert verifier._log_indexes[certified.id] == certified.certificate["log_index"]
+    index, _entry = verifier._issued[certified.id]
+    assert index == certified.certificate["log_index"]
+    # Built from the remembered entry and subtrees: the bundle the log-proof endpoint serves.
+    view = verifier._log_view
+    assert view is not None
+    assert view.note is not None
+    served = await checkpoints.proof_bundle(index, view.note)
+    assert verifier._bundles[(certified.id, view.size)] == served
     # A state change is logged: a new checkpoint, and the bundle proved under it.
     assert (await certified.change("suspend")).status_code == 200
     verdict = await certified.verify()
