@@ -63,8 +63,8 @@ DECIDED_STATES = frozenset({S.CERTIFIED, S.NOT_CERTIFIED})
 
 
 class Application(msgspec.Struct, frozen=True, kw_only=True):
-    """An application as the use cases return it; the API's `ApplicationOut` is built from
-    it. `provider_types`, `corridors` and `countries` are the snapshot taken at application
+    """An application as the use cases return it, answered as is by the API (`ApplicationOut`).
+    `provider_types`, `corridors` and `countries` are the snapshot taken at application
     time, `audit_date` an ISO date once an auditor is assigned."""
 
     id: str

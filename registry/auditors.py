@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from registry import countries as cc
 from registry import providers, urls
@@ -30,7 +30,7 @@ from standards.model import ProviderType
 
 
 class AccreditationEvent(Struct, frozen=True, kw_only=True):
-    action: str  # granted | suspended | reinstated
+    action: Annotated[str, Meta(description="granted | suspended | reinstated")]
     actor: str
     reason: str | None
     at: str
@@ -60,10 +60,13 @@ class Conflict(Struct, frozen=True, kw_only=True):
     declared_by: str
     reason: str
     created_at: str
-    state: Literal["active", "withdrawn"]
-    withdrawn_at: str | None
-    withdrawn_by: str | None
-    withdrawal_reason: str | None
+    state: Annotated[
+        Literal["active", "withdrawn"],
+        Meta(description="active: bars assignment; withdrawn: kept in history only"),
+    ]
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
+    withdrawal_reason: str | None = None
 
 
 async def auditor_account(account_id: str, *, field: str = "auditor_id") -> dict[str, Any]:

@@ -13,7 +13,6 @@ from api.http.auth import ActorDep, authenticated, provide_actor, requires
 from api.http.schemas.registry import (
     ApplicationCreate,
     ApplicationDetailOut,
-    ApplicationEventOut,
     ApplicationListOut,
     ApplicationOut,
     ReasonIn,
@@ -45,14 +44,13 @@ class ApplicationsController(Controller):
         provider_id = data.provider_id or actor.provider_id
         if actor.role is Role.SECRETARIAT and not data.provider_id:
             raise InvalidRequestError("name the provider applying", field="provider_id")
-        application = await applications.apply(
+        return await applications.apply(
             provider_id=provider_id or "",
             standard=data.standard,
             provider_types=[str(t) for t in data.provider_types],
             corridors=data.corridors,
             actor=actor,
         )
-        return ApplicationOut.model_validate(application)
 
     @get(
         "/",
@@ -69,9 +67,7 @@ class ApplicationsController(Controller):
     ) -> ApplicationListOut:
         """Secretariat: all; provider: its own; auditor: those assigned to it."""
         items = await applications.list_for(actor, state=state_, limit=limit, offset=offset)
-        return ApplicationListOut(
-            items=[ApplicationOut.model_validate(a) for a in items], limit=limit, offset=offset
-        )
+        return ApplicationListOut(items=list(items), limit=limit, offset=offset)
 
     @get(
         "/{application_id:str}",
@@ -82,12 +78,8 @@ class ApplicationsController(Controller):
     async def read(self, application_id: ApplicationId, actor: ActorDep) -> ApplicationDetailOut:
         """An application the caller may not see answers 404, as if it did not exist."""
         application = await applications.visible_application(application_id, actor)
-        events = [
-            ApplicationEventOut.model_validate(e) for e in await applications.events(application_id)
-        ]
-        return ApplicationDetailOut.model_validate(
-            {**msgspec.structs.asdict(application), "events": events}
-        )
+        events = list(await applications.events(application_id))
+        return ApplicationDetailOut(**msgspec.structs.asdict(application), events=events)
 
     @post(
         "/{application_id:str}/withdraw",
@@ -100,6 +92,4 @@ class ApplicationsController(Controller):
         self, application_id: ApplicationId, actor: ActorDep, data: JSONBody[ReasonIn | None] = None
     ) -> ApplicationOut:
         reason = data.reason if data else None
-        return ApplicationOut.model_validate(
-            await applications.withdraw(application_id, actor, reason)
-        )
+        return await applications.withdraw(application_id, actor, reason)

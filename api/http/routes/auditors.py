@@ -54,7 +54,7 @@ class AuditorsController(Controller):
             valid_until=data.valid_until,
             actor=actor,
         )
-        return AccreditationOut.model_validate(accreditation)
+        return AccreditationOut.of(accreditation)
 
     @get(
         "/auditors/{account_id:str}/accreditations",
@@ -65,7 +65,7 @@ class AuditorsController(Controller):
     async def accreditations(self, account_id: AccountId, actor: ActorDep) -> AccreditationListOut:
         """The secretariat reads any auditor's; an auditor its own."""
         items = await auditors.accreditations(account_id, actor)
-        return AccreditationListOut(items=[AccreditationOut.model_validate(a) for a in items])
+        return AccreditationListOut(items=[AccreditationOut.of(a) for a in items])
 
     @post(
         "/auditors/{account_id:str}/accreditations/{accreditation_id:str}/suspend",
@@ -84,7 +84,7 @@ class AuditorsController(Controller):
         suspended = await auditors.suspend(
             account_id, accreditation_id, reason=data.reason, actor=actor
         )
-        return AccreditationOut.model_validate(suspended)
+        return AccreditationOut.of(suspended)
 
     @post(
         "/auditors/{account_id:str}/accreditations/{accreditation_id:str}/reinstate",
@@ -105,7 +105,7 @@ class AuditorsController(Controller):
         reinstated = await auditors.reinstate(
             account_id, accreditation_id, reason=data.reason, actor=actor
         )
-        return AccreditationOut.model_validate(reinstated)
+        return AccreditationOut.of(reinstated)
 
     @post(
         "/conflicts/{conflict_id:str}/withdraw",
@@ -120,8 +120,7 @@ class AuditorsController(Controller):
         """The secretariat, or the side that declared it (the same auditor, or an account of
         the same provider). The conflict stays listed as withdrawn and no longer keeps the
         auditor off the provider's applications. Withdrawing twice answers 409."""
-        withdrawn = await auditors.withdraw_conflict(conflict_id, reason=data.reason, actor=actor)
-        return ConflictOut.model_validate(withdrawn)
+        return await auditors.withdraw_conflict(conflict_id, reason=data.reason, actor=actor)
 
     @post(
         "/conflicts",
@@ -133,10 +132,9 @@ class AuditorsController(Controller):
     async def declare(self, data: JSONBody[ConflictCreate], actor: ActorDep) -> ConflictOut:
         """An auditor names the provider; a provider names the auditor. Either side's
         declaration keeps that auditor off that provider's applications."""
-        declared = await auditors.declare_conflict(
+        return await auditors.declare_conflict(
             actor, provider_id=data.provider_id, auditor_id=data.auditor_id, reason=data.reason
         )
-        return ConflictOut.model_validate(declared)
 
     @get(
         "/conflicts",
@@ -150,7 +148,7 @@ class AuditorsController(Controller):
         auditor_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> ConflictListOut:
         items = await auditors.conflicts(provider_id=provider_id, auditor_id=auditor_id)
-        return ConflictListOut(items=[ConflictOut.model_validate(c) for c in items])
+        return ConflictListOut(items=list(items))
 
     @post(
         "/applications/{application_id:str}/assign",
@@ -169,7 +167,6 @@ class AuditorsController(Controller):
         (ties: lowest account id). A chosen auditor out of scope, with a conflict of interest
         or barred by rotation is refused with the reason (422, field auditor_id)."""
         body = data or AssignmentIn()
-        assigned = await assignment.assign(
+        return await assignment.assign(
             application_id, auditor_id=body.auditor_id, audit_date=body.audit_date, actor=actor
         )
-        return ApplicationOut.model_validate(assigned)

@@ -2,20 +2,23 @@
 
 Shapes only: the registry services check country codes, corridors, provider types and
 scopes, and name the offending field when they refuse. The application, accreditation and
-conflict schemas document the records of `registry.applications` and `registry.auditors`
-and are validated from their attributes (`ApplicationOut.model_validate(application)`);
-`tests/unit/registry/test_records.py` keeps the two in step.
+conflict response schemas are the records of `registry.applications` and
+`registry.auditors` themselves (msgspec Structs), named for OpenAPI; the routes return the
+records. `tests/unit/registry/test_openapi_records.py` pins the components they document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated
 
+import msgspec
+from litestar.params import KwargDefinition
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from api.http.schemas.common import TextInput
-from registry.applications import ApplicationState
+from registry.applications import Application, ApplicationEvent
+from registry.auditors import Accreditation, AccreditationEvent, Conflict
 from standards.model import ProviderType
 
 Country = str
@@ -114,36 +117,20 @@ class ReasonIn(_In):
     reason: str | None = Field(default=None, max_length=2000)
 
 
-class ApplicationOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: str
-    provider_id: str
-    standard: str
-    provider_types: list[str]
-    corridors: list[str]
-    countries: list[str]
-    state: ApplicationState
-    auditor_id: str | None
-    audit_date: str | None
-    cycle: int
-    created_at: str
-    updated_at: str
+# The records are the response schemas: `Annotated[...]` only names their OpenAPI component.
+ApplicationOut = Annotated[Application, KwargDefinition(schema_component_key="ApplicationOut")]
+ApplicationEventOut = Annotated[
+    ApplicationEvent, KwargDefinition(schema_component_key="ApplicationEventOut")
+]
 
 
-class ApplicationEventOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    from_state: str | None
-    to_state: str
-    actor: str
-    reason: str | None
-    at: str
+class ApplicationDetailOut(Application, frozen=True, kw_only=True):
+    """The application record with its events, oldest first."""
 
-
-class ApplicationDetailOut(ApplicationOut):
     events: list[ApplicationEventOut]
 
 
-class ApplicationListOut(BaseModel):
+class ApplicationListOut(msgspec.Struct, frozen=True, kw_only=True):
     items: list[ApplicationOut]
     limit: int
     offset: int
@@ -168,28 +155,23 @@ class ConflictWithdrawalIn(_In):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class AccreditationEventOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    action: str = Field(description="granted | suspended | reinstated")
-    actor: str
-    reason: str | None
-    at: str
+AccreditationEventOut = Annotated[
+    AccreditationEvent, KwargDefinition(schema_component_key="AccreditationEventOut")
+]
 
 
-class AccreditationOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: str
-    auditor_id: str
-    provider_types: list[str]
-    countries: list[str]
-    valid_from: str
-    valid_until: str
-    state: str
-    created_at: str
-    history: list[AccreditationEventOut]
+class AccreditationOut(Accreditation, frozen=True, kw_only=True):
+    """The accreditation record; only its events' component is named (`AccreditationEventOut`),
+    which an annotation on the record itself, in the registry layer, cannot do."""
+
+    history: tuple[AccreditationEventOut, ...]
+
+    @classmethod
+    def of(cls, record: Accreditation) -> AccreditationOut:
+        return cls(**msgspec.structs.asdict(record))
 
 
-class AccreditationListOut(BaseModel):
+class AccreditationListOut(msgspec.Struct, frozen=True, kw_only=True):
     items: list[AccreditationOut]
 
 
@@ -201,24 +183,10 @@ class ConflictCreate(_In):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class ConflictOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: str
-    auditor_id: str
-    provider_id: str
-    declared_by_role: str
-    declared_by: str
-    reason: str
-    created_at: str
-    state: Literal["active", "withdrawn"] = Field(
-        description="active: bars assignment; withdrawn: kept in history only"
-    )
-    withdrawn_at: str | None = None
-    withdrawn_by: str | None = None
-    withdrawal_reason: str | None = None
+ConflictOut = Annotated[Conflict, KwargDefinition(schema_component_key="ConflictOut")]
 
 
-class ConflictListOut(BaseModel):
+class ConflictListOut(msgspec.Struct, frozen=True, kw_only=True):
     items: list[ConflictOut]
 
 
