@@ -1,1 +1,1 @@
-"""standards."""
+"""Storing and publishing standards: drafts, publication, retirement, and their log entries."""

@@ -1,1 +1,1 @@
-"""middleware."""
+"""What runs around every request: request checks, rate limits, security headers, logging."""

@@ -1,1 +1,1 @@
-"""pages."""
+"""The public pages: search and register, providers, certificates, verify, standards, statistics."""

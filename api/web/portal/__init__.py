@@ -1,1 +1,1 @@
-"""portal."""
+"""The signed-in portals of the secretariat, auditors and providers."""

@@ -1,1 +1,2 @@
-"""render."""
+"""Rendering: Jinja pages (`html`), charts, the printable PDF, QR codes, verdict explanations
+and the API reference page."""

@@ -18,12 +18,12 @@ when they cannot. Nothing here raises on hostile input: every answer is a `Verdi
 
 The engine is split by concern; this module is its public face:
 
-    verify_results  Check, Verdict, the certificate summary, how a verdict follows from checks
-    verify_time     XML Schema dateTime parsing
-    verify_trust    IssuerTrust: the DID document's keys, parsed once, and the status list memo
-    verify_format   the format check, reading what the later checks need
-    verify_checks   issuer, key, signature, validity and standard checks
-    verify_status   revocation and suspension against signed, memoised status lists
+    results  Check, Verdict, the certificate summary, how a verdict follows from checks
+    time     XML Schema dateTime parsing
+    issuer   IssuerTrust: the DID document's keys, parsed once, and the status list memo
+    format   the format check, reading what the later checks need
+    checks   issuer, key, signature, validity and standard checks
+    status   revocation and suspension against signed, memoised status lists
 
 Performance: the trusted keys are parsed once (`IssuerTrust`), canonicalisation takes the
 fast encoder (`standards.canonical`), and each status list credential is verified and decoded
