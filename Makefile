@@ -54,7 +54,12 @@ test-postgres: $(STAMP)
 
 # Every figure: the pure and server figures with the mixed load (~4 min), then the scale run.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	@if $(BIN)/python -m tests.support.pg_available "$${RIGHTSMARK_BENCH_POSTGRES:-$(BENCH_PG_URL)}"; then \
+		$(BIN)/python -m bench --load-postgres; \
+	else \
+		echo "*** PostgreSQL is not reachable: the mixed load runs on SQLite only ***"; \
+		$(BIN)/python -m bench; \
+	fi
 	$(MAKE) --no-print-directory bench-scale
 
 # 200,000 providers and 1,000,000 certificates on PostgreSQL beside 1 % of that (12-17 min on 2 cores;
