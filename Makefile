@@ -34,11 +34,12 @@ test: lint test-sqlite test-postgres
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
-# The browser tests drive Debian's chromium (never a downloaded browser) and the load smoke
-# test Debian's wrk: install them if missing (as root; otherwise those tests say they skip).
+# The browser tests drive Debian's chromium (never a downloaded browser), the load smoke test
+# Debian's wrk, the README tour jq and curl: install them if missing (as root; otherwise
+# those tests say they skip).
 tools:
-	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/wrk ]; } && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk; \
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/wrk ] || [ ! -x /usr/bin/jq ] || [ ! -x /usr/bin/curl ]; } && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk jq curl; \
 	fi
 
 # Two workers; a module's tests stay on one (loadscope), so its real server or world is built once.

@@ -20,8 +20,6 @@ def hundredths_number(hundredths: int) -> int | float:
 
 def published_score(value: float) -> int | float:
     """A stored or reported score as published: an int when integral, else the float."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
     number = float(value)
     return int(number) if number.is_integer() else number
 

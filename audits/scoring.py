@@ -31,7 +31,7 @@ from audits.model import (
     Submission,
     SubmissionDocument,
 )
-from audits.published import hundredths_number as hundredths_number
+from audits.published import hundredths_number
 from audits.validation import Evaluation, decode, evaluate
 from standards.canonical import canonical_digest, canonical_json
 from standards.model import NonConformityClass, RuleSet

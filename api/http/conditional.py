@@ -56,14 +56,15 @@ async def remembered(
     build: Callable[[], Awaitable[tuple[bytes, str, float]]],
 ) -> Stored:
     """The answer for `key`, built (body, media type, fresh until) only when the region
-    holds none still fresh. The version is taken before `build` reads anything."""
-    read_at = await read_cache.revalidate()
-    found = region.get(key)
-    if found is not None and time.time() < found.fresh_until:
-        return found
-    body, media_type, until = await build()
-    stored = Stored(body, entity_tag(body), media_type, until)
-    return region.put(key, stored, read_at=read_at)
+    holds none still fresh."""
+
+    async def stored() -> Stored:
+        body, media_type, until = await build()
+        return Stored(body, entity_tag(body), media_type, until)
+
+    return await read_cache.remembered(
+        region, key, stored, fresh=lambda found: time.time() < found.fresh_until
+    )
 
 
 def answer(

@@ -102,7 +102,6 @@ class ReadCache:
         self._seen: object = None  # what the probe last answered
         self._checked = float("-inf")  # time.monotonic() when that question was asked
         self._probe_lock = asyncio.Lock()
-        self.invalidations = 0
 
     @property
     def version(self) -> int:
@@ -125,7 +124,6 @@ class ReadCache:
         version on. `everything` clears the lasting regions too (the database was emptied
         or replaced under the process, as tests and restores do)."""
         self._version += 1
-        self.invalidations += 1
         for region in self._regions.values():
             if region.volatile or everything:
                 region.clear()
@@ -137,6 +135,21 @@ class ReadCache:
         most every window); it is not asked inside a write transaction, whose own
         uncommitted changes it would see."""
         self._probe, self._in_transaction = probe, in_transaction
+
+    async def remembered(
+        self,
+        region: Region[K, V],
+        key: K,
+        build: Callable[[], Awaitable[V]],
+        fresh: Callable[[V], bool] = lambda _: True,
+    ) -> V:
+        """What `region` holds for `key` (and `fresh` accepts), else `build()` kept with the
+        version taken before it read anything: the one way to fill a volatile region."""
+        read_at = await self.revalidate()
+        found = region.get(key)
+        if found is not None and fresh(found):
+            return found
+        return region.put(key, await build(), read_at=read_at)
 
     async def revalidate(self) -> int:
         """The version to read at, once the database was asked within the window whether

@@ -54,6 +54,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -115,7 +116,7 @@ def _is_read(sql: str) -> bool:
     return sql.lstrip()[:6].upper() == "SELECT"
 
 
-class _Readers:
+class _Readers(ABC):
     """A bounded set of reader connections, and the leases holding some of them.
 
     Deadlock-free although a lease holds its connection for a whole request: a request may
@@ -131,11 +132,13 @@ class _Readers:
         self.leases: set[_Lease] = set()  # those holding a connection
         self._waiters: list[asyncio.Future[None]] = []
 
+    @abstractmethod
     async def _open_reader(self) -> Any:
-        raise NotImplementedError
+        """A new reader connection (SQLite: read-only aiosqlite; PostgreSQL: from the pool)."""
 
+    @abstractmethod
     async def _close_reader(self, connection: Any) -> None:
-        raise NotImplementedError
+        """Give a reader back for good."""
 
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []

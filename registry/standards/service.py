@@ -234,13 +234,11 @@ async def get_version(slug: str, version: str, *, include_drafts: bool = False) 
 
 async def get_published_json(slug: str, version: str) -> bytes:
     """The public JSON of a published or retired version, encoded once and cached."""
-    key = (slug, version)
-    read_at = await read_cache.revalidate()
-    cached = _published_cache.get(key)
-    if cached is not None:
-        return cached
-    body = json.dumps(await get_version(slug, version), separators=(",", ":")).encode()
-    return _published_cache.put(key, body, read_at=read_at)
+
+    async def encoded() -> bytes:
+        return json.dumps(await get_version(slug, version), separators=(",", ":")).encode()
+
+    return await read_cache.remembered(_published_cache, (slug, version), encoded)
 
 
 async def get_ruleset(slug: str, version: str, *, include_drafts: bool = False) -> RuleSet:

@@ -38,12 +38,6 @@ from registry.trust.signed_note import build_tlog_proof, sign_checkpoint, verifi
 from registry.trust.tlog_errors import LogIntegrityError, LogRangeError
 
 
-def log_origin(public_url: str | None = None) -> str:
-    """The checkpoint origin and key name: the public URL without scheme, plus `/log`
-    (`http://127.0.0.1:8000` -> `127.0.0.1:8000/log`), as tlog-checkpoint advises."""
-    return urls.log_origin(public_url or None)
-
-
 @dataclass(frozen=True)
 class LogSigner:
     public_id: str
@@ -74,7 +68,7 @@ async def _create_key() -> None:
             await LogKeyRow.insert(
                 LogKeyRow(
                     public_id=public_id,
-                    name=log_origin(),
+                    name=urls.log_origin(),
                     public_key=base64.b64encode(raw).decode("ascii"),
                     encrypted_private_key=blob.decode("ascii"),
                     state="active",

@@ -18,6 +18,7 @@ from registry.assessments.tables import AssessmentRow
 from registry.certificates import service as certificates
 from registry.certificates.records import CertificateDetail, CertificateSummary
 from registry.certificates.tables import CertificateEventRow, CertificateRow
+from registry.db.cache import Region, read_cache
 from registry.standards import service as standards
 
 STATUS_ORDER: Final = ("valid", "suspended", "expired", "revoked")
@@ -92,14 +93,22 @@ async def all_events() -> list[dict[str, Any]]:
     return list(rows)
 
 
+# Read by every search page and filter check; changes only when a standard is published.
+_grade_names: Region[None, list[str]] = read_cache.region("web.grade_names", size=1, volatile=True)
+
+
 async def grade_names() -> list[str]:
     """The grade names of every published or retired version, highest first."""
-    names: dict[str, float] = {}
-    for summary in await standards.list_versions():
-        body = await standards.get_version(summary.slug, summary.version)
-        for grade in body["rule_set"].get("grades", []):
-            names[grade["name"]] = max(names.get(grade["name"], 0), grade["min_score"])
-    return sorted(names, key=lambda name: -names[name])
+
+    async def read() -> list[str]:
+        names: dict[str, float] = {}
+        for summary in await standards.list_versions():
+            body = await standards.get_version(summary.slug, summary.version)
+            for grade in body["rule_set"].get("grades", []):
+                names[grade["name"]] = max(names.get(grade["name"], 0), grade["min_score"])
+        return sorted(names, key=lambda name: -names[name])
+
+    return await read_cache.remembered(_grade_names, None, read)
 
 
 async def certificates_of_all() -> dict[str, list[CertificateSummary]]:

@@ -9,9 +9,9 @@ import httpx
 
 from registry.db.database import write_transaction
 from registry.transparency import log
-from registry.transparency.checkpoints import log_origin
 from registry.trust import merkle
 from registry.trust.signed_note import verify_note
+from registry.urls import log_origin
 
 AT = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 

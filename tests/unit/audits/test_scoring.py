@@ -11,11 +11,11 @@ import pytest
 
 from audits.errors import InvalidSubmission
 from audits.model import SubmissionDocument
+from audits.published import hundredths_number
 from audits.scoring import (
     METHOD,
     canonical_report,
     divide_half_even,
-    hundredths_number,
     parse_and_score,
     report_digest_holds,
     score,
