@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from litestar import Request, Response
 
-from registry.db.cache import Region, read_cache
+from registry.db.cache import Region, Topics, read_cache
 
 
 def matches(if_none_match: str, etag: str) -> bool:
@@ -28,9 +28,10 @@ def not_modified(request: Request[Any, Any, Any], etag: str) -> bool:
 
 
 # Public answers kept whole, by what they depend on (docs/freshness.md): a volatile region of
-# `read_cache`, so every change that is logged (a certificate's state, a key, a standard)
-# and every provider registration or update clears it, in this process after the commit and
-# in the others within `read_cache`'s window, through `revalidate`.
+# `read_cache`, so a change to what an answer names in `depends_on` (a certificate, its
+# provider), and every change that does not say what it touched (a key, a standard, a
+# provider registration), drops it: in this process after the commit, in the others within
+# `read_cache`'s window, through `revalidate`.
 NO_CACHE: Final = "no-cache"  # a cache may keep it, but asks (If-None-Match) before each use
 
 
@@ -43,6 +44,17 @@ class Stored:
     etag: str
     media_type: str
     fresh_until: float = math.inf
+    depends_on: Topics = None  # what a change must touch to drop it (`registry.db.cache`)
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What a page or answer's builder gives `remembered`: see `Stored`."""
+
+    body: bytes
+    media_type: str
+    fresh_until: float = math.inf
+    depends_on: Topics = None
 
 
 def entity_tag(body: bytes) -> str:
@@ -53,17 +65,26 @@ def entity_tag(body: bytes) -> str:
 async def remembered(
     region: Region[Any, Stored],
     key: Hashable,
-    build: Callable[[], Awaitable[tuple[bytes, str, float]]],
+    build: Callable[[], Awaitable[Built]],
 ) -> Stored:
-    """The answer for `key`, built (body, media type, fresh until) only when the region
-    holds none still fresh."""
+    """The answer for `key`, built only when the region holds none still fresh."""
 
     async def stored() -> Stored:
-        body, media_type, until = await build()
-        return Stored(body, entity_tag(body), media_type, until)
+        built = await build()
+        return Stored(
+            built.body,
+            entity_tag(built.body),
+            built.media_type,
+            built.fresh_until,
+            built.depends_on,
+        )
 
     return await read_cache.remembered(
-        region, key, stored, fresh=lambda found: time.time() < found.fresh_until
+        region,
+        key,
+        stored,
+        fresh=lambda found: time.time() < found.fresh_until,
+        depends_on=lambda found: found.depends_on,
     )
 
 

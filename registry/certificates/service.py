@@ -30,7 +30,7 @@ from registry.certificates.records import (
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.clock import iso_utc, utc_now
 from registry.db.cache import Region, read_cache
-from registry.db.database import lock_row, write_transaction
+from registry.db.database import changes, lock_row, write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
 from registry.transparency.checkpoints import proof_bundle
 from registry.transparency.log import append_event
@@ -76,6 +76,12 @@ def summary(row: dict[str, Any]) -> CertificateSummary:
         application_id=row["application_id"],
         log_index=row["log_index"],
     )
+
+
+def certificate_topics(public_id: str, provider_id: str) -> tuple[str, str]:
+    """What a cached read of a certificate depends on (`registry.db.cache`): itself and its
+    provider, whose pages and search results show it."""
+    return f"certificate:{public_id}", f"provider:{provider_id}"
 
 
 async def record_event(
@@ -223,7 +229,10 @@ async def change_state(
     reason = _reason(reason)
     async with write_transaction():
         row = await find(id_or_code)
-        return await apply_change(row, action, reason, actor, at=at)
+        changed = await apply_change(row, action, reason, actor, at=at)
+        # Its answers and pages, its provider's (which list it), the lists and the log.
+        changes(*certificate_topics(row["public_id"], row["provider_id"]), "status-lists", "log")
+        return changed
 
 
 _MOVES: Final = {

@@ -56,6 +56,7 @@ class _Snapshot:
 
 
 _snapshots: Region[None, _Snapshot] = read_cache.region("verify.snapshot", size=1, volatile=True)
+_SNAPSHOT_TOPICS: Final = frozenset({"status-lists"})
 _generation = 0
 _latest: _Snapshot | None = None  # the last one taken, kept in `_snapshots` or not
 _lock = asyncio.Lock()
@@ -117,9 +118,11 @@ async def _rebuild(wanted: int) -> tuple[_Snapshot, int]:
             version=version,
         )
         await _read_view(current)  # the log checkpoint, before anyone uses the snapshot
-        # Kept only if nothing was invalidated since `version`: a rebuild that raced a
-        # commit answers the requests that came before the change, and no later one.
-        _snapshots.put(None, current, read_at=version)
+        # Kept only if nothing it depends on was invalidated since `version`: a rebuild that
+        # raced a commit answers the requests that came before the change, and no later one.
+        # Of the changes that say what they touched, only those of a status list concern it
+        # (keys and standards change by writes that invalidate everything).
+        _snapshots.put(None, current, read_at=version, topics=_SNAPSHOT_TOPICS)
         _latest = current
         return current, version
 
@@ -189,8 +192,20 @@ async def verify(credential: object, *, body_digest: bytes | None = None) -> Ver
     verdict, state = await _with_log_check(credential, verdict, snap)
     verdict = await _with_recorded_reason(credential, verdict, state)
     if body_digest is not None:  # not kept if invalidated since the snapshot was current
-        _memo.put(body_digest, (*_span(verdict, now), verdict), read_at=read_at)
+        entry = (*_span(verdict, now), verdict)
+        _memo.put(body_digest, entry, read_at=read_at, topics=_verdict_topics(credential))
     return verdict
+
+
+def _verdict_topics(credential: object) -> frozenset[str] | None:
+    """What a verdict depends on besides keys and standards: for a certificate of this
+    registry, its own state (its status bits, its recorded reason) and nothing of any other
+    certificate; for anything else, everything."""
+    public_id = certificate_id(credential)
+    url = credential.get("id") if isinstance(credential, Mapping) else None
+    if public_id is None or not str(url).startswith(urls.credentials_prefix()):
+        return None
+    return frozenset({f"certificate:{public_id[:40]}"})
 
 
 async def _with_recorded_reason(

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -62,11 +63,21 @@ async def ping() -> bool:
     return True
 
 
-# Every committed write transaction moves the data version on, whatever it changed: this
-# process's read caches are cleared after the commit, and other processes' caches see the
-# new number within their window (`registry.db.cache`). One rule for every change, so that
-# nothing cached can depend on a write that forgot to announce itself.
-_MOVE_DATA_VERSION = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+# Every committed write transaction moves the data version on and records, under the new
+# number, the topics it touched ("*": anything may have changed): this process's read caches
+# drop what depended on them after the commit, other processes' caches within their window
+# (`registry.db.cache`). A transaction touches everything unless each of its blocks said what
+# it touched (`changes`), so nothing cached can depend on a write that forgot to announce
+# itself. The version row also orders the records: on PostgreSQL a second writer waits for
+# the first one's commit to get the next number, so they commit in the order of their numbers.
+_MOVE_DATA_VERSION = "UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version"
+_RECORD_CHANGE = "INSERT INTO data_changes (version, topics) VALUES ({}, {})"
+_CHANGES_SINCE = "SELECT version, topics FROM data_changes WHERE version > {} ORDER BY version"
+_FORGET_CHANGES = "DELETE FROM data_changes WHERE version <= {}"
+_ANYTHING = "*"
+# How many changes other processes can catch up with, topic by topic; one further behind
+# invalidates everything. Older records are deleted every `_KEEP_CHANGES`-th version.
+_KEEP_CHANGES = 1000
 
 
 async def data_version() -> int:
@@ -75,47 +86,119 @@ async def data_version() -> int:
     return int(rows[0]["version"]) if rows else 0
 
 
+async def changes_since(seen: int | None) -> tuple[int, frozenset[str] | None]:
+    """The data version now, and the topics the transactions committed after version `seen`
+    touched (None: anything may have changed, or they are no longer all on record)."""
+    if seen is None:
+        return await data_version(), None
+    rows = await engine().run_ddl(_CHANGES_SINCE.format(int(seen)))
+    if not rows:
+        return seen, frozenset()
+    versions = [int(row["version"]) for row in rows]
+    if versions[0] != seen + 1:  # the records in between were deleted: catch up at once
+        return versions[-1], None
+    touched: set[str] = set()
+    for row in rows:
+        if row["topics"] == _ANYTHING:
+            return versions[-1], None
+        touched.update(row["topics"].split("\n"))
+    return versions[-1], frozenset(touched)
+
+
+@dataclass
+class _Block:
+    """One `write_transaction` block: whether it, or a block inside it, said what it touched."""
+
+    declared: bool = False
+
+
+@dataclass
+class _Transaction:
+    """The outermost write transaction under way, with what its blocks touched."""
+
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    topics: set[str] = field(default_factory=set)
+    anything: bool = False  # a block that said nothing: everything may have changed
+    block: _Block = field(default_factory=_Block)
+
+    def touched(self) -> frozenset[str] | None:
+        return None if self.anything or not self.block.declared else frozenset(self.topics)
+
+
+_transaction: ContextVar[_Transaction | None] = ContextVar("write_transaction", default=None)
+
+
 def in_write_transaction() -> bool:
-    return _after_commit.get() is not None
+    return _transaction.get() is not None
 
 
-read_cache.watch(data_version, in_write_transaction)
-
-# What to run once the outermost write transaction has committed (`after_commit`).
-_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
-    "after_commit", default=None
-)
+read_cache.watch(changes_since, in_write_transaction)
 
 
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once the current write transaction has committed (never if it rolls
-    back). The read caches need no such call: every commit clears them."""
-    pending = _after_commit.get()
-    if pending is None:
+    back). The read caches need no such call: every commit invalidates what it touched."""
+    transaction = _transaction.get()
+    if transaction is None:
         raise DatabaseError("after_commit outside a write transaction")
-    pending.append(callback)
+    transaction.after_commit.append(callback)
+
+
+def changes(*topics: str) -> None:
+    """Say what the current `write_transaction` block changes, so that only the cached reads
+    that depend on it are dropped (`registry.db.cache`): e.g. `certificate:crt_...`. Call
+    it in the block that does the writes, and name everything they touch. A block that
+    does not call it (and holds no block that did) invalidates everything."""
+    transaction = _transaction.get()
+    if transaction is None:
+        raise DatabaseError("changes outside a write transaction")
+    if not topics or any(not t or t == _ANYTHING or "\n" in t for t in topics):
+        raise ValueError(f"topics must be non-empty lines other than {_ANYTHING!r}: {topics}")
+    transaction.topics.update(topics)
+    transaction.block.declared = True
 
 
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[Any]:
     """One transaction per use case; a nested one is part of the outer one. The callbacks
     given to `after_commit` run when the outermost one has committed."""
-    if _after_commit.get() is not None:
-        async with _begin() as transaction:
-            yield transaction
+    transaction = _transaction.get()
+    if transaction is not None:
+        outer, transaction.block = transaction.block, _Block()
+        try:
+            async with _begin() as nested:
+                yield nested
+        finally:
+            inner, transaction.block = transaction.block, outer
+        if inner.declared:
+            outer.declared = True
+        else:
+            transaction.anything = True
         return
-    pending: list[Callable[[], None]] = []
-    token = _after_commit.set(pending)
+    transaction = _Transaction()
+    token = _transaction.set(transaction)
     try:
-        async with _begin() as transaction:
-            yield transaction
-            # Last, so that on PostgreSQL the row is held only for the commit itself.
-            await engine().run_ddl(_MOVE_DATA_VERSION)
+        async with _begin() as begun:
+            yield begun
+            # Last, so that on PostgreSQL the version row is held only for the commit itself.
+            touched = transaction.touched()
+            moved = await engine().run_ddl(_MOVE_DATA_VERSION)
+            version = int(moved[0]["version"])
+            listed = _ANYTHING if touched is None else "\n".join(sorted(touched))
+            await engine().run_ddl(_RECORD_CHANGE.format(version, _quoted(listed)))
+            if version % _KEEP_CHANGES == 0:
+                await engine().run_ddl(_FORGET_CHANGES.format(version - _KEEP_CHANGES))
     finally:
-        _after_commit.reset(token)
-    read_cache.invalidate()
-    for callback in pending:
+        _transaction.reset(token)
+    read_cache.invalidate(touched)
+    for callback in transaction.after_commit:
         callback()
+
+
+def _quoted(text: str) -> str:
+    """A SQL string literal (run_ddl takes no parameters): topics are ids and names this
+    code made, but quote them properly all the same."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _begin() -> AbstractAsyncContextManager[Any]:

@@ -238,7 +238,10 @@ async def get_published_json(slug: str, version: str) -> bytes:
     async def encoded() -> bytes:
         return json.dumps(await get_version(slug, version), separators=(",", ":")).encode()
 
-    return await read_cache.remembered(_published_cache, (slug, version), encoded)
+    # No narrow topic: a standard changes only by writes that invalidate everything.
+    return await read_cache.remembered(
+        _published_cache, (slug, version), encoded, depends_on=lambda _: frozenset()
+    )
 
 
 async def get_ruleset(slug: str, version: str, *, include_drafts: bool = False) -> RuleSet:

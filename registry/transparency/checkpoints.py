@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from registry import urls
 from registry.clock import utc_now
-from registry.db.database import write_transaction
+from registry.db.database import changes, write_transaction
 from registry.errors import ProofVerificationError
 from registry.signing.decrypted import decrypted_keys
 from registry.signing.keys import encrypt_private_key
@@ -112,6 +112,7 @@ async def _latest_stored() -> dict[str, Any] | None:
 
 async def _sign(signer: LogSigner) -> str:
     async with write_transaction():
+        changes("log")  # a new checkpoint: nothing else cached depends on it
         size = await log.current_size()
         latest = await _latest_stored()
         if latest is not None and latest["size"] >= size:

@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.http.auth import ActorDep, provide_actor, secretariat_only
-from api.http.conditional import Stored, answer, not_modified, remembered
+from api.http.conditional import Built, Stored, answer, not_modified, remembered
 from api.http.schemas.certificates import (
     CertificateDetailOut,
     CertificateOut,
@@ -48,14 +48,15 @@ _details: Region[str, Stored] = read_cache.region(
 )
 
 
-async def _detail(certificate: str) -> tuple[bytes, str, float]:
+async def _detail(certificate: str) -> Built:
     found = await service.get(certificate)
     out = CertificateDetailOut.model_validate(found)
     body = msgspec.json.encode(out.model_dump(mode="json"))
     until = math.inf
     if found.status == "valid":  # it expires without anything committed
         until = dt.datetime.fromisoformat(found.valid_until).timestamp()
-    return body, "application/json", until
+    topics = frozenset(service.certificate_topics(found.id, found.provider.id))
+    return Built(body, "application/json", until, topics)
 
 
 class CertificatesController(Controller):

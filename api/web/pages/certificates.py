@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter
 
-from api.http.conditional import Stored, answer, remembered
+from api.http.conditional import Built, Stored, answer, remembered
 from api.web.pages import data
 from api.web.render import charts, qr
 from api.web.render.html import PAGE_HEADERS, render
@@ -48,7 +48,7 @@ def fresh_until(certificate: CertificateSummary) -> float:
     return dt.datetime.fromisoformat(certificate.valid_until).timestamp()
 
 
-async def _certificate_page(ref: str) -> tuple[bytes, str, float]:
+async def _certificate_page(ref: str) -> Built:
     found = await certificates.get(ref)
     provider = await providers.get_public(found.provider.id)
     categories = await data.category_scores(found)
@@ -70,7 +70,9 @@ async def _certificate_page(ref: str) -> tuple[bytes, str, float]:
         page_url=url,
         qr_svg=qr.svg(url, label=f"QR code of {url}"),
     )
-    return body.encode(), "text/html", fresh_until(found)
+    # The page shows the certificate and its provider (with the provider's other ones).
+    topics = frozenset(certificates.certificate_topics(found.id, found.provider.id))
+    return Built(body.encode(), "text/html", fresh_until(found), topics)
 
 
 class CertificatePages(Controller):

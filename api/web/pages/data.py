@@ -108,7 +108,8 @@ async def grade_names() -> list[str]:
                 names[grade["name"]] = max(names.get(grade["name"], 0), grade["min_score"])
         return sorted(names, key=lambda name: -names[name])
 
-    return await read_cache.remembered(_grade_names, None, read)
+    # No narrow topic: only standards change it, and their writes invalidate everything.
+    return await read_cache.remembered(_grade_names, None, read, depends_on=lambda _: frozenset())
 
 
 async def certificates_of_all() -> dict[str, list[CertificateSummary]]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Final
 from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter, QueryParameter
 
-from api.http.conditional import Stored, answer, remembered
+from api.http.conditional import Built, Stored, answer, remembered
 from api.web.pages import data, search
 from api.web.pages.certificates import fresh_until
 from api.web.render.html import PAGE_HEADERS, render
@@ -30,7 +30,7 @@ _providers: Region[str, Stored] = read_cache.region("web.provider_pages", size=1
 
 async def _home(
     q: str, country: str, corridor: str, kind: str, status: str, grade: str, page_: str
-) -> tuple[bytes, str, float]:
+) -> Built:
     filters = search.Filters(
         q=q.strip(),
         country=country.strip().upper(),
@@ -59,10 +59,16 @@ async def _home(
             )
         ),
     )
-    return body.encode(), "text/html", time.time() + SEARCH_SECONDS
+    # Without a status or grade filter the providers found do not depend on any certificate:
+    # only their standings do. With one, a change to any certificate may add or remove one.
+    if filters.status or filters.grade:
+        topics = frozenset({"status-lists"})
+    else:
+        topics = frozenset(f"provider:{item['id']}" for item in results.items)
+    return Built(body.encode(), "text/html", time.time() + SEARCH_SECONDS, topics)
 
 
-async def _provider(provider_id: str) -> tuple[bytes, str, float]:
+async def _provider(provider_id: str) -> Built:
     record = await providers.get_public(provider_id)
     detailed = await data.certificates_in_detail(provider_id)
     body = render(
@@ -72,7 +78,7 @@ async def _provider(provider_id: str) -> tuple[bytes, str, float]:
         standing=data.standing(detailed),
     )
     until = min((fresh_until(c) for c in detailed), default=math.inf)
-    return body.encode(), "text/html", until
+    return Built(body.encode(), "text/html", until, frozenset({f"provider:{record['id']}"}))
 
 
 class RegistryPages(Controller):

@@ -4,10 +4,14 @@ process that made it; private pages are never kept and carry no entity tag."""
 
 from __future__ import annotations
 
+import hashlib
+
 import httpx
 
 from registry.accounts import Role
 from registry.certificates import service as certificates
+from registry.db.cache import read_cache
+from registry.settings import get_settings
 from tests.integration.web.demo import Demo
 from tests.support.http import bearer, make_account
 
@@ -87,3 +91,65 @@ async def test_private_pages_are_never_kept(seeded: Demo) -> None:
     assert response.status_code == 200
     assert "etag" not in response.headers
     assert response.headers["cache-control"] == "private, no-store"
+
+
+async def test_a_suspension_drops_only_what_shows_that_certificate(seeded: Demo) -> None:
+    """Pages are kept by what they depend on: a suspension drops the certificate's own page
+    and answer, its provider's page, the searches that list that provider and those filtered
+    by status; another provider's pages stay as rendered (the same object)."""
+    found = seeded.one("valid", "gold")
+    other = next(c for c in seeded.certificates if c["provider"]["id"] != found["provider"]["id"])
+    word = found["provider"]["legal_name"].split()[0]
+    paths = {
+        "page": f"/certificates/{found['code']}",
+        "api": f"/api/v1/certificates/{found['code']}",
+        "provider": f"/providers/{found['provider']['id']}",
+        "search": f"/?q={word}",
+        "filtered": "/?status=valid",
+        "other page": f"/certificates/{other['code']}",
+        "other api": f"/api/v1/certificates/{other['code']}",
+        "other provider": f"/providers/{other['provider']['id']}",
+    }
+    before = {name: await seeded.client.get(path) for name, path in paths.items()}
+    kept = {
+        "web.certificate_pages": other["code"],
+        "web.provider_pages": other["provider"]["id"],
+        "http.certificate_details": other["code"],
+    }
+    rendered = {region: read_cache.regions[region].get(key) for region, key in kept.items()}
+    assert None not in rendered.values()
+    await certificates.change_state(found["code"], "suspend", "fees charged", "secretariat")
+    for region, key in kept.items():  # not rebuilt: still the very same objects
+        assert read_cache.regions[region].get(key) is rendered[region], region
+    after = {
+        name: await seeded.client.get(path, headers={"If-None-Match": before[name].headers["etag"]})
+        for name, path in paths.items()
+    }
+    changed = {name for name, response in after.items() if response.status_code == 200}
+    assert changed == {"page", "api", "provider", "search", "filtered"}
+    assert {after[name].status_code for name in paths.keys() - changed} == {304}
+    assert "fees charged" in after["page"].text
+    assert after["api"].json()["status"] == "suspended"
+
+
+async def test_a_suspension_keeps_the_verdicts_on_other_certificates(seeded: Demo) -> None:
+    """A verdict depends on its own certificate's state: suspending one certificate drops
+    its remembered verdicts and no other."""
+    valid = [c for c in seeded.certificates if c["status"] == "valid"][:2]
+    bodies = []
+    for found in valid:
+        response = await seeded.client.get(found["url"].removeprefix(get_settings().public_url))
+        bodies.append(response.content)
+    verdicts = read_cache.regions["verify.verdicts"]
+    for body in bodies:
+        answer = await seeded.client.post("/api/v1/verify", content=body)
+        assert answer.json()["status"] == "valid"
+    kept = verdicts.get(hashlib.sha256(bodies[1]).digest())
+    assert kept is not None
+    await certificates.change_state(valid[0]["code"], "suspend", "passports kept", "secretariat")
+    assert verdicts.get(hashlib.sha256(bodies[0]).digest()) is None
+    assert verdicts.get(hashlib.sha256(bodies[1]).digest()) is kept
+    suspended = (await seeded.client.post("/api/v1/verify", content=bodies[0])).json()
+    assert suspended["status"] == "suspended"
+    assert "passports kept" in suspended["reason"]
+    assert (await seeded.client.post("/api/v1/verify", content=bodies[1])).json()["valid"]
