@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter
@@ -37,6 +37,7 @@ def _banner(certificate: CertificateSummary) -> dict[str, str | None]:
     }
 
 
+YEAR: Final = 365 * 24 * 3600
 # Rendered certificate pages by the reference they were asked by (docs/freshness.md).
 _pages: Region[str, Stored] = read_cache.region("web.certificate_pages", size=2048, volatile=True)
 
@@ -68,7 +69,6 @@ async def _certificate_page(ref: str) -> Built:
         chart=chart,
         scope=await data.scope(found),
         page_url=url,
-        qr_svg=qr.svg(url, label=f"QR code of {url}"),
     )
     # The page shows the certificate and its provider (with the provider's other ones).
     topics = frozenset(certificates.certificate_topics(found.id, found.provider.id))
@@ -84,6 +84,18 @@ class CertificatePages(Controller):
         """Status banner, grade, scores by category, standard, scope, validity, downloads."""
         stored = await remembered(_pages, ref, lambda: _certificate_page(ref))
         return answer(request, stored, PAGE_HEADERS)
+
+    @get("/{ref:str}/qr.svg", name="web:certificate-qr")
+    async def qr_code(self, ref: Ref) -> Response[bytes]:
+        """The QR code of the certificate page's URL, as an image of its own: a code's URL
+        never changes, so browsers keep it for good and the page is rendered without it."""
+        found = await certificates.find(ref)
+        url = qr.page_url(found["code"])
+        return Response(
+            str(qr.svg(url, label=f"QR code of {url}")).encode(),
+            media_type="image/svg+xml",
+            headers={**PAGE_HEADERS, "Cache-Control": f"public, max-age={YEAR}, immutable"},
+        )
 
     @get("/{ref:str}/certificate.pdf", name="web:certificate-pdf")
     async def printable(self, ref: Ref) -> Response[bytes]:

@@ -160,7 +160,8 @@ async def test_certificate_page_banner_grade_chart_and_downloads(seeded: Demo) -
         assert f'href="/certificates/{found["code"]}/certificate.pdf"' in body
         assert "Surveillance audit due" in body
         assert "recruiter" in body
-        assert 'aria-label="QR code of http://' in body
+        assert f'<img src="/certificates/{found["code"]}/qr.svg"' in body
+        assert 'alt="QR code of http://' in body
         assert f"issued as entry {found['log_index']} of the registry" in body
         assert f'href="/api/v1/certificates/{found["id"]}/log-proof"' in body
         by_id = await _html(seeded, f"/certificates/{found['id']}")

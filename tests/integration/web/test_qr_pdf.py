@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 from api.web.render import qr
 from api.web.render.pdf import CategoryLine, Scope, certificate_pdf
 from registry.settings import get_settings
+from tests.integration.web.demo import Demo
 from tests.support.certificates import sample_certificate
 
 CERTIFICATE = sample_certificate()
@@ -80,3 +81,16 @@ def test_pdf_of_a_certificate_no_longer_valid_says_so() -> None:
     body = certificate_pdf(revoked, PROVIDER, [], Scope(("recruiter",), ()), printed_on="x")
     text = pypdfium2.PdfDocument(body)[0].get_textpage().get_text_bounded()
     assert "NOT VALID: REVOKED since 2026-06-01" in text
+
+
+async def test_the_page_s_qr_code_is_an_image_kept_for_good(seeded: Demo) -> None:
+    """Drawn once per code, outside the page render; its URL never changes."""
+    found = seeded.one("valid")
+    answer = await seeded.client.get(f"/certificates/{found['code'].lower()}/qr.svg")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("image/svg+xml")
+    assert "immutable" in answer.headers["cache-control"]
+    assert answer.text.startswith('<svg role="img" aria-label="QR code of ')
+    assert qr.page_url(found["code"]) in answer.text
+    missing = await seeded.client.get("/certificates/RM-0000-0000/qr.svg")
+    assert missing.status_code == 404
