@@ -121,15 +121,26 @@ async def lock(public_id: str) -> None:
     await lock_row(CertificateRow.public_id, public_id)
 
 
-async def find(id_or_code: str) -> dict[str, Any]:
-    """The row of a certificate named by its id (crt_...) or its human code, typed loosely."""
+def reference(id_or_code: str) -> tuple[str, str]:
+    """("code", RM-...) or ("public_id", crt_...): the column and value that name a
+    certificate referred to by its id or its human code; NotFoundError when it names none."""
     code = normalise_code(id_or_code)
     if code is not None:
-        row = await CertificateRow.select().where(CertificateRow.code == code).first()
-        if row is None:
-            raise NotFoundError(f"no certificate has the code {code}")
-        return row
-    return await certificate_row(id_or_code)
+        return "code", code
+    if not _PUBLIC_ID.fullmatch(id_or_code):  # e.g. a NUL, which PostgreSQL would refuse
+        raise NotFoundError(f"certificate {id_or_code} does not exist")
+    return "public_id", id_or_code
+
+
+async def find(id_or_code: str) -> dict[str, Any]:
+    """The row of a certificate named by its id (crt_...) or its human code, typed loosely."""
+    column, value = reference(id_or_code)
+    if column == "public_id":
+        return await certificate_row(value)
+    row = await CertificateRow.select().where(CertificateRow.code == value).first()
+    if row is None:
+        raise NotFoundError(f"no certificate has the code {value}")
+    return row
 
 
 async def get(id_or_code: str) -> CertificateDetail:

@@ -14,7 +14,6 @@ from api.web.pages import data
 from api.web.render import charts, qr
 from api.web.render.html import PAGE_HEADERS, render
 from api.web.render.pdf import certificate_pdf
-from registry import providers
 from registry.certificates import service as certificates
 from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
@@ -50,11 +49,10 @@ def fresh_until(certificate: CertificateSummary) -> float:
 
 
 async def _certificate_page(ref: str) -> Built:
-    found = await certificates.get(ref)
-    provider = await providers.get_public(found.provider.id)
-    categories = await data.category_scores(found)
+    shown = await data.certificate_shown(ref)
+    found = shown.certificate
     chart = charts.bar_chart(
-        [charts.Bar(c.name, c.score) for c in categories if c.score is not None],
+        [charts.Bar(c.name, c.score) for c in shown.categories if c.score is not None],
         chart_id="category-scores",
         title=f"Scores by category of certificate {found.code}",
         maximum=100,
@@ -63,11 +61,11 @@ async def _certificate_page(ref: str) -> Built:
     body = render(
         "certificate.html",
         certificate=found,
-        provider=provider,
+        provider=shown.provider,
         banner=_banner(found),
-        categories=categories,
+        categories=shown.categories,
         chart=chart,
-        scope=await data.scope(found),
+        scope=shown.scope,
         page_url=url,
     )
     # The page shows the certificate and its provider (with the provider's other ones).
@@ -100,13 +98,13 @@ class CertificatePages(Controller):
     @get("/{ref:str}/certificate.pdf", name="web:certificate-pdf")
     async def printable(self, ref: Ref) -> Response[bytes]:
         """A one-page PDF with the QR code of the certificate page and the short code."""
-        found = await certificates.get(ref)
-        provider = await providers.get_public(found.provider.id)
+        shown = await data.certificate_shown(ref)
+        found = shown.certificate
         body = certificate_pdf(
             found,
-            provider,
-            await data.category_scores(found),
-            await data.scope(found),
+            shown.provider,
+            shown.categories,
+            shown.scope,
             printed_on=utc_now().date().isoformat(),
         )
         return Response(

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from api.web.render.pdf import CategoryLine, Scope
-from registry.assessments.tables import AssessmentRow
+from registry import providers
 from registry.certificates import service as certificates
 from registry.certificates.records import CertificateDetail, CertificateSummary
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.db.cache import Region, read_cache
+from registry.errors import NotFoundError
 from registry.standards import service as standards
 
 STATUS_ORDER: Final = ("valid", "suspended", "expired", "revoked")
@@ -68,23 +70,56 @@ def standing(items: Sequence[CertificateSummary]) -> CertificateSummary | None:
     )
 
 
-async def category_scores(certificate: CertificateSummary) -> list[CategoryLine]:
-    """Scores by category from the report the certificate was issued on (empty if absent)."""
-    row = (
-        await AssessmentRow.select(AssessmentRow.report)
-        .where(
-            (AssessmentRow.application_id == certificate.application_id)
-            & (AssessmentRow.report_digest == certificate.report_digest)
-        )
-        .first()
+@dataclass(frozen=True, slots=True)
+class CertificateShown:
+    """Everything a certificate's public page and its PDF show."""
+
+    certificate: CertificateDetail
+    provider: dict[str, Any]  # `registry.providers.public_view`
+    categories: list[CategoryLine]  # scores by category, from the report it was issued on
+    scope: Scope  # what it covers, as signed
+
+
+# The certificate with its provider and the report it was issued on, in one query (the
+# history is the second). Raw SQL: Piccolo joins only along foreign keys, and these tables
+# are linked by public ids. Column names are fixed here; the one value is a parameter.
+_SHOWN_SQL: Final = (
+    "SELECT c.*, p.public_id AS p_public_id, p.legal_name AS p_legal_name,"
+    " p.trading_names AS p_trading_names, p.country AS p_country,"
+    " p.provider_types AS p_provider_types, p.corridors AS p_corridors,"
+    " p.licences AS p_licences, p.created_at AS p_created_at, p.updated_at AS p_updated_at,"
+    " a.report AS a_report"
+    " FROM certificates c JOIN providers p ON p.public_id = c.provider_id"
+    " LEFT JOIN assessments a ON a.application_id = c.application_id"
+    " AND a.report_digest = c.report_digest"
+    " WHERE c.{column} = {{}}"
+)
+
+
+async def certificate_shown(ref: str) -> CertificateShown:
+    """The certificate named by `ref` (id or code) as its page shows it: two queries."""
+    column, value = certificates.reference(ref)
+    rows = await CertificateRow.raw(_SHOWN_SQL.format(column=column), value).run()
+    if not rows:
+        if column == "code":
+            raise NotFoundError(f"no certificate has the code {value}")
+        raise NotFoundError(f"certificate {value} does not exist")
+    row = rows[0]
+    provider = {k.removeprefix("p_"): v for k, v in row.items() if k.startswith("p_")}
+    report = json.loads(row["a_report"]) if row["a_report"] else {}
+    subject = json.loads(row["credential"]).get("credentialSubject", {})
+    signed_scope = subject.get("scope", {})
+    return CertificateShown(
+        certificate=(await certificates.details([row]))[0],
+        provider=providers.public_view(provider),
+        categories=[
+            CategoryLine(f"{c['category']} {c['name']}", c["score"])
+            for c in report.get("categories", [])
+        ],
+        scope=Scope(
+            tuple(signed_scope.get("providerType", [])), tuple(signed_scope.get("corridor", []))
+        ),
     )
-    if row is None:
-        return []
-    report = json.loads(row["report"])
-    return [
-        CategoryLine(f"{c['category']} {c['name']}", c["score"])
-        for c in report.get("categories", [])
-    ]
 
 
 async def all_events() -> list[dict[str, Any]]:
@@ -118,11 +153,3 @@ async def certificates_of_all() -> dict[str, list[CertificateSummary]]:
     for summary in await all_certificates():
         found.setdefault(summary.provider.id, []).append(summary)
     return found
-
-
-async def scope(certificate: CertificateSummary) -> Scope:
-    """What the certificate covers, as signed: its credential's scope (not the provider's
-    current registration, which may have grown since)."""
-    signed = json.loads(await certificates.credential(certificate.id))
-    found = signed.get("credentialSubject", {}).get("scope", {})
-    return Scope(tuple(found.get("providerType", [])), tuple(found.get("corridor", [])))

@@ -13,7 +13,7 @@ from tests.e2e.browser.browser import CHROMIUM
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.fail("needs Debian's chromium at /usr/bin/chromium: `make browser` as root")
+        pytest.fail("needs Debian's chromium at /usr/bin/chromium: `make tools` as root")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
