@@ -191,22 +191,29 @@ def _describe_database() -> str:
 
 
 @main.command()
-@click.option("--workers", default=1, show_default=True, help="Server processes.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Server processes, each with its own socket (the kernel spreads connections).",
+)
 def serve(workers: int) -> None:
     """Serve the registry on RIGHTSMARK_HOST:RIGHTSMARK_PORT."""
-    import uvicorn
-
+    from api.cli import serving
     from api.cli.support import console
     from registry.settings import get_settings
 
     settings = get_settings()
     console.print(f"serving on http://{settings.host}:{settings.port} ({_describe_database()})")
-    uvicorn.run(
-        "api.app:create_app",
+    status = serving.run(
+        workers,
+        app="api.app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
-        workers=workers,
         access_log=False,  # the app writes its own structured access log, without headers
         log_level=settings.log_level,
     )
+    if status:
+        raise SystemExit(status)

@@ -289,16 +289,27 @@ async def _view(snap: _Snapshot, *, renew: bool = False) -> _LogView:
     seen = _log_view
     async with _view_lock:  # the requests that miss at once share one reading
         fresh = _log_view
-        if fresh is not seen and fresh is not None and fresh.generation == snap.generation:
-            return fresh  # read by another request while this one waited
-        return await _read_view(snap)
+        # Read (or signed, when renewing) by another request while this one waited.
+        shared = fresh is not None and fresh is not seen and fresh.generation == snap.generation
+        if fresh is not None and shared and (not renew or fresh.size > _size_of(seen)):
+            return fresh
+        return await _read_view(snap, sign=renew)
 
 
-async def _read_view(snap: _Snapshot) -> _LogView:
+def _size_of(view: _LogView | None) -> int:
+    return -1 if view is None else view.size
+
+
+async def _read_view(snap: _Snapshot, *, sign: bool = False) -> _LogView:
+    """The log as of its latest stored checkpoint: a proof under any signed checkpoint that
+    includes an entry proves it, so verifications need not sign one for every entry the log
+    gained (which would make each of them a write). `sign`: one for the log as it is now,
+    for an entry the stored checkpoint does not include yet."""
     global _log_view
     try:
         key = await checkpoints.log_verifier_key()
-        note = await checkpoints.latest_checkpoint()
+        note = None if sign else await checkpoints.stored_checkpoint()
+        note = note or await checkpoints.latest_checkpoint()
         view = _LogView(snap.generation, key, note, int(note.split("\n", 2)[1]), "")
     except (RegistryError, LogIntegrityError) as exc:
         # The API answers the other checks; the log's own failure is the operator's alarm

@@ -100,6 +100,12 @@ async def log_verifier_key() -> str:
     return (await log_signer()).verifier_key
 
 
+async def stored_checkpoint() -> str | None:
+    """The latest signed checkpoint as stored, without signing one for a grown log."""
+    latest = await _latest_stored()
+    return None if latest is None else str(latest["note"])
+
+
 async def _latest_stored() -> dict[str, Any] | None:
     row: dict[str, Any] | None = (
         await LogCheckpointRow.select()
