@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from registry.db.database import engine, write_transaction
-from registry.db.pooled import PooledSQLiteEngine, shared_reads
+from registry.db.pooled import READERS, PooledSQLiteEngine, shared_reads
 from registry.db.tables import AccountRow
 
 pytestmark = pytest.mark.skipif(
@@ -69,8 +69,8 @@ async def test_the_reads_of_a_request_share_a_connection(db: None) -> None:
     assert isinstance(pooled, PooledSQLiteEngine)
     async with shared_reads():
         await asyncio.gather(*(_names() for _ in range(8)))
-        assert pooled.connections().readers._value == 4 - 1  # one reader leased
-    assert pooled.connections().readers._value == 4
+        assert pooled.connections().readers._value == READERS - 1  # one reader leased
+    assert pooled.connections().readers._value == READERS
 
 
 async def test_another_event_loop_gets_its_own_connections(db: None) -> None:
