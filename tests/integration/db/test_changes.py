@@ -28,7 +28,7 @@ async def test_a_block_that_says_what_it_touched_records_just_that(db: None) -> 
     async with write_transaction():
         await _insert("a")
         changes(X, Y)
-    assert (await _latest())[1] == {X, Y}
+    assert (await _latest())[1] == frozenset({X, Y})
 
 
 async def test_a_block_that_says_nothing_touches_everything(db: None) -> None:
@@ -92,7 +92,7 @@ async def test_another_process_learns_every_change_since_it_last_asked(db: None)
         async with write_transaction():
             await _insert(topic.split(":")[1])
             changes(topic)
-    assert await changes_since(seen) == (seen + 2, {X, Y})
+    assert await changes_since(seen) == (seen + 2, frozenset({X, Y}))
     assert await changes_since(seen + 2) == (seen + 2, frozenset())
     assert (await changes_since(None))[1] is None  # a process that never asked: everything
 
@@ -107,7 +107,7 @@ async def test_a_process_further_behind_than_the_record_invalidates_everything(
             await _insert(f"n{n}")
             changes(X)
     assert await changes_since(seen) == (seen + 4, None)
-    assert (await changes_since(seen + 3))[1] == {X}
+    assert (await changes_since(seen + 3))[1] == frozenset({X})
 
 
 def test_topics_are_checked() -> None:

@@ -4,13 +4,13 @@ built from reads that a change overtook is never kept (`registry.db.cache`)."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
-from registry.db.cache import ReadCache, Topics
+from registry.db.cache import ReadCache, Region, Topics
 
 X, Y = "certificate:crt_x", "certificate:crt_y"
-
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_invalidation_drops_what_depends_on_the_change(
     depends: Topics, touched: set[str] | None, dropped: bool
 ) -> None:
     cache = ReadCache()
-    pages = cache.region("pages", size=8, volatile=True)
+    pages: Region[str, Any] = cache.region("pages", size=8, volatile=True)
     pages.put("key", "page", read_at=cache.version, topics=depends)
     cache.invalidate(touched)
     assert ("key" in pages) is not dropped
@@ -48,7 +48,7 @@ def test_a_value_read_before_a_change_to_it_is_not_kept(
     depends: Topics, touched: set[str] | None, kept: bool
 ) -> None:
     cache = ReadCache()
-    pages = cache.region("pages", size=8, volatile=True)
+    pages: Region[str, Any] = cache.region("pages", size=8, volatile=True)
     read_at = cache.version
     cache.invalidate(touched)  # committed while the value was being built
     assert pages.put("key", "page", read_at=read_at, topics=depends) == "page"
@@ -57,7 +57,7 @@ def test_a_value_read_before_a_change_to_it_is_not_kept(
 
 def test_a_lasting_region_survives_and_everything_clears_it() -> None:
     cache = ReadCache()
-    lasting = cache.region("issued", size=8, volatile=False)
+    lasting: Region[str, Any] = cache.region("issued", size=8, volatile=False)
     lasting.put("crt_x", 1)
     cache.invalidate()
     assert lasting.get("crt_x") == 1
@@ -67,7 +67,7 @@ def test_a_lasting_region_survives_and_everything_clears_it() -> None:
 
 def test_eviction_and_replacement_forget_the_old_topics() -> None:
     cache = ReadCache()
-    pages = cache.region("pages", size=2, volatile=True)
+    pages: Region[str, Any] = cache.region("pages", size=2, volatile=True)
     pages.put("a", 1, read_at=cache.version, topics=frozenset({X}))
     pages.put("a", 2, read_at=cache.version, topics=frozenset({Y}))  # a depends on Y now
     pages.put("b", 3, read_at=cache.version, topics=frozenset({X}))
@@ -81,7 +81,7 @@ def test_eviction_and_replacement_forget_the_old_topics() -> None:
 def test_too_many_topics_become_a_full_invalidation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("registry.db.cache._MAX_TOPICS", 3)
     cache = ReadCache()
-    pages = cache.region("pages", size=8, volatile=True)
+    pages: Region[str, Any] = cache.region("pages", size=8, volatile=True)
     pages.put("key", "page", read_at=cache.version, topics=frozenset({"other"}))
     cache.invalidate({"a", "b"})
     assert "key" in pages
@@ -100,7 +100,7 @@ def test_revalidate_invalidates_what_another_process_touched() -> None:
 
     async def scenario() -> None:
         cache = ReadCache(window_seconds=0)
-        pages = cache.region("pages", size=8, volatile=True)
+        pages: Region[str, Any] = cache.region("pages", size=8, volatile=True)
         cache.watch(probe, lambda: False)
         at = await cache.revalidate()  # first question: everything
         pages.put("x", 1, read_at=at, topics=frozenset({X}))
