@@ -26,7 +26,8 @@ from registry.keys import did_document_json, issuer_did
 from registry.standards import service as standards
 from registry.transparency import checkpoints, log
 from registry.trust.signed_note import build_tlog_proof
-from registry.trust.tlog_errors import LogIntegrityError
+from registry.trust.tlog_bundles import BundleResult, open_bundle
+from registry.trust.tlog_errors import LogIntegrityError, MonitorError
 from registry.trust.verify.engine import (
     IssuerTrust,
     Verdict,
@@ -34,15 +35,14 @@ from registry.trust.verify.engine import (
     verify_certificate,
     with_check,
 )
-from registry.trust.verify.log import certificate_id, check_log
-from registry.trust.verify.results import failed, skipped
+from registry.trust.verify.log import certificate_id, check_log, check_opened
+from registry.trust.verify.results import Check, failed, skipped
 
 # The snapshot of keys, status lists and standards, and the verdicts remembered with it, are
 # regions of the read cache (`registry.db.cache`): a change made in this process clears
 # them once committed, one made by another process once `read_cache.revalidate` sees it
 # (within `WINDOW_SECONDS`). `GET` of a status list is always current.
 _MEMO_SIZE: Final = 4096
-_BUNDLES_SIZE: Final = 4096
 _ISSUED_SIZE: Final = 16384
 
 
@@ -238,13 +238,22 @@ async def _with_recorded_reason(
 # --- the log check --------------------------------------------------------------------------
 #
 # A certificate of this registry gets one more check, `log`: its issuance entry, proved
-# under the current signed checkpoint and checked with the registry's own log key, exactly
-# as `rightsmark verify` checks a downloaded bundle. Costs: the checkpoint is read (or
-# signed) once per snapshot generation; a certificate's entry index and entry never change
-# once set, so they are read once per process, in one query with its current state (which
-# `_with_recorded_reason` then reuses); the proof's subtrees are read once per process
-# (`log.signed_inclusion_proof`); a bundle is built once per certificate and checkpoint size.
-# A repeated body is answered by the verdict memo without any of this.
+# under a signed checkpoint and checked with the registry's own log key, exactly as
+# `rightsmark verify` checks a downloaded bundle. What each step costs, and why nothing
+# remembered here can make a verdict stale:
+# - the log's key and latest stored checkpoint are read once per snapshot generation (one
+#   is signed only for an entry the stored one lacks);
+# - a certificate's entry index and entry never change once set: those of the latest
+#   certificates are read in one query per process (`_load_issued`), any other's once,
+#   when first asked for (so a certificate issued later, by any process, is found);
+# - a bundle is built and opened (the checkpoint's signature and the entry's inclusion
+#   checked) once per certificate and log key (`_bundles`), under the checkpoint current
+#   then, and kept opened for later checkpoints: the log only grows, so an entry included
+#   under a signed checkpoint stays included, and that checkpoint stays signed. Every
+#   credential is still matched against the entry (its id and digest: `check_opened`).
+# Nothing here says whether the certificate is still valid: its status comes from the
+# status lists of the snapshot, and the recorded reason of a suspension or revocation is
+# read afresh (`_with_recorded_reason`). A repeated body is answered by the verdict memo.
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,19 +276,27 @@ class _State:
 
 _log_view: _LogView | None = None
 _view_lock = asyncio.Lock()
-# Lasting: a certificate's issuance entry never changes, nor its proof under a given size.
+_issued_lock = asyncio.Lock()
+# Lasting: emptied only with the database (`read_cache.invalidate(everything=True)`).
 _issued: Region[str, tuple[int, str]] = read_cache.region(
     "verify.issued", size=_ISSUED_SIZE, volatile=False
 )  # certificate public id -> (its issuance entry's index, the entry's text)
-_bundles: Region[tuple[str, int], str] = read_cache.region(
-    "verify.bundles", size=_BUNDLES_SIZE, volatile=False
-)  # (public id, tree size) -> bundle
+_bundles: Region[str, tuple[str, BundleResult]] = read_cache.region(
+    "verify.bundles", size=_ISSUED_SIZE, volatile=False
+)  # certificate public id -> (a log key, its bundle as opened with that key)
 
 # The certificate's entry (none before the log began) and its current state, in one query.
 _ISSUED_SQL: Final = (
     "SELECT c.log_index AS log_index, c.state AS state, c.state_reason AS state_reason,"
     " e.entry AS entry FROM certificates c LEFT JOIN log_entries e ON e.position = c.log_index"
     " WHERE c.public_id = {}"
+)
+# The entries of the latest certificates, as many as `_issued` holds (newest by the primary
+# key, which both databases read backwards along its index).
+_LATEST_ISSUED_SQL: Final = (
+    "SELECT c.public_id AS public_id, c.log_index AS log_index, e.entry AS entry"
+    " FROM certificates c JOIN log_entries e ON e.position = c.log_index"
+    " ORDER BY c.id DESC LIMIT {}"
 )
 
 
@@ -320,10 +337,24 @@ async def _read_view(snap: _Snapshot, *, sign: bool = False) -> _LogView:
     return view
 
 
+async def _load_issued() -> None:
+    """The latest certificates' entries into an empty `_issued`, in one query (once per
+    process, and again after the database was emptied): so that verifying many different
+    certificates costs no query each."""
+    async with _issued_lock:  # the requests that miss at once share one reading
+        if len(_issued) > 0:
+            return
+        rows = await CertificateRow.raw(_LATEST_ISSUED_SQL, _ISSUED_SIZE).run()
+        for row in reversed(rows):  # the newest last: the last to be dropped
+            _issued.put(str(row["public_id"]), (int(row["log_index"]), str(row["entry"])))
+
+
 async def _issuance(public_id: str) -> tuple[tuple[int, str] | None, _State | None]:
     """Its issuance entry (index, text), None for a certificate issued before the log; and
     its state when it was read now (not when the entry was remembered). KeyError when this
     registry has no such certificate."""
+    if len(_issued) == 0:
+        await _load_issued()
     known = _issued.get(public_id)
     if known is not None:
         return known, None
@@ -341,16 +372,24 @@ async def _issuance(public_id: str) -> tuple[tuple[int, str] | None, _State | No
     return _issued.put(public_id, (int(row["log_index"]), str(row["entry"]))), state
 
 
-async def _bundle(public_id: str, index: int, entry: str, view: _LogView) -> str:
-    """As `checkpoints.proof_bundle(index, view.note)` builds it."""
+async def _log_check(
+    credential: object, public_id: str, index: int, entry: str, view: _LogView
+) -> Check:
+    """`check_log` of the bundle `checkpoints.proof_bundle(index, note)` serves, under the
+    checkpoint `note` current when this certificate was first checked with the log key
+    `view.key`: the bundle is built and opened (signature, inclusion) only then."""
     assert view.note is not None
-    key = (public_id, view.size)
-    found = _bundles.get(key)
-    if found is None:
+    assert view.key is not None
+    found = _bundles.get(public_id)
+    if found is None or found[0] != view.key:
         proof = await log.signed_inclusion_proof(index, view.size)
         bundle = build_tlog_proof(index, proof, view.note, extra=entry.encode("utf-8"))
-        found = _bundles.put(key, bundle)
-    return found
+        try:
+            opened = open_bundle(bundle, view.key)
+        except MonitorError:  # the store is damaged: the check says how, nothing is kept
+            return check_log(credential, bundle, view.key)
+        found = _bundles.put(public_id, (view.key, opened))
+    return check_opened(credential, found[1], view.key)
 
 
 async def _with_log_check(
@@ -364,10 +403,11 @@ async def _with_log_check(
     own = urls.credentials_prefix()
     if verdict.certificate is None or public_id is None or not str(url).startswith(own):
         return verdict, None
+    public_id = public_id[:40]
     try:
-        issued, state = await _issuance(public_id[:40])
+        issued, state = await _issuance(public_id)
     except KeyError:
-        missing = failed("log", f"This registry issued no {public_id[:40]}.")
+        missing = failed("log", f"This registry issued no {public_id}.")
         return with_check(verdict, missing), None
     if issued is None:
         return with_check(
@@ -379,5 +419,5 @@ async def _with_log_check(
         view = await _view(snap, renew=True)
     if view.note is None or view.key is None:
         return with_check(verdict, skipped("log", view.why)), state
-    bundle = await _bundle(public_id, index, entry, view)
-    return with_check(verdict, check_log(credential, bundle, view.key)), state
+    check = await _log_check(credential, public_id, index, entry, view)
+    return with_check(verdict, check), state

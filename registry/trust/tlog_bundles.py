@@ -36,6 +36,13 @@ def verify_bundle(
     """`subject` and `digest` are (name, value) pairs the entry must carry, e.g.
     `("certificate", "crt_...")` and `("credential", "sha256:...")`. MonitorError names the
     first thing that does not hold."""
+    return match_bundle(open_bundle(bundle, log_key), subject=subject, digest=digest)
+
+
+def open_bundle(bundle: str, log_key: str) -> BundleResult:
+    """The half of `verify_bundle` that depends on the bundle and the key alone: the
+    checkpoint is signed by `log_key` and the entry is included under it. MonitorError if
+    not. (So a verifier that checks many credentials against one bundle opens it once.)"""
     try:
         parsed = parse_tlog_proof(bundle)
         if parsed.extra is None:
@@ -46,9 +53,20 @@ def verify_bundle(
         entry = parse_entry(parsed.extra)
     except (NoteError, ProofVerificationError, LogUsageError, ValueError) as exc:
         raise MonitorError(f"the log proof does not verify: {exc}") from exc
-    name, value = subject
-    if (entry.get("subject") or {}).get(name) != value:
-        raise MonitorError(f"the log entry is not about {name} {value}")
-    if digest is not None and (entry.get("digests") or {}).get(digest[0]) != digest[1]:
-        raise MonitorError(f"the log entry records another {digest[0]} digest")
     return BundleResult(parsed.index, checkpoint, entry)
+
+
+def match_bundle(
+    opened: BundleResult,
+    *,
+    subject: tuple[str, str],
+    digest: tuple[str, str] | None = None,
+) -> BundleResult:
+    """The other half of `verify_bundle`: the opened entry is about `subject` (and records
+    `digest`, if given). MonitorError if not."""
+    name, value = subject
+    if (opened.entry.get("subject") or {}).get(name) != value:
+        raise MonitorError(f"the log entry is not about {name} {value}")
+    if digest is not None and (opened.entry.get("digests") or {}).get(digest[0]) != digest[1]:
+        raise MonitorError(f"the log entry records another {digest[0]} digest")
+    return opened

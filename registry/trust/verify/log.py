@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Final
 
-from registry.trust.tlog_bundles import verify_bundle
+from registry.trust.tlog_bundles import BundleResult, match_bundle, open_bundle
 from registry.trust.tlog_errors import MonitorError
 from registry.trust.verify.results import Check, failed, passed, skipped
 from standards.canonical import canonical_json
@@ -42,6 +42,19 @@ def check_log(credential: object, bundle: str | None, log_key: str | None, why: 
     """The `log` check; `why` says why there is no bundle or key when one is None."""
     if bundle is None or log_key is None:
         return skipped(NAME, why or "Not checked: no log proof was given.")
+    if certificate_id(credential) is None:
+        return failed(NAME, "The credential has no certificate id to look for in the log.")
+    try:
+        opened = open_bundle(bundle, log_key)
+    except MonitorError as exc:
+        return _refused(exc)
+    return check_opened(credential, opened, log_key)
+
+
+def check_opened(credential: object, opened: BundleResult, log_key: str) -> Check:
+    """The `log` check against a bundle already opened with `log_key` (`open_bundle`: its
+    checkpoint signature and the entry's inclusion hold): the part that depends on the
+    credential, which must be the one the entry records."""
     public_id = certificate_id(credential)
     if public_id is None:
         return failed(NAME, "The credential has no certificate id to look for in the log.")
@@ -50,17 +63,11 @@ def check_log(credential: object, bundle: str | None, log_key: str | None, why: 
     except Exception:  # not encodable as JSON (cannot come from a parser): nothing to match
         return failed(NAME, "The credential cannot be hashed as the log records it.")
     try:
-        result = verify_bundle(
-            bundle, log_key, subject=("certificate", public_id), digest=("credential", digest)
+        result = match_bundle(
+            opened, subject=("certificate", public_id), digest=("credential", digest)
         )
     except MonitorError as exc:
-        detail = str(exc)
-        if "another credential digest" in detail:
-            detail = (
-                "The transparency log records a different credential for this certificate: "
-                "it was changed after issuance."
-            )
-        return failed(NAME, detail[0].upper() + detail[1:].rstrip(".") + ".")
+        return _refused(exc)
     if result.entry.get("type") != "certificate.issued":
         return failed(
             NAME, f"The log entry {result.index} is a {result.entry.get('type')}, not an issuance."
@@ -70,3 +77,13 @@ def check_log(credential: object, bundle: str | None, log_key: str | None, why: 
         f"Issued as entry {result.index} of the transparency log, included under the "
         f"checkpoint of size {result.checkpoint.size} signed by {log_key.split('+', 1)[0]}.",
     )
+
+
+def _refused(exc: MonitorError) -> Check:
+    detail = str(exc)
+    if "another credential digest" in detail:
+        detail = (
+            "The transparency log records a different credential for this certificate: "
+            "it was changed after issuance."
+        )
+    return failed(NAME, detail[0].upper() + detail[1:].rstrip(".") + ".")

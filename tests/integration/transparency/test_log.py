@@ -105,3 +105,26 @@ async def test_entries_page_and_bad_ranges(db: None) -> None:
         await log.consistency_proof(0, 5)
     with pytest.raises(LogRangeError):
         await log.consistency_proof(4, 3)
+
+
+async def test_signed_proofs_read_their_block_of_subtrees_at_once(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log, "_PROOF_BLOCK", 2)  # blocks of 4 leaves
+    await append(33)
+    tree = merkle.MemoryTree()
+    for item in await log.read_entries(0, 33):
+        tree.append(item.entry.encode())
+    log._signed_subtrees.clear()
+    assert await log.signed_inclusion_proof(5, 33) == tree.inclusion_proof(5, 33)
+    # Leaves 4-7 and the complete subtrees over them came with it, and none past its block.
+    block = {log.node_key(0, i) for i in range(4, 8)} | {log.node_key(1, 2), log.node_key(1, 3)}
+    assert block | {log.node_key(2, 1)} <= set(log._signed_subtrees)
+    assert log.node_key(0, 8) not in log._signed_subtrees
+    # A block is cut to the signed size; every proof matches the tree.
+    for size in (1, 5, 32, 33):
+        log._signed_subtrees.clear()
+        for index in range(size):
+            assert await log.signed_inclusion_proof(index, size) == tree.inclusion_proof(
+                index, size
+            )

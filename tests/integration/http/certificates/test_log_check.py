@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from registry.certificates import verifier
 from registry.transparency import checkpoints
 from registry.trust.signed_note import build_tlog_proof, parse_tlog_proof, verifier_key
+from registry.trust.tlog_bundles import open_bundle
 from registry.trust.verify.engine import CHECK_NAMES
 from registry.trust.verify.log import check_log, credential_digest
 from tests.support.certified import Certified
@@ -50,21 +51,40 @@ async def test_a_tampered_credential_fails_it_with_the_digest_reason(certified: 
 
 
 async def test_the_repeated_and_the_changed_body_use_the_caches(certified: Certified) -> None:
+    verifier._issued.clear()  # as in a new process: the latest entries are read at once
     await certified.verify()
-    assert any(public_id == certified.id for public_id, _ in verifier._bundles)
     index, _entry = verifier._issued[certified.id]
     assert index == certified.certificate["log_index"]
-    # Built from the remembered entry and subtrees: the bundle the log-proof endpoint serves.
+    # Built from the remembered entry and subtrees: the bundle the log-proof endpoint serves,
+    # opened once with the log key.
     view = verifier._log_view
     assert view is not None
     assert view.note is not None
+    assert view.key is not None
     served = await checkpoints.proof_bundle(index, view.note)
-    assert verifier._bundles[(certified.id, view.size)] == served
-    # A state change is logged: a new checkpoint, and the bundle proved under it.
+    assert verifier._bundles[certified.id] == (view.key, open_bundle(served, view.key))
+    # A state change is logged: a later checkpoint, under which the bundle opened before
+    # still proves the issuance; the status comes from the status lists.
     assert (await certified.change("suspend")).status_code == 200
     verdict = await certified.verify()
     assert verdict["status"] == "suspended"
+    assert "a test" in verdict["reason"]  # the recorded reason, read afresh
     assert _log(verdict)["result"] == "passed"
+
+
+async def test_a_certificate_the_loaded_entries_lack_is_read_alone(certified: Certified) -> None:
+    # Entries loaded before this certificate was issued (by another process, say): a miss,
+    # so it is read on its own, and not reported as unknown.
+    verifier._issued.clear()
+    verifier._bundles.clear()
+    verifier._issued.put("crt_loaded_before", (0, "{}"))
+    verdict = await certified.verify()
+    assert _log(verdict)["result"] == "passed", verdict
+    assert verifier._issued[certified.id][0] == certified.certificate["log_index"]
+    # One this registry never issued is still refused.
+    other = copy.deepcopy(certified.credential)
+    other["id"] = other["id"].rsplit("/", 1)[0] + "/crt_neverissued"
+    assert "issued no crt_neverissued" in _log(await certified.verify(other))["detail"]
 
 
 async def test_the_offline_check_of_the_served_bundle(certified: Certified) -> None:
