@@ -17,6 +17,7 @@ from api.http.middleware.request_checks import request_checks_middleware
 from api.http.middleware.security_headers import security_headers_hook
 from api.http.problems import EXCEPTION_HANDLERS, document_problems
 from api.http.routes.accounts import AccountsController
+from api.http.routes.appeals import AppealsController
 from api.http.routes.applications import ApplicationsController
 from api.http.routes.assessments import AssessmentsController
 from api.http.routes.auditors import AuditorsController
@@ -28,6 +29,7 @@ from api.http.routes.certificates import (
     get_status_list,
     list_status_lists,
 )
+from api.http.routes.complaints import ComplaintsController
 from api.http.routes.did import did_document
 from api.http.routes.evidence import EvidenceController
 from api.http.routes.health import health, live
@@ -51,6 +53,17 @@ each offending field. Write operations need `Authorization: Bearer rm_...`."""
 # The public endpoints with a per-client request limit (api.http.middleware.ratelimit).
 VERIFY = prefix("/api/v1/verify")
 SEARCH = exact("GET", ["/api/v1/providers", "/"])
+
+
+def complaint_channel(method: str, path: str) -> bool:
+    """The routes a complainant uses without an account: filing, and a case's own routes
+    opened with its Complaint-Key (the secretariat's reads of a case count too)."""
+    if path.rstrip("/") == "/api/v1/complaints":
+        return method == "POST"
+    parts = path.rstrip("/").split("/")  # "", api, v1, complaints, RMC-..., [action]
+    if len(parts) < 5 or parts[1:4] != ["api", "v1", "complaints"]:
+        return False
+    return len(parts) == 5 or parts[5] in {"messages", "attachments", "review"}
 
 
 def _freeze_startup_objects() -> None:
@@ -92,6 +105,8 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             EvidenceController,
             AssessmentsController,
             CertificatesController,
+            ComplaintsController,
+            AppealsController,
             get_credential,
             get_log_proof,
             get_context,
@@ -113,6 +128,11 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             rate_limit_middleware(
                 per_minute=settings.search_rate_per_minute, matches=SEARCH, what="search"
             ),
+            rate_limit_middleware(
+                per_minute=settings.complaint_rate_per_minute,
+                matches=complaint_channel,
+                what="complaint",
+            ),
             *([access_log_middleware] if access_log else []),
             shared_reads_middleware,
         ],
@@ -133,5 +153,8 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
         ),
         debug=False,
     )
-    document_problems(app, rate_limited=lambda m, p: VERIFY(m, p) or SEARCH(m, p))
+    document_problems(
+        app,
+        rate_limited=lambda m, p: VERIFY(m, p) or SEARCH(m, p) or complaint_channel(m, p),
+    )
     return app

@@ -55,7 +55,9 @@ TRANSITIONS: dict[ApplicationState, frozenset[ApplicationState]] = {
     S.AUDITOR_ASSIGNED: frozenset({S.ASSESSED, S.WITHDRAWN}),
     S.ASSESSED: frozenset({S.CERTIFIED, S.NOT_CERTIFIED, S.WITHDRAWN}),
     S.CERTIFIED: frozenset(),
-    S.NOT_CERTIFIED: frozenset(),
+    # Only an appeal that overturns the refusal re-opens it, to be decided again
+    # (`registry.complaints.appeals`); nothing else moves a decided application.
+    S.NOT_CERTIFIED: frozenset({S.ASSESSED}),
     S.WITHDRAWN: frozenset(),
 }
 OPEN_STATES = frozenset({S.SUBMITTED, S.AUDITOR_ASSIGNED, S.ASSESSED})

@@ -67,6 +67,28 @@ class Settings(BaseSettings):
         description="File holding the signing-key passphrase (trailing newline ignored); "
         "used when key_passphrase is unset.",
     )
+    complaint_rate_per_minute: int = Field(
+        default=20,
+        ge=1,
+        description="Requests per minute and client address to the complaint channel that "
+        "needs no account: POST /api/v1/complaints and the complainant's routes "
+        "(/api/v1/complaints/{reference}..., with the Complaint-Key header).",
+    )
+    complaint_retention_days: int = Field(
+        default=1095,
+        ge=30,
+        le=36500,
+        description="Days a closed complaint's personal data (contact details, description, "
+        "messages, file names) is kept after closing; `rightsmark complaints erase --expired` "
+        "erases it after that. The transparency log and the counts keep no personal data.",
+    )
+    appeal_window_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Days after a refusal, suspension, revocation or complaint outcome within "
+        "which it may be appealed.",
+    )
     standards_library: Path = Field(
         default=PROJECT_ROOT / "standards" / "library",
         description="Folder of <slug>/<version>.yaml rule sets published at start-up.",

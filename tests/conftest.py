@@ -42,6 +42,10 @@ os.environ["RIGHTSMARK_DATABASE_URL"] = worker_database_url(
 )
 os.environ.setdefault("RIGHTSMARK_LOG_LEVEL", "warning")
 os.environ.setdefault("RIGHTSMARK_KEY_PASSPHRASE", "test-only-passphrase")
+# The complaint channel's per-address limit counts every in-process request as one address;
+# the tests of the limit (complaints/test_refusals.py, web/test_complaint_pages.py) build an
+# app with a low limit themselves.
+os.environ.setdefault("RIGHTSMARK_COMPLAINT_RATE_PER_MINUTE", "100000")
 
 
 def pytest_report_header() -> list[str]:

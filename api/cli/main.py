@@ -25,6 +25,10 @@ LAZY_COMMANDS: Final = {
         "api.cli.accounts:accounts_group", "Create, list and revoke accounts and their tokens."
     ),
     "audits": LazyCommand("api.cli.audits:audits_group", "Work with assessments offline."),
+    "complaints": LazyCommand(
+        "api.cli.complaints:complaints_group",
+        "Erase complainants' personal data on request or after the retention period.",
+    ),
     "export": LazyCommand(
         "api.cli.backup:export_command",
         "Write a consistent snapshot of the registry to the new zip file ARCHIVE while it "

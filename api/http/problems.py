@@ -260,12 +260,15 @@ def document_problems(
             if not handler.resolve_include_in_schema() or "OPTIONS" in handler.http_methods:
                 continue
             limited = any(rate_limited(method, route.path) for method in handler.http_methods)
-            # Guards of the application itself check requests, not who sends them.
-            guarded = bool(set(handler.resolve_guards()) - set(app.guards))
+            # Guards of the application itself check requests, not who sends them. A handler
+            # with `opt={"token_optional": True}` reads a bearer token when one is sent (a
+            # complaint's routes: the complainant's key, or an account's token).
+            optional = bool(handler.opt.get("token_optional"))
+            guarded = optional or bool(set(handler.resolve_guards()) - set(app.guards))
             statuses = _problem_statuses(route, handler, rate_limited=limited, guarded=guarded)
             handler.responses = {
                 **{status: _problem_spec(status) for status in sorted(statuses)},
                 **(handler.responses or {}),
             }
             if guarded and not handler.security:
-                handler.security = [{"bearer": []}]
+                handler.security = [{"bearer": []}, {}] if optional else [{"bearer": []}]

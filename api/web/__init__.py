@@ -13,6 +13,7 @@ from litestar.static_files import create_static_files_router
 
 from api.web.errors import HANDLERS
 from api.web.pages.certificates import CertificatePages
+from api.web.pages.complaints import ComplaintPages
 from api.web.pages.registry import RegistryPages
 from api.web.pages.standards import StandardPages
 from api.web.pages.stats import StatisticsPages
@@ -34,6 +35,7 @@ web_router = Router(
         RegistryPages,
         CertificatePages,
         VerifyPages,
+        ComplaintPages,
         StandardPages,
         StatisticsPages,
         portal_router,

@@ -37,6 +37,7 @@ from registry.backup.manifest import (
 )
 from registry.backup.rows import encode_row
 from registry.clock import utc_now
+from registry.complaints.tables import ComplaintAttachmentRow
 from registry.db.database import engine
 from registry.keys import did_document_json
 from registry.settings import get_settings
@@ -88,6 +89,15 @@ async def _write_table(writer: ArchiveWriter, table: type[Table], blank: str | N
     return count
 
 
+async def complaint_files() -> set[str]:
+    """The files attached to complaints and appeals, in the same store as the evidence;
+    those whose case was erased are gone (`registry.complaints.retention`)."""
+    rows = await ComplaintAttachmentRow.select(ComplaintAttachmentRow.sha256).where(
+        ComplaintAttachmentRow.filename_sealed.is_not_null()
+    )
+    return {r["sha256"] for r in rows}
+
+
 def _file_chunks(sha256: str) -> Iterator[bytes]:
     path = blob_path(sha256)
     try:
@@ -127,6 +137,7 @@ async def export_archive(target: Path, *, include_private_keys: bool = True) -> 
             key_rows = await LogKeyRow.select(LogKeyRow.name, LogKeyRow.public_key).run()
             digests = sorted(
                 {r["sha256"] for r in await EvidenceRow.select(EvidenceRow.sha256).run()}
+                | await complaint_files()
             )
         writer.write(DID_MEMBER, [did + b"\n"])
         keys = verifier_keys((row["name"], row["public_key"]) for row in key_rows)

@@ -30,5 +30,6 @@ APP_REGISTRY = AppRegistry(
         "registry.certificates.piccolo_app",
         "registry.signing.piccolo_app",
         "registry.transparency.piccolo_app",
+        "registry.complaints.piccolo_app",
     ]
 )

@@ -37,6 +37,14 @@ EVENT_KINDS: Final = frozenset(
         "key.generated",
         "key.rotated",
         "key.compromised",
+        # Complaints and appeals (registry.complaints): provider, categories, outcome and
+        # digests only, so that the public counts can be recomputed from the log.
+        "complaint.received",
+        "complaint.acknowledged",
+        "complaint.closed",
+        "complaint.reopened",
+        "appeal.lodged",
+        "appeal.decided",
     }
 )
 ACTOR_ROLES: Final = frozenset({"secretariat", "auditor", "provider", "system"})

@@ -17,6 +17,7 @@ from api.web.render.pdf import certificate_pdf
 from registry.certificates import service as certificates
 from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
+from registry.complaints import statistics
 from registry.db.cache import Region, read_cache
 
 Ref = Annotated[str, PathParameter(max_length=64, description="crt_... or RM-7K3Q-9XPD")]
@@ -58,6 +59,7 @@ async def _certificate_page(ref: str) -> Built:
         maximum=100,
     )
     url = qr.page_url(found.code)
+    complaints = await statistics.provider_statistics(found.provider.id)
     body = render(
         "certificate.html",
         certificate=found,
@@ -67,6 +69,7 @@ async def _certificate_page(ref: str) -> Built:
         chart=chart,
         scope=shown.scope,
         page_url=url,
+        complaints=complaints,
     )
     # The page shows the certificate and its provider (with the provider's other ones).
     topics = frozenset(certificates.certificate_topics(found.id, found.provider.id))

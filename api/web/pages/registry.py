@@ -14,6 +14,7 @@ from api.web.pages import data, search
 from api.web.pages.certificates import fresh_until
 from api.web.render.html import PAGE_HEADERS, render
 from registry import providers
+from registry.complaints import statistics
 from registry.db.cache import Region, read_cache
 from standards.model import ProviderType
 
@@ -76,6 +77,7 @@ async def _provider(provider_id: str) -> Built:
         provider=record,
         certificates=detailed,
         standing=data.standing(detailed),
+        complaints=await statistics.provider_statistics(record["id"]),
     )
     until = min((fresh_until(c) for c in detailed), default=math.inf)
     return Built(body.encode(), "text/html", until, frozenset({f"provider:{record['id']}"}))

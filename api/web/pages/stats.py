@@ -8,6 +8,7 @@ from litestar import Controller, Response, get
 from api.web.pages import statistics as stats
 from api.web.render import charts
 from api.web.render.html import page
+from registry.complaints import statistics as complaint_statistics
 
 STATUS_COLOURS = {
     "valid": "#1a7f37",
@@ -77,4 +78,10 @@ class StatisticsPages(Controller):
             }
             for ident, title, rows in over_time
         ]
-        return page("statistics.html", numbers=numbers, charts=charts_, timelines=timelines)
+        return page(
+            "statistics.html",
+            numbers=numbers,
+            charts=charts_,
+            timelines=timelines,
+            complaints=await complaint_statistics.registry_statistics(),
+        )

@@ -30,6 +30,7 @@ from registry.accounts import Actor, Role
 from registry.applications import Application, ApplicationState
 from registry.assessments import evidence
 from registry.assessments import service as assessments
+from registry.complaints import statistics as complaint_statistics
 from registry.errors import RegistryError
 from registry.settings import get_settings
 from registry.standards.service import get_ruleset
@@ -195,6 +196,7 @@ async def _form(
         evidence=uploaded,
         evidence_field=portal_evidence.FIELD,
         max_mib=round(get_settings().evidence_max_bytes / 1024 / 1024, 1),
+        complaint_history=await complaint_statistics.provider_history(application.provider_id),
         **context,
     )
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 from litestar import Router
 
 from api.web.portal import accreditations as portal_accreditations
+from api.web.portal import appeals as portal_appeals
 from api.web.portal import assign as portal_assign
 from api.web.portal import auditor as portal_auditor
 from api.web.portal import base as portal
+from api.web.portal import complaints as portal_complaints
 from api.web.portal import evidence as portal_evidence
+from api.web.portal import provider_complaints as portal_provider_complaints
 from api.web.portal import standards as portal_standards
 from api.web.portal.session import SESSION
 
@@ -23,6 +26,9 @@ portal_router = Router(
         *portal_standards.HANDLERS,
         *portal_auditor.HANDLERS,
         *portal_evidence.HANDLERS,
+        *portal_complaints.HANDLERS,
+        *portal_appeals.HANDLERS,
+        *portal_provider_complaints.HANDLERS,
     ],
     middleware=[SESSION.middleware],
     exception_handlers={portal.NotSignedIn: portal.to_sign_in},

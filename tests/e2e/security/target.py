@@ -36,14 +36,16 @@ class Registry:
         return {"Authorization": f"Bearer {token}"}
 
     def row_counts(self) -> dict[str, int]:
-        """Rows in every table of the registry's database, read-only."""
+        """Rows in every table of the registry's database, read-only; but `data_changes`,
+        which records each committed transaction for other processes' read caches (a
+        replay answered from its first response commits one too), not data."""
         path = self.server.data_dir / "rightsmark.sqlite"
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
             tables = [
                 name
                 for (name,) in connection.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%'"
+                    "AND name NOT LIKE 'sqlite_%' AND name != 'data_changes'"
                 )
             ]
             return {

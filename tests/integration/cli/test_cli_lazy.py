@@ -17,7 +17,8 @@ from api.cli.main import LAZY_COMMANDS, main
 from tests.support.server import cli
 
 EVERY_COMMAND = (
-    "accounts", "audits", "export", "import", "init", "keys", "lifecycle", "log", "serve",
+    "accounts", "audits", "complaints", "export", "import", "init", "keys", "lifecycle", "log",
+    "serve",
     "standards", "verify",
 )  # fmt: skip
 

@@ -327,3 +327,34 @@ async def test_auditor_fills_saves_and_files_an_assessment(
     client.cookies.clear()
     await _sign_in(client, await make_account(Role.AUDITOR))
     assert (await client.get(path)).status_code == 404
+
+
+async def test_the_assessment_form_shows_the_providers_complaint_history(
+    seeded: Demo, client: httpx.AsyncClient
+) -> None:
+    application_id, token = await _assigned_to_demo_auditor(seeded)
+    provider_id = (await applications.get_application(application_id)).provider_id
+    filed = await client.post(
+        "/api/v1/complaints",
+        json={
+            "provider": provider_id,
+            "categories": ["retaliation"],
+            "description": "Secret Person was fired for speaking up",
+            "country": "NP",
+            "corridor": "NP-QA",
+            "workers_affected": 4,
+            "contact": {"name": "Secret Person", "email": "secret.person@example.org"},
+        },
+    )
+    assert filed.status_code == 201, filed.text
+    await _sign_in(client, token)
+    form = await _page(client, f"/portal/auditor/applications/{application_id}")
+    assert "Complaints about this provider (1)" in form
+    assert '<td>retaliation</td><td>NP (NP-QA)</td><td class="num">4</td>' in form
+    for secret in (
+        "Secret Person",
+        "secret.person",
+        "fired for speaking",
+        filed.json()["reference"],
+    ):
+        assert secret not in form

@@ -877,3 +877,11 @@ SPECS: list[Spec] = [
         api({Who.SECRETARIAT: 200}),
     ),
 ]
+
+
+# Issue 15's rows (complaints, remedies, special audits, appeals, their pages), before the
+# portal sessions are signed out and before the destructive rows.
+from tests.integration.http.authz.complaints import COMPLAINT_SPECS  # noqa: E402
+
+_SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
+SPECS[_SIGN_IN:_SIGN_IN] = COMPLAINT_SPECS
