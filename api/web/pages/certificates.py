@@ -93,7 +93,7 @@ class CertificatePages(Controller):
         found = await certificates.find(ref)
         url = qr.page_url(found["code"])
         return Response(
-            str(qr.svg(url, label=f"QR code of {url}")).encode(),
+            qr.svg_document(url, label=f"QR code of {url}"),
             media_type="image/svg+xml",
             headers={**PAGE_HEADERS, "Cache-Control": f"public, max-age={YEAR}, immutable"},
         )

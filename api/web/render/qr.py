@@ -53,3 +53,10 @@ def svg(url: str, *, label: str) -> Markup:
     labelled = body.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     # segno's output holds no text of ours but the label
     return _svgs.put((url, label), Markup(labelled))  # noqa: S704
+
+
+def svg_document(url: str, *, label: str) -> bytes:
+    """The QR code as an SVG file of its own (an `<img>` source): inline SVG borrows the
+    page's namespace, a file must declare it or browsers show the alt text instead."""
+    inline = str(svg(url, label=label))
+    return inline.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1).encode()
