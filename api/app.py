@@ -11,8 +11,9 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from api.http.middleware.admission import admission_middleware
 from api.http.middleware.logging import access_log_middleware, configure_logging
-from api.http.middleware.ratelimit import exact, prefix, rate_limit_middleware
+from api.http.middleware.ratelimit import any_of, exact, prefix, rate_limit_middleware
 from api.http.middleware.request_checks import request_checks_middleware
 from api.http.middleware.security_headers import security_headers_hook
 from api.http.problems import EXCEPTION_HANDLERS, document_problems
@@ -134,6 +135,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
                 what="complaint",
             ),
             *([access_log_middleware] if access_log else []),
+            admission_middleware(reading_posts=any_of(VERIFY, prefix("/verify"))),
             shared_reads_middleware,
         ],
         request_max_body_size=settings.max_body_bytes,

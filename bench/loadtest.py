@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import threading
@@ -96,6 +97,78 @@ class MemorySampler:
         self._thread.join()
 
 
+class LatencyProbe:
+    """Times one request every `every` seconds, on a connection of its own, while the load
+    runs: a sample of the latency a client sees that does not depend on wrk's own
+    histogram (whose percentiles, under this mix, do not agree with its throughput: see
+    docs/benchmarks.md). Reads of the mix's kinds in turn: certificate API, page,
+    credential, and a verification."""
+
+    def __init__(self, base: str, data: MixData, every: float = 0.05) -> None:
+        self.base, self.data, self.every = base, data, every
+        self.samples_ms: list[float] = []
+        self.failures = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _requests(self, client: httpx.Client) -> Iterator[httpx.Request]:
+        n = 0
+        while True:
+            crt_id, code = self.data.certificates[n % len(self.data.certificates)]
+            kind = n % 4
+            if kind == 0:
+                yield client.build_request("GET", f"/api/v1/certificates/{code}")
+            elif kind == 1:
+                yield client.build_request("GET", f"/certificates/{code}")
+            elif kind == 2:
+                yield client.build_request("GET", f"/credentials/{crt_id}")
+            else:
+                body = self.data.credentials[n % len(self.data.credentials)]
+                yield client.build_request(
+                    "POST",
+                    "/api/v1/verify",
+                    content=body,
+                    headers={"Content-Type": "application/json"},
+                )
+            n += 1
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=30.0) as client:
+            for request in self._requests(client):
+                if self._stop.is_set():
+                    return
+                started = time.perf_counter()
+                try:
+                    answer = client.send(request)
+                    answer.read()
+                    ok = answer.is_success
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - started
+                if ok:
+                    self.samples_ms.append(elapsed * 1000)
+                else:
+                    self.failures += 1
+                self._stop.wait(max(0.0, self.every - elapsed))
+
+    def __enter__(self) -> LatencyProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.samples_ms)
+        if not ordered:
+            return 0.0
+        return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+KEEP_LOG = "RIGHTSMARK_BENCH_KEEP_LOG"
+
+
 @contextmanager
 def loaded_server(
     providers: int, certificates: int, database_url: str = "", workers: int = 1
@@ -118,7 +191,9 @@ def loaded_server(
             "RIGHTSMARK_KEY_PASSPHRASE": secrets.token_urlsafe(24),
             "RIGHTSMARK_VERIFY_RATE_PER_MINUTE": str(10**9),
             "RIGHTSMARK_SEARCH_RATE_PER_MINUTE": str(10**9),
-            "RIGHTSMARK_LOG_LEVEL": "warning",
+            # RIGHTSMARK_BENCH_KEEP_LOG=PATH keeps the server's access log (each request's
+            # path, status and milliseconds) there, to see where the time goes.
+            "RIGHTSMARK_LOG_LEVEL": "info" if os.environ.get(KEEP_LOG) else "warning",
         }
         bulk = [
             sys.executable,
@@ -146,7 +221,11 @@ def loaded_server(
             prepare=[[command, "init", "--demo"], bulk],
             log=Path(data_dir) / "bench-server.log",
         ) as base:
-            yield base, Path(data_dir), int(pid_file.read_text().strip())
+            try:
+                yield base, Path(data_dir), int(pid_file.read_text().strip())
+            finally:
+                if keep := os.environ.get(KEEP_LOG):
+                    shutil.copyfile(Path(data_dir) / "bench-server.log", keep)
 
 
 def prepare_mix(base: str, data_dir: Path, threads: int = 1) -> MixData:
@@ -198,8 +277,12 @@ def bench_load_at(base: str, data_dir: Path, pid: int, seconds: float) -> dict[s
     warm = replace(data, writes=data.writes[:half])
     data = replace(data, writes=data.writes[half:])
     run_mix(wrk, base, warm, min(2.0, seconds), CONNECTIONS)
-    with MemorySampler(pid) as sampler:
+    with MemorySampler(pid) as sampler, LatencyProbe(base, data) as probe:
         report = run_mix(wrk, base, data, seconds, CONNECTIONS)
+    report["probe_requests"] = len(probe.samples_ms)
+    report["probe_failures"] = probe.failures
+    for name, fraction in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99)):
+        report[f"probe_{name}_ms"] = probe.percentile(fraction)
     report["rss_idle_mib"] = idle_kib / 1024
     report["rss_peak_sampled_mib"] = sampler.peak_kib / 1024
     report["rss_hwm_mib"] = _status_kib(pid, "VmHWM") / 1024
@@ -267,7 +350,18 @@ def bench_load(
         "p90_ms": report["p90_ms"],
         "p99_ms": report["p99_ms"],
         "max_ms": report["max_ms"],
+        "mean_ms": report["mean_ms"],
         "errors": report["errors"],
+        **{
+            key: report[key]
+            for key in (
+                "probe_requests",
+                "probe_failures",
+                "probe_p50_ms",
+                "probe_p90_ms",
+                "probe_p99_ms",
+            )
+        },
         "registry": f"{providers:,} providers, {certificates:,} certificates + demo ({engine}), "
         f"serve --workers {workers}",
         "setup_s": setup_s,

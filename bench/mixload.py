@@ -203,10 +203,11 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'RIGHTSMARK_MIX {{"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, ' ..
-    '"p99_us": %d, "max_us": %d, "non_2xx": %d, "connect": %d, "read": %d, "write": %d, ' ..
+    '"p99_us": %d, "max_us": %d, "mean_us": %d, "non_2xx": %d, "connect": %d, "read": %d, ' ..
+    '"write": %d, ' ..
     '"timeout": %d, "sent": [{{%s}}], "statuses": [{{%s}}]}}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, bad, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(99), latency.max, latency.mean, bad, e.connect, e.read, e.write, e.timeout,
     table.concat(kinds, ", "), table.concat(codes_seen, ", ")))
 end
 """
@@ -262,6 +263,7 @@ def run_mix(wrk: str, base: str, data: MixData, seconds: float, connections: int
         "p90_ms": raw["p90_us"] / 1e3,
         "p99_ms": raw["p99_us"] / 1e3,
         "max_ms": raw["max_us"] / 1e3,
+        "mean_ms": raw["mean_us"] / 1e3,
         "non_2xx": int(raw["non_2xx"]),
         "socket_errors": socket_errors,
         "errors": int(raw["non_2xx"]) + socket_errors,

@@ -38,6 +38,10 @@ def exact(method: str, paths: Collection[str]) -> Matcher:
     return lambda m, path: m == method and (path.rstrip("/") or "/") in wanted
 
 
+def any_of(*matchers: Matcher) -> Matcher:
+    return lambda method, path: any(m(method, path) for m in matchers)
+
+
 def rate_limit_middleware(
     *,
     per_minute: int,
