@@ -125,7 +125,8 @@ async def accreditation_refusal(
     )
 
 
-async def _automatic(application: Application, on: dt.date) -> str:
+async def automatic_auditor(application: Application, on: dt.date) -> str:
+    """The eligible auditor with the fewest open assignments (also for special audits)."""
     candidates = (
         await AccountRow.select(AccountRow.public_id)
         .where((AccountRow.role == Role.AUDITOR.value) & AccountRow.revoked_at.is_null())
@@ -168,7 +169,7 @@ async def assign(
                 "application gets an auditor assigned"
             )
         if auditor_id is None:
-            chosen = await _automatic(application, on)
+            chosen = await automatic_auditor(application, on)
         else:
             reason = await refusal(auditor_id, application, on)
             if reason is not None:

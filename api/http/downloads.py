@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from litestar import Response
 from litestar.response import File
 
 from registry.assessments import evidence
+from registry.complaints.files import OpenedFile
+
+_PRIVATE_DOWNLOAD = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
 
 
 def attachment(found: evidence.EvidenceFile) -> File:
@@ -15,5 +21,25 @@ def attachment(found: evidence.EvidenceFile) -> File:
         media_type=found.content_type,
         filename=found.filename,
         content_disposition_type="attachment",
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+        headers=_PRIVATE_DOWNLOAD,
     )
+
+
+def opened_file(found: OpenedFile) -> Response[bytes]:
+    """A complaint's or an appeal's file, opened from its sealed form, as a download with
+    the same rules as evidence."""
+    return Response(
+        found.content,
+        media_type=found.content_type,
+        headers={
+            **_PRIVATE_DOWNLOAD,
+            "Content-Disposition": _disposition(found.filename),
+        },
+    )
+
+
+def _disposition(filename: str) -> str:
+    """RFC 6266: an ASCII fallback name and the UTF-8 one (a worker's file may be named in
+    Nepali or Tagalog)."""
+    fallback = filename.encode("ascii", "replace").decode("ascii").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

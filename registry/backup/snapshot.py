@@ -90,12 +90,12 @@ async def _write_table(writer: ArchiveWriter, table: type[Table], blank: str | N
 
 
 async def complaint_files() -> set[str]:
-    """The files attached to complaints and appeals, in the same store as the evidence;
-    those whose case was erased are gone (`registry.complaints.retention`)."""
-    rows = await ComplaintAttachmentRow.select(ComplaintAttachmentRow.sha256).where(
+    """The (sealed) files attached to complaints and appeals, in the same store as the
+    evidence; those whose case was erased are gone (`registry.complaints.retention`)."""
+    rows = await ComplaintAttachmentRow.select(ComplaintAttachmentRow.stored_sha256).where(
         ComplaintAttachmentRow.filename_sealed.is_not_null()
     )
-    return {r["sha256"] for r in rows}
+    return {r["stored_sha256"] for r in rows}
 
 
 def _file_chunks(sha256: str) -> Iterator[bytes]:

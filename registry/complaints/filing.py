@@ -233,8 +233,9 @@ async def store_attachment(
     actor: str,
     case: str | None,
 ) -> Attachment:
-    """A file for a case or an appeal, checked by the evidence store (type sniffed against
-    the declared one, size limit); the file name is sealed, the bytes stored by digest."""
+    """A file for a case or an appeal, checked as the evidence store checks files (type
+    sniffed against the declared one, size limit); its bytes and its name are sealed, the
+    sealed bytes stored in the evidence store by their digest."""
     problem = filename_problem(filename)
     if problem is not None:
         raise InvalidRequestError(f"the file name: {problem}", field="filename")
@@ -245,13 +246,28 @@ async def store_attachment(
     count = await ComplaintAttachmentRow.count().where(ComplaintAttachmentRow.owner == owner)
     if count >= MAX_ATTACHMENTS:
         raise ConflictError(f"{owner} already has {MAX_ATTACHMENTS} files")
-    blob = await store.write_blob(
+    content, digest = await store.read_checked(
         chunks, content_type=content_type, limit=get_settings().evidence_max_bytes
     )
     attachment_id = cases.public_id("att")
-    name = safe_filename(filename, content_type)
+    # Sealed before it touches the disk: a photo of a contract names the worker.
+    blob = await store.write_bytes(sealing.seal_bytes(content, case=owner, field=attachment_id))
     async with write_transaction():
-        await _insert_attachment(owner, party, blob, attachment_id, name, content_type)
+        await ComplaintAttachmentRow.insert(
+            ComplaintAttachmentRow(
+                public_id=attachment_id,
+                owner=owner,
+                party=party.value,
+                sha256=digest,
+                stored_sha256=blob.sha256,
+                filename_sealed=sealing.seal(
+                    safe_filename(filename, content_type), case=owner, field=attachment_id
+                ),
+                content_type=content_type,
+                size=len(content),
+                uploaded_at=utc_now(),
+            )
+        ).run()
         if case is not None:
             await cases.record(case, f"{party.value}_attached", actor, attachment_id)
     row = (
@@ -261,28 +277,6 @@ async def store_attachment(
     )
     assert row is not None
     return cases.attachment_view(row)
-
-
-async def _insert_attachment(
-    owner: str,
-    party: rules.Party,
-    blob: store.StoredBlob,
-    attachment_id: str,
-    name: str,
-    content_type: str,
-) -> None:
-    await ComplaintAttachmentRow.insert(
-        ComplaintAttachmentRow(
-            public_id=attachment_id,
-            owner=owner,
-            party=party.value,
-            sha256=blob.sha256,
-            filename_sealed=sealing.seal(name, case=owner, field=attachment_id),
-            content_type=content_type,
-            size=blob.size,
-            uploaded_at=utc_now(),
-        )
-    ).run()
 
 
 async def complainant_attachment(

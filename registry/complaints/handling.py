@@ -124,7 +124,7 @@ async def _move(row: dict[str, Any], to: rules.CaseState, changes: dict[Any, Any
     )
 
 
-async def _investigating(row: dict[str, Any]) -> None:
+async def to_investigating(row: dict[str, Any]) -> None:
     """Any investigative step moves an acknowledged case on; a new one must be acknowledged
     first, so that the REM-2 clock is never skipped."""
     state = cases.state_of(row)
@@ -172,7 +172,7 @@ async def assign_handler(reference: str, handler_id: str, actor: Actor) -> Case:
             raise InvalidRequestError(
                 f"{handler_id} is not an active secretariat account", field="handler_id"
             )
-        await _investigating(row)
+        await to_investigating(row)
         await (
             ComplaintRow.update({ComplaintRow.handler_id: handler_id})
             .where(ComplaintRow.reference == reference)
@@ -205,7 +205,7 @@ async def ask(
         row = await cases.locked(reference)
         if party is rules.Party.PROVIDER and row["provider_id"] is None:
             raise ConflictError(f"complaint {reference} names no registered provider to ask")
-        await _investigating(row)
+        await to_investigating(row)
         kind = "question"
         if response_due is not None:
             due = dt.datetime.combine(response_due, dt.time(23, 59, 59), tzinfo=dt.UTC)
@@ -227,7 +227,9 @@ async def ask(
     return next(m for m in await cases.messages(reference) if m.id == message_id)
 
 
-async def _certificate_of(row: dict[str, Any], certificate: str | None) -> dict[str, Any]:
+async def certificate_of(row: dict[str, Any], certificate: str | None) -> dict[str, Any]:
+    """The certificate a step on the case acts on: the one named, the one the complaint
+    names, or the provider's only active one."""
     if certificate is not None:
         found = await certificates.find(certificate)
         if found["provider_id"] != row["provider_id"]:
@@ -260,7 +262,7 @@ async def suspend(
         cases.require_open(row, "suspend a certificate")
         if row["provider_id"] is None:
             raise ConflictError(f"complaint {reference} names no registered provider")
-        cert = await _certificate_of(row, certificate)
+        cert = await certificate_of(row, certificate)
         await certificates.lock(cert["public_id"])
         cert = await certificates.certificate_row(cert["public_id"])
         slug, _, version = cert["standard"].partition("@")

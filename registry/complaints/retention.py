@@ -2,10 +2,10 @@
 closing has passed (`RIGHTSMARK_COMPLAINT_RETENTION_DAYS`; `rightsmark complaints erase`).
 
 Erased: the contact details, the description, every message body, the outcome's reasons,
-remedy details, the file names, and the files themselves when nothing else in the registry
-refers to the same bytes. Kept: the case's reference, provider, categories, dates, state and
-outcome (the public counts), its trail of who acted (ids only), and the transparency log,
-which never held personal data: its description digest pins a sealed text now gone.
+remedy details, the file names, and the (sealed) files themselves. Kept: the case's
+reference, provider, categories, dates, state and outcome (the public counts), its trail of
+who acted (ids only), and the transparency log, which never held personal data: its
+description digest pins a sealed text now gone.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import datetime as dt
 
 from registry.accounts import Actor, Role
 from registry.assessments import store
-from registry.assessments.tables import EvidenceRow
 from registry.clock import utc_now
 from registry.complaints import cases, rules
 from registry.complaints.tables import (
@@ -77,7 +76,7 @@ async def _erase_rows(reference: str) -> list[str]:
         .run()
     )
     owners = [reference, *appeals]
-    files = await ComplaintAttachmentRow.select(ComplaintAttachmentRow.sha256).where(
+    files = await ComplaintAttachmentRow.select(ComplaintAttachmentRow.stored_sha256).where(
         ComplaintAttachmentRow.owner.is_in(owners)
     )
     await (
@@ -85,15 +84,8 @@ async def _erase_rows(reference: str) -> list[str]:
         .where(ComplaintAttachmentRow.owner.is_in(owners))
         .run()
     )
-    orphans = []
-    for digest in {f["sha256"] for f in files}:
-        others = await ComplaintAttachmentRow.count().where(
-            (ComplaintAttachmentRow.sha256 == digest) & ComplaintAttachmentRow.owner.not_in(owners)
-        )
-        evidence = await EvidenceRow.exists().where(EvidenceRow.sha256 == digest)
-        if not others and not evidence:
-            orphans.append(digest)
-    return orphans
+    # Each upload is sealed with its own nonce, so no other record shares its stored file.
+    return [f["stored_sha256"] for f in files]
 
 
 def _delete_files(digests: list[str]) -> None:

@@ -52,6 +52,19 @@ def seal(value: str, *, case: str, field: str) -> str:
     return _VERSION + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
+def seal_bytes(value: bytes, *, case: str, field: str) -> bytes:
+    """A file's bytes, sealed like a value: nonce || ciphertext || tag."""
+    nonce = secrets.token_bytes(_NONCE)
+    return nonce + _aead().encrypt(nonce, value, f"{case}/{field}".encode())
+
+
+def unseal_bytes(sealed: bytes, *, case: str, field: str) -> bytes:
+    try:
+        return _aead().decrypt(sealed[:_NONCE], sealed[_NONCE:], f"{case}/{field}".encode())
+    except InvalidTag as exc:
+        raise SealError(f"{field} of {case} does not open with this registry's key") from exc
+
+
 def seal_optional(value: str | None, *, case: str, field: str) -> str | None:
     return None if value is None else seal(value, case=case, field=field)
 

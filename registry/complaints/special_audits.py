@@ -19,7 +19,7 @@ from registry.assessments.service import filing_transaction, full_view, latest
 from registry.certificates import service as certificates
 from registry.clock import utc_now
 from registry.complaints import cases
-from registry.complaints.handling import _certificate_of, _investigating, require_secretariat
+from registry.complaints.handling import certificate_of, require_secretariat, to_investigating
 from registry.complaints.records import SpecialAudit
 from registry.complaints.tables import SpecialAuditRow
 from registry.db.database import write_transaction
@@ -42,16 +42,16 @@ async def order(
         row = await cases.locked(reference)
         if row["provider_id"] is None:
             raise ConflictError(f"complaint {reference} names no registered provider to audit")
-        cert = await _certificate_of(row, certificate)
+        cert = await certificate_of(row, certificate)
         application = await applications.get_application(cert["application_id"])
         if auditor_id is None:
-            chosen = await assignment._automatic(application, audit_date)
+            chosen = await assignment.automatic_auditor(application, audit_date)
         else:
             refused = await assignment.refusal(auditor_id, application, audit_date)
             if refused is not None:
                 raise InvalidRequestError(refused, field="auditor_id")
             chosen = auditor_id
-        await _investigating(row)
+        await to_investigating(row)
         audit_id = cases.public_id("spa")
         await SpecialAuditRow.insert(
             SpecialAuditRow(
@@ -79,6 +79,15 @@ async def _order_row(audit_id: str) -> dict[str, object]:
     if row is None:
         raise NotFoundError(f"special audit {audit_id} does not exist")
     return dict(row)
+
+
+async def ordered_to(audit_id: str, actor: Actor) -> SpecialAudit:
+    """The special audit, for the auditor it was ordered from; to anyone else it does not
+    exist."""
+    found = await _order_row(audit_id)
+    if actor.role is not Role.AUDITOR or found["auditor_id"] != actor.account_id:
+        raise NotFoundError(f"special audit {audit_id} does not exist")
+    return cases.special_audit_view(found)
 
 
 async def assigned_to(actor: Actor) -> list[SpecialAudit]:

@@ -66,13 +66,15 @@ class ComplaintMessageRow(Table, tablename="complaint_messages"):
 
 
 class ComplaintAttachmentRow(Table, tablename="complaint_attachments"):
-    """A file in the evidence store (by digest) attached to a case or an appeal."""
+    """A file attached to a case or an appeal, kept sealed (`sealing.seal_bytes`, bound to
+    the owner and the attachment id) in the evidence store under the sealed bytes' digest."""
 
     id: Serial
     public_id = Varchar(length=40, unique=True)  # att_...
     owner = Varchar(length=40, index=True)  # a complaint reference or an appeal id
     party = Varchar(length=16)  # rules.Party
-    sha256 = Varchar(length=64, index=True)
+    sha256 = Varchar(length=64, index=True)  # of the file as uploaded
+    stored_sha256 = Varchar(length=64)  # of the sealed file in the evidence store
     filename_sealed = Text(null=True, default=None)
     content_type = Varchar(length=64)
     size = Integer()

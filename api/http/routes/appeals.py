@@ -13,6 +13,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.http.auth import ActorDep, provide_actor, requires, secretariat_only
+from api.http.downloads import opened_file
 from api.http.routes.complaints import FILE_ERRORS, FILE_LIMIT, JSON_LIMIT, ComplaintKey, Reference
 from api.http.schemas.assessments import AssessmentOut
 from api.http.schemas.complaints import (
@@ -31,7 +32,7 @@ from api.http.schemas.complaints import (
     WorkforceOut,
 )
 from registry.accounts import Role
-from registry.complaints import appeals, remedies, rules, special_audits, statistics
+from registry.complaints import appeals, files, remedies, rules, special_audits, statistics
 from registry.complaints.provider_side import declare_workforce
 from registry.providers import provider_row
 
@@ -124,6 +125,21 @@ class AppealsController(Controller):
         or a complaint's outcome is re-opened to be decided again. Whoever took part in the
         decision appealed against is refused (403)."""
         return await appeals.decide(appeal_id, data.outcome == "overturned", data.reasons, actor)
+
+    @get(
+        "/appeals/{appeal_id:str}/attachments/{attachment_id:str}",
+        operation_id="getAppealAttachment",
+        summary="Download a file of an appeal (secretariat, the appealing provider)",
+        guards=[_owners],
+        media_type="application/octet-stream",
+    )
+    async def download(
+        self,
+        appeal_id: AppealId,
+        attachment_id: Annotated[str, PathParameter(max_length=40, description="att_...")],
+        actor: ActorDep,
+    ) -> Response[bytes]:
+        return opened_file(await files.for_account(appeal_id, attachment_id, actor))
 
     @post(
         "/complaints/{reference:str}/review",

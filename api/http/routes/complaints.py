@@ -17,6 +17,7 @@ from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParam
 from litestar.response import Response
 
 from api.http.auth import ActorDep, current_actor, provide_actor, requires, secretariat_only
+from api.http.downloads import opened_file
 from api.http.problems import problem
 from api.http.schemas.complaints import (
     AttachmentOut,
@@ -40,6 +41,7 @@ from api.http.schemas.complaints import (
 from registry.accounts import Role
 from registry.assessments.errors import EvidenceTooLarge, UnsupportedEvidence
 from registry.complaints import (
+    files,
     filing,
     handling,
     provider_side,
@@ -196,6 +198,30 @@ class ComplaintsController(Controller):
         return await provider_side.attach(
             reference, actor, request.stream(), declared_type=declared, filename=filename
         )
+
+    @get(
+        "/{reference:str}/attachments/{attachment_id:str}",
+        operation_id="getComplaintAttachment",
+        summary="Download a file of a complaint: the complainant's own (Complaint-Key), the "
+        "provider's own, or any (secretariat)",
+        opt={"token_optional": True},
+        media_type="application/octet-stream",
+    )
+    async def download(
+        self,
+        request: Request[Any, Any, Any],
+        reference: Reference,
+        attachment_id: Annotated[str, PathParameter(max_length=40, description="att_...")],
+        complaint_key: ComplaintKey = None,
+    ) -> Response[bytes]:
+        """The file as it was sent (`Content-Disposition: attachment`, never cached), opened
+        from its sealed form. Anyone else, and every file of an erased case, gets 404."""
+        actor = None if complaint_key is not None else await current_actor(request)
+        if actor is None:
+            return opened_file(await files.for_complainant(reference, complaint_key, attachment_id))
+        if actor.role is Role.AUDITOR:
+            raise PermissionDeniedException("complaints are not for the auditor role")
+        return opened_file(await files.for_account(reference, attachment_id, actor))
 
     # --- lists ------------------------------------------------------------------------
 

@@ -13,11 +13,12 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter, QueryParameter
 
+from api.http.downloads import opened_file
 from api.web.pages import complaint_form as forms
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from api.web.portal.complaints import MAX_FIELD, status_of
 from registry.accounts import Actor, Role
-from registry.complaints import appeals, rules
+from registry.complaints import appeals, files, rules
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, RegistryError
 from registry.settings import get_settings
 
@@ -81,6 +82,12 @@ async def _appeal_page(
 async def appeal(request: Req, appeal_id: Id) -> Response[str]:
     actor = await signed_in(request, Role.SECRETARIAT)
     return await _appeal_page(request, actor, appeal_id)
+
+
+@get("/secretariat/appeals/{appeal_id:str}/files/{attachment_id:str}", name="portal:appeal-file")
+async def appeal_file(request: Req, appeal_id: Id, attachment_id: Id) -> Response[bytes]:
+    actor = await signed_in(request, Role.SECRETARIAT)
+    return opened_file(await files.for_account(appeal_id, attachment_id, actor))
 
 
 @post("/secretariat/appeals/{appeal_id:str}/decide", name="portal:appeal-decide")
@@ -193,4 +200,4 @@ async def lodge(request: Req) -> Response[Any]:
     return see_other("/portal/provider/appeals")
 
 
-HANDLERS: Final = [secretariat_appeals, appeal, decide, provider_appeals, lodge]
+HANDLERS: Final = [secretariat_appeals, appeal, appeal_file, decide, provider_appeals, lodge]

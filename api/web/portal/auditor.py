@@ -30,8 +30,9 @@ from registry.accounts import Actor, Role
 from registry.applications import Application, ApplicationState
 from registry.assessments import evidence
 from registry.assessments import service as assessments
+from registry.complaints import special_audits
 from registry.complaints import statistics as complaint_statistics
-from registry.errors import RegistryError
+from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
 from registry.settings import get_settings
 from registry.standards.service import get_ruleset
 from standards.model import NumericMeasure, ProviderType, RuleSet, ScaleMeasure
@@ -56,6 +57,7 @@ async def auditor(request: Req) -> Response[str]:
         "portal_auditor.html",
         request,
         actor,
+        special=await special_audits.assigned_to(actor),
         to_assess=[a for a in mine if a.state == ApplicationState.AUDITOR_ASSIGNED],
         others=[a for a in mine if a.state != ApplicationState.AUDITOR_ASSIGNED],
         drafts=drafts,
@@ -182,7 +184,12 @@ async def _form(
 ) -> Response[str]:
     context.setdefault("errors", {})
     context.setdefault("general", [])
-    uploaded = await evidence.list_for_application(application.id, actor)
+    context.setdefault("form_action", f"/portal/auditor/applications/{application.id}")
+    context.setdefault("special", None)
+    try:
+        uploaded = await evidence.list_for_application(application.id, actor)
+    except NotFoundError:  # a special audit's auditor need not be the application's
+        uploaded = []
     return portal_page(
         "portal_assessment.html",
         request,
@@ -192,7 +199,9 @@ async def _form(
         items=items,
         fields=fields,
         scale=SCALE,
-        audit_types=[t.value for t in AuditType],
+        audit_types=[AuditType.SPECIAL.value]
+        if context["special"]
+        else [t.value for t in AuditType],
         evidence=uploaded,
         evidence_field=portal_evidence.FIELD,
         max_mib=round(get_settings().evidence_max_bytes / 1024 / 1024, 1),
@@ -290,4 +299,91 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
     return see_other("/portal/auditor")
 
 
-HANDLERS: Final = [auditor, assessment, submit]
+# --- special audits ordered on complaints (registry.complaints.special_audits) ------------
+
+
+async def _special(audit_id: str, actor: Actor) -> tuple[Any, Application, RuleSet]:
+    ordered = await special_audits.ordered_to(audit_id, actor)
+    application = await applications.get_application(ordered.application_id)
+    slug, _, version = application.standard.partition("@")
+    return ordered, application, await get_ruleset(slug, version)
+
+
+@get("/auditor/special-audits/{audit_id:str}", name="portal:special-audit")
+async def special_audit(request: Req, audit_id: AppId) -> Response[str]:
+    """The assessment form for a special audit: the audit type fixed to `special`."""
+    actor = await signed_in(request, Role.AUDITOR)
+    ordered, application, ruleset = await _special(audit_id, actor)
+    drafts = request.session.get("drafts") or {}
+    return await _form(
+        request,
+        actor,
+        application,
+        _indicators(application, ruleset),
+        drafts.get(audit_id) or {"audit_type": AuditType.SPECIAL.value},
+        saved=bool(request.query_params.get("saved")),
+        special=ordered,
+        form_action=f"/portal/auditor/special-audits/{audit_id}",
+    )
+
+
+@post("/auditor/special-audits/{audit_id:str}", name="portal:special-audit-submit")
+async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
+    """`do=save` keeps the draft; `do=file` files the special audit, or shows each problem
+    at its field. A critical finding suspends the certificate at the next lifecycle run."""
+    actor = await signed_in(request, Role.AUDITOR)
+    ordered, application, ruleset = await _special(audit_id, actor)
+    items = _indicators(application, ruleset)
+    posted_fields = await posted(request)
+    form = await request.form()
+    fields = {
+        key: value[:MAX_FIELD]
+        for key, value in posted_fields.items()
+        if key not in ("csrf", "do") and not key.startswith("evidence-") and value.strip()
+    }
+    for item in items:
+        if refs := portal_evidence.chosen_refs(form.getall(f"evidence-{item['id']}", [])):
+            fields[f"evidence-{item['id']}"] = refs
+    fields["audit_type"] = AuditType.SPECIAL.value
+    drafts = dict(request.session.get("drafts") or {})
+    drafts[audit_id] = fields
+    request.set_session({**request.session, "drafts": drafts})
+    path = f"/portal/auditor/special-audits/{audit_id}"
+    if posted_fields.get("do") != "file":
+        return see_other(f"{path}?saved=1")
+    data = msgspec.json.encode(document(application, items, fields))
+    try:
+        filed = await special_audits.file(audit_id, data, actor)
+    except InvalidSubmission as exc:
+        errors, general = field_errors(exc.problems, items)
+        return await _form(
+            request,
+            actor,
+            application,
+            items,
+            fields,
+            status=422,
+            errors=errors,
+            general=general,
+            special=ordered,
+            form_action=path,
+        )
+    except (ConflictError, ForbiddenError) as exc:
+        return await _form(
+            request,
+            actor,
+            application,
+            items,
+            fields,
+            status=403 if isinstance(exc, ForbiddenError) else 409,
+            general=[str(exc)],
+            special=ordered,
+            form_action=path,
+        )
+    drafts.pop(audit_id, None)
+    request.set_session({**request.session, "drafts": drafts})
+    flash(request, f"Special audit {audit_id} filed as {filed.id}.")
+    return see_other("/portal/auditor")
+
+
+HANDLERS: Final = [auditor, assessment, submit, special_audit, special_audit_submit]

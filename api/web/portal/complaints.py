@@ -18,13 +18,14 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter, QueryParameter
 
+from api.http.downloads import opened_file
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts
 from registry.accounts import Actor, Role
 from registry.certificates import service as certificates
 from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
-from registry.complaints import handling, remedies, rules, special_audits
+from registry.complaints import files, handling, remedies, rules, special_audits
 from registry.complaints.records import Case
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, RegistryError
 from registry.standards.service import get_ruleset
@@ -160,6 +161,15 @@ async def case_page(
 async def case(request: Req, reference: Ref) -> Response[str]:
     actor = await signed_in(request, Role.SECRETARIAT)
     return await case_page(request, actor, reference)
+
+
+@get(
+    "/secretariat/complaints/{reference:str}/files/{attachment_id:str}",
+    name="portal:complaint-file",
+)
+async def case_file(request: Req, reference: Ref, attachment_id: Id) -> Response[bytes]:
+    actor = await signed_in(request, Role.SECRETARIAT)
+    return opened_file(await files.for_account(reference, attachment_id, actor))
 
 
 Action = Callable[[Actor, dict[str, str]], Awaitable[str]]
@@ -333,6 +343,7 @@ async def confirm_remedy(request: Req, reference: Ref, remedy_id: Id) -> Respons
 HANDLERS: Final = [
     queue,
     case,
+    case_file,
     acknowledge,
     assign,
     ask,

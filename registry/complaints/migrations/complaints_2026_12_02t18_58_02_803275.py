@@ -1914,6 +1914,28 @@ async def forwards():
     manager.add_column(
         table_class_name="ComplaintAttachmentRow",
         tablename="complaint_attachments",
+        column_name="stored_sha256",
+        db_column_name="stored_sha256",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ComplaintAttachmentRow",
+        tablename="complaint_attachments",
         column_name="filename_sealed",
         db_column_name="filename_sealed",
         column_class_name="Text",

@@ -6,6 +6,11 @@ closed substantiated with a refund ordered and confirmed, the provider's appeal 
 the member who handled the case and decided by another one, the outcome seen by the
 complainant.
 
+And a second complaint followed by a special audit: ordered in the secretariat's portal,
+filed by the auditor in its portal with a critical finding (passports held), the certificate
+suspended by `rightsmark lifecycle run`, and its page, the verify page and the verify API all
+saying so.
+
 Screenshots go to var/test-artifacts/screenshots/complaint-*.png.
 """
 
@@ -23,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests.e2e.browser.browser import screenshot
-from tests.support.server import registry_server
+from tests.support.server import cli, registry_server
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +41,7 @@ class Server:
     url: str
     tokens: dict[str, str]
     certificates: list[dict[str, Any]]
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with registry_server(tmp_path_factory.mktemp("complaints-e2e"), demo=True) as running:
         tokens = json.loads((running.data_dir / "demo-tokens.json").read_text())
         listed = httpx.get(f"{running.url}/api/v1/certificates", params={"limit": 200}, timeout=30)
-        yield Server(running.url, tokens, listed.json()["items"])
+        yield Server(running.url, tokens, listed.json()["items"], running.env)
 
 
 @pytest.fixture
@@ -212,3 +218,99 @@ def test_a_complaint_from_filing_to_the_appeal(
     shot(worker, "outcome-phone")
     provider.context.close()
     other.context.close()
+
+
+def _account_of(server: Server, token: str) -> str:
+    me = httpx.get(
+        f"{server.url}/api/v1/accounts/me", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    assert me.status_code == 200, me.text
+    return str(me.json()["id"])
+
+
+def test_a_special_audit_on_a_complaint_suspends_the_certificate(
+    server: Server, phone: BrowserContext, browser: Browser
+) -> None:
+    staff = next(name for name in server.tokens if name.startswith("provider:"))
+    legal_name = staff.removeprefix("provider: ").removesuffix(" (staff)")
+    certificate = next(  # another provider's than the first test's (suspended there)
+        c
+        for c in server.certificates
+        if c["status"] == "valid" and c["provider"]["legal_name"] != legal_name
+    )
+    code = certificate["code"]
+    filed = httpx.post(
+        f"{server.url}/api/v1/complaints",
+        json={
+            "provider": code,
+            "categories": ["documents"],
+            "description": "Our passports are in the office safe and they will not return them.",
+            "country": "AE",
+            "workers_affected": 30,
+        },
+        timeout=30,
+    )
+    assert filed.status_code == 201, filed.text
+    reference = filed.json()["reference"]
+
+    # the secretariat orders an unannounced special audit, the auditor picked by the rules
+    secretariat = next(t for n, t in server.tokens.items() if n.startswith("secretariat:"))
+    office = signed_in(phone, server, secretariat)
+    office.goto(f"{server.url}/portal/secretariat/complaints/{reference}")
+    office.get_by_role("button", name=f"Acknowledge {reference}").click()
+    office.get_by_label("Unannounced").check()
+    office.get_by_role("button", name="Order the special audit").click()
+    ordered = office.get_by_role("status")
+    expect(ordered).to_contain_text("Special audit spa_")
+    found = re.search(r"(spa_\S+) ordered: (acc_\S+) on", ordered.inner_text())
+    assert found, ordered.inner_text()
+    audit_id, auditor_id = found.groups()
+    shot(office, "special-audit-ordered-phone")
+
+    # the auditor files it in the portal: passports found held (DOC-1, critical)
+    token = next(
+        t
+        for n, t in server.tokens.items()
+        if n.startswith("auditor:") and _account_of(server, t) == auditor_id
+    )
+    auditor = signed_in(own_phone(browser), server, token)
+    auditor.get_by_role("link", name=f"File special audit {audit_id}").click()
+    expect(auditor.get_by_role("heading", name=f"Special audit {audit_id}")).to_be_visible()
+    expect(auditor.get_by_text("Complaints about this provider (1)")).to_be_visible()
+    expect(auditor.get_by_text("office safe")).to_have_count(0)
+    today = dt.date.today().isoformat()
+    auditor.get_by_label("Started on").fill(today)
+    auditor.get_by_label("Ended on").fill(today)
+    auditor.get_by_label("Workers interviewed").fill("12")
+    auditor.get_by_label("Site name").fill("Head office")
+    auditor.get_by_label("Site country (two letters)").fill("AE")
+    for radio in auditor.locator("input[type=radio][value=yes]").all():
+        radio.check()
+    for select in auditor.locator("select[id^='value-']").all():
+        select.select_option("4")
+    for number in auditor.locator("input[type=number][id^='value-']").all():
+        number.fill(number.get_attribute("min") or "0")
+    auditor.locator("#value-DOC-1").fill("3")
+    auditor.get_by_label("Notes on DOC-1").fill("Three passports in the office safe.")
+    shot(auditor, "special-audit-form-phone")
+    auditor.get_by_role("button", name="File the assessment").click()
+    expect(auditor.get_by_role("status")).to_contain_text(f"Special audit {audit_id} filed")
+
+    # the lifecycle acts on the critical finding; every way of checking says suspended
+    ran = cli("lifecycle", "run", "--json", env=server.env)
+    assert ran.returncode == 0, ran.stderr
+    assert certificate["id"] in ran.stdout
+    worker = phone.new_page()
+    worker.goto(f"{server.url}/certificates/{code}")
+    expect(worker.locator(".banner-word")).to_have_text("SUSPENDED")
+    shot(worker, "special-audit-suspended-phone")
+    worker.goto(f"{server.url}/verify?code={code}")
+    expect(worker.get_by_text("suspended", exact=False).first).to_be_visible()
+    credential = httpx.get(
+        f"{server.url}/credentials/{certificate['id']}",
+        headers={"Accept": "application/json"},
+        timeout=30,
+    ).json()
+    verdict = httpx.post(f"{server.url}/api/v1/verify", json=credential, timeout=30).json()
+    assert verdict["status"] == "suspended", verdict
+    auditor.context.close()

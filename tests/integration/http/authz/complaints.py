@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from registry.accounts import Actor, Role
-from registry.complaints import filing, handling, remedies, rules
+from registry.complaints import filing, handling, remedies, rules, special_audits
 from registry.complaints.records import Contact
 from tests.integration.http.authz.expectations import (
     Expect,
@@ -171,12 +171,14 @@ COMPLAINT_SPECS: list[Spec] = [
         _pdf(lambda w: f"{C}/{w.made['c_main']}/attachments", keyed=True),
         public(201),
         variant="the complainant's, with its key",
+        after=remember("c_file", who=Who.ANON),
     ),
     Spec(
         "POST /api/v1/complaints/{reference:str}/attachments",
         _pdf(lambda w: f"{C}/{w.made['c_main']}/attachments"),
         _no_key(201, secretariat=403),
         variant="the provider's, with its token",
+        after=remember("p_file", who=Who.PROV_A),
     ),
     Spec("POST /api/v1/complaints/{reference:str}/review", _review, public(201)),
     Spec(
@@ -310,6 +312,7 @@ COMPLAINT_SPECS: list[Spec] = [
         "POST /api/v1/appeals/{appeal_id:str}/attachments",
         _pdf(lambda w: f"/api/v1/appeals/{w.made['appeal']}/attachments"),
         api({Who.PROV_A: 201}, hidden=[Who.PROV_B]),
+        after=remember("appeal_file", who=Who.PROV_A),
     ),
     Spec(
         "POST /api/v1/appeals/{appeal_id:str}/decision",
@@ -350,6 +353,15 @@ async def _web_cases(w: World) -> None:
         _CLOSER,
     )
     w.made["w_remedy_id"] = ordered.id
+    special = await special_audits.order(
+        w.made["w_main"],
+        _CLOSER,
+        auditor_id=w.ids[Who.AUDITOR],
+        audit_date=dt.date.today(),
+        unannounced=True,
+        certificate=w.certificate_code,
+    )
+    w.made["w_special"] = special.id
 
 
 def _tracked(path: str, case: str = "w_main", **fields: str) -> Any:
@@ -521,6 +533,59 @@ WEB_SPECS: list[Spec] = [
             hidden=[Who.OTHER_AUDITOR, Who.EXPIRED_AUDITOR],
         ),
         check=_no_secret,
+    ),
+]
+# The files, once they have been sent; the auditor's special audit in the portal.
+WEB_SPECS += [
+    Spec(
+        "GET /portal/auditor/special-audits/{audit_id:str}",
+        get(lambda w: f"/portal/auditor/special-audits/{w.made['w_special']}"),
+        page({Who.AUDITOR: 200}, hidden=[Who.OTHER_AUDITOR, Who.EXPIRED_AUDITOR]),
+    ),
+    Spec(
+        "POST /portal/auditor/special-audits/{audit_id:str}",
+        lambda w, who: Req(
+            f"/portal/auditor/special-audits/{w.made['w_special']}",
+            form={"do": "save", "site_name": "HQ"},
+        ),
+        page(
+            {Who.AUDITOR: allow(303, "/portal/auditor/special-audits/*")},
+            hidden=[Who.OTHER_AUDITOR, Who.EXPIRED_AUDITOR],
+        ),
+    ),
+    Spec(
+        "GET /api/v1/complaints/{reference:str}/attachments/{attachment_id:str}",
+        lambda w, who: Req(
+            f"{C}/{w.made['c_main']}/attachments/{w.made['c_file']}",
+            headers={"Complaint-Key": w.made["c_main_key"]},
+        ),
+        public(200),
+        variant="the complainant's, with its key",
+    ),
+    Spec(
+        "GET /api/v1/complaints/{reference:str}/attachments/{attachment_id:str}",
+        get(lambda w: f"{C}/{w.made['c_main']}/attachments/{w.made['p_file']}"),
+        _no_key(200, secretariat=200),
+        variant="the provider's, with a token",
+    ),
+    Spec(
+        "GET /api/v1/appeals/{appeal_id:str}/attachments/{attachment_id:str}",
+        get(lambda w: f"/api/v1/appeals/{w.made['appeal']}/attachments/{w.made['appeal_file']}"),
+        api({Who.SECRETARIAT: 200, Who.PROV_A: 200}, hidden=[Who.PROV_B]),
+    ),
+    Spec(
+        "GET /portal/secretariat/complaints/{reference:str}/files/{attachment_id:str}",
+        get(lambda w: f"{W}/{w.made['c_main']}/files/{w.made['c_file']}"),
+        page({Who.SECRETARIAT: 200}),
+    ),
+    Spec(
+        "GET /portal/secretariat/appeals/{appeal_id:str}/files/{attachment_id:str}",
+        get(
+            lambda w: (
+                f"/portal/secretariat/appeals/{w.made['appeal']}/files/{w.made['appeal_file']}"
+            )
+        ),
+        page({Who.SECRETARIAT: 200}),
     ),
 ]
 COMPLAINT_SPECS += WEB_SPECS
