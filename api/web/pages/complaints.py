@@ -118,6 +118,17 @@ def _credentials(form: Any) -> tuple[str, str]:
     return reference, key
 
 
+async def _opened(request: Req) -> tuple[Any, str, ComplainantCase] | Response[str]:
+    """The posted form, its access key and the case they open; or the tracking form again,
+    with one answer for an unknown reference and a wrong key."""
+    form = await _form_fields(request)
+    reference, key = _credentials(form)
+    try:
+        return form, key, await filing.complainant_case(reference, key)
+    except NotFoundError as exc:
+        return _track_form(status=404, reference=reference, error=str(exc))
+
+
 class ComplaintPages(Controller):
     path = "/complaints"
     include_in_schema = False
@@ -179,11 +190,10 @@ class ComplaintPages(Controller):
     async def track(self, request: Req) -> Response[str]:
         """The case, for its reference and key; an unknown reference and a wrong key get the
         same answer."""
-        reference, key = _credentials(await _form_fields(request))
-        try:
-            case = await filing.complainant_case(reference, key)
-        except NotFoundError as exc:
-            return _track_form(status=404, reference=reference, error=str(exc))
+        opened = await _opened(request)
+        if isinstance(opened, Response):
+            return opened
+        _, key, case = opened
         return _case_page(case, key)
 
     @post(
@@ -194,12 +204,11 @@ class ComplaintPages(Controller):
     )
     async def message(self, request: Req) -> Response[str]:
         """More information or an answer, with an optional file, to the registry."""
-        form = await _form_fields(request)
-        reference, key = _credentials(form)
-        try:
-            case = await filing.complainant_case(reference, key)
-        except NotFoundError as exc:
-            return _track_form(status=404, reference=reference, error=str(exc))
+        opened = await _opened(request)
+        if isinstance(opened, Response):
+            return opened
+        form, key, case = opened
+        reference = case.reference
         body = str(form.get("body") or "")[: forms.MAX_FIELD]
         upload = forms.chosen_file(form.get("attachment"))
         try:
@@ -232,12 +241,11 @@ class ComplaintPages(Controller):
     @post("/track/review", name="web:complaint-review", status_code=200)
     async def review(self, request: Req) -> Response[str]:
         """Ask for a review of the outcome, within the appeal window."""
-        form = await _form_fields(request)
-        reference, key = _credentials(form)
-        try:
-            case = await filing.complainant_case(reference, key)
-        except NotFoundError as exc:
-            return _track_form(status=404, reference=reference, error=str(exc))
+        opened = await _opened(request)
+        if isinstance(opened, Response):
+            return opened
+        form, key, case = opened
+        reference = case.reference
         reasons = str(form.get("reasons") or "")[: forms.MAX_FIELD]
         try:
             appeal = await appeals.request_review(reference, key, reasons)

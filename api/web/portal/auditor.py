@@ -226,6 +226,33 @@ async def assessment(request: Req, application_id: AppId) -> Response[str]:
     )
 
 
+async def _kept_as_draft(
+    request: Req, draft: str, items: list[dict[str, Any]], **fixed: str
+) -> dict[str, str]:
+    """The form's answers (the evidence ticked for each indicator joined), kept in the
+    session as the draft `draft` whatever happens next; `fixed` overrides fields."""
+    posted_fields = await posted(request)
+    form = await request.form()
+    fields = {
+        key: value[:MAX_FIELD]
+        for key, value in posted_fields.items()
+        if key not in ("csrf", "do") and not key.startswith("evidence-") and value.strip()
+    }
+    for item in items:
+        if refs := portal_evidence.chosen_refs(form.getall(f"evidence-{item['id']}", [])):
+            fields[f"evidence-{item['id']}"] = refs
+    fields.update(fixed)
+    drafts = dict(request.session.get("drafts") or {})
+    drafts[draft] = fields
+    request.set_session({**request.session, "drafts": drafts})
+    return fields
+
+
+def _drop_draft(request: Req, draft: str) -> None:
+    drafts = {k: v for k, v in (request.session.get("drafts") or {}).items() if k != draft}
+    request.set_session({**request.session, "drafts": drafts})
+
+
 @post(
     "/auditor/applications/{application_id:str}",
     name="portal:assessment-submit",
@@ -239,17 +266,7 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
     items = _indicators(application, ruleset)
     posted_fields = await posted(request)
     form = await request.form()
-    fields = {
-        key: value[:MAX_FIELD]
-        for key, value in posted_fields.items()
-        if key not in ("csrf", "do") and not key.startswith("evidence-") and value.strip()
-    }
-    for item in items:
-        if refs := portal_evidence.chosen_refs(form.getall(f"evidence-{item['id']}", [])):
-            fields[f"evidence-{item['id']}"] = refs
-    drafts = dict(request.session.get("drafts") or {})
-    drafts[application_id] = fields
-    request.set_session({**request.session, "drafts": drafts})
+    fields = await _kept_as_draft(request, application_id, items)
     path = f"/portal/auditor/applications/{application_id}"
     if upload := portal_evidence.chosen_file(form.get(portal_evidence.FIELD)):
         try:
@@ -293,8 +310,7 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
             errors=errors,
             general=general,
         )
-    drafts.pop(application_id, None)
-    request.set_session({**request.session, "drafts": drafts})
+    _drop_draft(request, application_id)
     flash(request, f"Assessment of {application_id} filed.")
     return see_other("/portal/auditor")
 
@@ -335,19 +351,7 @@ async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
     ordered, application, ruleset = await _special(audit_id, actor)
     items = _indicators(application, ruleset)
     posted_fields = await posted(request)
-    form = await request.form()
-    fields = {
-        key: value[:MAX_FIELD]
-        for key, value in posted_fields.items()
-        if key not in ("csrf", "do") and not key.startswith("evidence-") and value.strip()
-    }
-    for item in items:
-        if refs := portal_evidence.chosen_refs(form.getall(f"evidence-{item['id']}", [])):
-            fields[f"evidence-{item['id']}"] = refs
-    fields["audit_type"] = AuditType.SPECIAL.value
-    drafts = dict(request.session.get("drafts") or {})
-    drafts[audit_id] = fields
-    request.set_session({**request.session, "drafts": drafts})
+    fields = await _kept_as_draft(request, audit_id, items, audit_type=AuditType.SPECIAL.value)
     path = f"/portal/auditor/special-audits/{audit_id}"
     if posted_fields.get("do") != "file":
         return see_other(f"{path}?saved=1")
@@ -380,8 +384,7 @@ async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
             special=ordered,
             form_action=path,
         )
-    drafts.pop(audit_id, None)
-    request.set_session({**request.session, "drafts": drafts})
+    _drop_draft(request, audit_id)
     flash(request, f"Special audit {audit_id} filed as {filed.id}.")
     return see_other("/portal/auditor")
 
