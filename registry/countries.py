@@ -75,6 +75,25 @@ def corridor_countries(values: Iterable[str]) -> set[str]:
     return {code for value in values for code in value.split("-")}
 
 
+# Joiners shape letters in Persian, Hindi, Nepali and other scripts (and so in real names);
+# every other format character (Unicode category Cf) is invisible or reorders what follows.
+_SHAPING_JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def visible_name(value: str, *, field: str) -> str:
+    """`value`, unless it holds a bidirectional control (U+202E turns the rest of a line
+    around, the registry's own words after the name included) or another invisible format
+    character (zero-width space, word joiner, BOM, ...): a name must read as it is stored."""
+    for char in value:
+        if unicodedata.category(char) == "Cf" and char not in _SHAPING_JOINERS:
+            raise InvalidRequestError(
+                f"invisible or text-direction characters are not allowed in a name "
+                f"(found U+{ord(char):04X})",
+                field=field,
+            )
+    return value
+
+
 def normalise_name(text: str) -> str:
     """Search form of a name: accents stripped, case folded, punctuation runs -> one space.
 

@@ -83,9 +83,13 @@ def _licences(values: list[Licence]) -> list[dict[str, str]]:
 
 def _columns(data: ProviderInput, current: dict[str, Any]) -> dict[str, Any]:
     """Validated column values: `current` supplies what `data` leaves unchanged."""
-    legal_name = data.legal_name if data.legal_name is not None else current["legal_name"]
+    legal_name = (
+        cc.visible_name(data.legal_name, field="legal_name")
+        if data.legal_name is not None
+        else current["legal_name"]
+    )
     trading = (
-        data.trading_names
+        [cc.visible_name(n, field="trading_names") for n in data.trading_names]
         if data.trading_names is not None
         else json.loads(current["trading_names"])
     )

@@ -28,7 +28,7 @@ from registry.clock import iso_utc, utc_now
 from registry.complaints import cases, rules, sealing
 from registry.complaints.records import Attachment, ComplainantCase, Contact, Filed, Message
 from registry.complaints.tables import ComplaintAttachmentRow, ComplaintRow
-from registry.countries import corridor, country, is_provider_id
+from registry.countries import corridor, country, is_provider_id, visible_name
 from registry.db.database import write_transaction
 from registry.db.races import unique_violation_raises
 from registry.db.tables import ProviderRow
@@ -111,7 +111,9 @@ async def _provider(
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """(provider id, certificate id, name, country) of the provider complained about."""
     if isinstance(value, NamedProvider):
-        name = _text(value.name, field="provider.name", limit=300)
+        name = visible_name(
+            _text(value.name, field="provider.name", limit=300), field="provider.name"
+        )
         return None, None, name, country(value.country, field="provider.country")
     text = value.strip()
     if is_provider_id(text.upper()):

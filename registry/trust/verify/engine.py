@@ -49,11 +49,14 @@ from registry.trust.verify.format import ParsedCertificate, check_format
 from registry.trust.verify.issuer import STATUS_LIST_CACHE_SIZE, IssuerTrust, IssuerTrustError
 from registry.trust.verify.results import (
     CHECK_NAMES,
+    NOT_CHECKED,
     Check,
     CheckResult,
     Status,
     Verdict,
+    genuine,
     is_object,
+    skipped,
     summary,
     unprocessable,
     verdict,
@@ -120,8 +123,18 @@ def _verify(
     key_check, usable = check_key(trust, credential.get("proof"))
     signature_check = check_signature(trust, credential, usable)
     validity_check, time_status = check_validity(parsed, now)
-    revocation_check, revoked = check_status("revocation", parsed, trust, status_lists, now)
-    suspension_check, suspended = check_status("suspension", parsed, trust, status_lists, now)
+    if genuine((format_check, issuer_check, key_check, signature_check)):
+        revocation_check, revoked = check_status("revocation", parsed, trust, status_lists, now)
+        suspension_check, suspended = check_status("suspension", parsed, trust, status_lists, now)
+    else:
+        # A forgery's status entries are the forger's: copied from a revoked certificate,
+        # they would make it "revoked" and blame the provider it names. Nor is anything
+        # fetched on its word.
+        revocation_check, suspension_check = (
+            skipped("revocation", NOT_CHECKED),
+            skipped("suspension", NOT_CHECKED),
+        )
+        revoked = suspended = False
     standard_check = check_standard(parsed, is_published)
     checks = (
         format_check,

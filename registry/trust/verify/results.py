@@ -7,7 +7,7 @@ when anything failed).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeGuard
@@ -139,6 +139,17 @@ _REASONS: Final[dict[str, str]] = {
 }
 
 
+# The checks that say whether the credential is this registry's, unaltered: until they all
+# hold, nothing else it says (its status entries, its provider) is believed or shown.
+AUTHENTICITY: Final = frozenset({"format", "issuer", "key", "signature"})
+NOT_GENUINE: Final = "Not a genuine certificate of this registry"
+NOT_CHECKED: Final = "Not checked: the credential is not a genuine certificate of this registry."
+
+
+def genuine(checks: Iterable[Check]) -> bool:
+    return not any(c.name in AUTHENTICITY and c.result == "failed" for c in checks)
+
+
 def verdict(
     checks: tuple[Check, ...],
     revoked: bool,
@@ -147,6 +158,13 @@ def verdict(
     certificate: dict[str, Any] | None,
 ) -> Verdict:
     failures = [check for check in checks if check.result == "failed"]
+    if not genuine(checks):
+        first = next(c for c in failures if c.name in AUTHENTICITY)
+        others = len(failures) - 1
+        more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
+        reason = f"{NOT_GENUINE}: {first.detail.rstrip('.')}{more}."
+        # No summary: the provider and grade it names are the forger's words.
+        return Verdict(False, "invalid", reason, checks, None)
     if revoked:
         status: Status = "revoked"
     elif suspended:

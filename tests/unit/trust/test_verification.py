@@ -264,8 +264,34 @@ def test_expired_and_revoked_reports_revoked(world: World, certificate: Doc) -> 
     world.bits["revocation"].set(REVOCATION_INDEX)
     world.publish()
     when = later(10)
-    verdict = world.verify(mutated(certificate, ("validUntil",), iso(NOW)), now=when)
+    expired = mutated(certificate, ("validUntil",), iso(NOW))
+    resigned = world.sign({k: v for k, v in expired.items() if k != "proof"})
+    verdict = world.verify(resigned, now=when)
     assert verdict.status == "revoked"
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda c: mutated(c, ("validUntil",), iso(later(400))), id="altered"),
+        pytest.param(lambda c: {k: v for k, v in c.items() if k != "proof"}, id="unsigned"),
+        pytest.param(lambda c: mutated(c, ("issuer",), "did:web:elsewhere.example"), id="issuer"),
+    ],
+)
+def test_a_forgery_is_invalid_whatever_its_status_entries_say(
+    world: World, certificate: Doc, forge: Any
+) -> None:
+    """Status entries copied from a revoked certificate into an altered one: the verdict is
+    'not genuine', never 'revoked' (which would blame the provider it names), no status list
+    is consulted on its word, and the provider it names is not shown."""
+    world.bits["revocation"].set(REVOCATION_INDEX)
+    world.publish()
+    verdict = world.verify(forge(certificate), lists={})  # a fetch would fail: none is made
+    assert verdict.status == "invalid"
+    assert verdict.reason.startswith("Not a genuine certificate of this registry: ")
+    assert results(verdict)["revocation"] == "skipped"
+    assert results(verdict)["suspension"] == "skipped"
+    assert verdict.certificate is None
 
 
 # --- keys: rotation and compromise ------------------------------------------------------------

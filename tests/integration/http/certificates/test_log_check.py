@@ -40,14 +40,19 @@ async def test_a_certificate_of_this_registry_passes_the_log_check(certified: Ce
     assert f"entry {certified.certificate['log_index']} " in log["detail"]
 
 
-async def test_a_tampered_credential_fails_it_with_the_digest_reason(certified: Certified) -> None:
+async def test_a_tampered_credential_is_not_genuine_and_not_looked_up(
+    certified: Certified,
+) -> None:
+    """Not genuine comes first: nothing the altered credential says is looked up on its
+    word, neither its status nor its log entry (the log's own digest mismatch is checked
+    offline in tests/e2e/cli/test_cli_verify.py)."""
     tampered = copy.deepcopy(certified.credential)
     tampered["credentialSubject"]["grade"] = "AAA"
     verdict = await certified.verify(tampered)
     assert verdict["valid"] is False
-    log = _log(verdict)
-    assert log["result"] == "failed"
-    assert "changed after issuance" in log["detail"]
+    assert verdict["status"] == "invalid"
+    assert verdict["reason"].startswith("Not a genuine certificate of this registry: ")
+    assert "log" not in {check["name"] for check in verdict["checks"]}
 
 
 async def test_the_repeated_and_the_changed_body_use_the_caches(certified: Certified) -> None:
@@ -81,10 +86,12 @@ async def test_a_certificate_the_loaded_entries_lack_is_read_alone(certified: Ce
     verdict = await certified.verify()
     assert _log(verdict)["result"] == "passed", verdict
     assert verifier._issued[certified.id][0] == certified.certificate["log_index"]
-    # One this registry never issued is still refused.
+    # One renamed to an id this registry never issued is not genuine, and not looked up.
     other = copy.deepcopy(certified.credential)
     other["id"] = other["id"].rsplit("/", 1)[0] + "/crt_neverissued"
-    assert "issued no crt_neverissued" in _log(await certified.verify(other))["detail"]
+    renamed = await certified.verify(other)
+    assert renamed["status"] == "invalid"
+    assert "log" not in {check["name"] for check in renamed["checks"]}
 
 
 async def test_the_offline_check_of_the_served_bundle(certified: Certified) -> None:

@@ -94,6 +94,10 @@ async def test_registration_needs_a_token(client: Client) -> None:
         ),
         ({"contact": {"email": "not-an-email", "phone": "123", "address": "x"}}, "contact"),
         ({"legal_name": ""}, "legal_name"),
+        # text-direction controls and invisible characters (issue 16, finding 3)
+        ({"legal_name": "Agency \u202eLTD"}, "legal_name"),
+        ({"legal_name": "Agency\u200bOne"}, "legal_name"),
+        ({"trading_names": ["Ok", "\u2066Spoof\u2069"]}, "trading_names"),
     ],
 )
 async def test_invalid_registration_is_refused_with_its_field(
@@ -250,3 +254,15 @@ async def test_search_finds_words_in_any_order_and_cities(
     assert await names("ethical bay") == []
     total = (await client.get("/api/v1/providers", params={"q": "manila", "limit": 2})).json()
     assert (total["total"], len(total["items"])) == (3, 2)
+
+
+async def test_a_name_keeps_the_joiners_its_script_needs(
+    client: Client, secretariat: Headers
+) -> None:
+    """Zero-width (non-)joiners shape Persian and Devanagari letters: real names hold them."""
+    name = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Recruitment"
+    response = await client.post(
+        "/api/v1/providers", json=provider_body(legal_name=name), headers=secretariat
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["legal_name"] == name
