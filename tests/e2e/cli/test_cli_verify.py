@@ -30,7 +30,7 @@ from registry.trust.signed_note import build_tlog_proof, sign_checkpoint, verifi
 from registry.trust.statuslist import StatusList
 from registry.trust.tlog_entries import build_entry
 from registry.trust.verify.engine import CHECK_NAMES
-from registry.trust.verify.log import credential_digest
+from registry.trust.verify.log import check_log, credential_digest
 from tests.support.credentials import facts
 from tests.support.server import certify, change, cli, registry_server, static_server
 
@@ -388,7 +388,10 @@ def test_log_proof_fetched_from_the_registry(served: Served) -> None:
     assert log_check(by_url)["result"] == "passed"
 
 
-def test_a_tampered_credential_fails_the_log_check(served: Served) -> None:
+def test_a_tampered_credential_is_not_genuine_and_not_looked_up(served: Served) -> None:
+    """Not genuine comes first (issue 16): nothing an altered credential names is looked up,
+    not even in the log proof given; the offline digest mismatch is
+    `test_the_log_check_names_a_changed_credential` below."""
     cert = logged(served)
     issuer = served.issuer
     document = json.loads(Path(cert.credential).read_text())
@@ -397,9 +400,19 @@ def test_a_tampered_credential_fails_the_log_check(served: Served) -> None:
     result = cli("verify", tampered, *issuer.offline_args(), "--log-proof", cert.bundle,
                  "--log-key", cert.key, "--json")  # fmt: skip
     assert result.returncode == 1
-    check = log_check(result)
-    assert check["result"] == "failed"
-    assert "changed after issuance" in check["detail"]
+    verdict = json.loads(result.stdout)["results"][0]
+    assert verdict["status"] == "invalid"
+    assert verdict["reason"].startswith("Not a genuine certificate of this registry: ")
+    assert "log" not in {check["name"] for check in verdict["checks"]}
+
+
+def test_the_log_check_names_a_changed_credential(served: Served) -> None:
+    cert = logged(served)
+    document = json.loads(Path(cert.credential).read_text())
+    document["credentialSubject"]["grade"] = "AAA"
+    check = check_log(document, Path(cert.bundle).read_text(), cert.key)
+    assert check.result == "failed"
+    assert "changed after issuance" in check.detail
 
 
 def test_a_wrong_key_or_a_forged_bundle_fails_the_log_check(served: Served) -> None:
