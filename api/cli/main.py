@@ -107,7 +107,8 @@ def init(demo: bool) -> None:
     from registry.standards import service
 
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings.data_dir.chmod(0o700)  # evidence, sessions, keys and the database live here
 
     async def work() -> tuple[list[Any], str | None]:
         with contextlib.redirect_stdout(io.StringIO()):  # Piccolo's migration chatter

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -42,9 +44,18 @@ def enable_wal() -> None:
     settings = get_settings()
     if settings.is_postgres:
         return
-    settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(settings.sqlite_path)
     with sqlite3.connect(settings.sqlite_path) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
+
+
+def private_file(path: Path) -> None:
+    """The database file readable by its owner alone (0600; SQLite gives its -wal and -shm
+    files the same mode), in a directory only the owner may enter (0700): it holds token
+    hashes, sealed personal data and every record."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
 
 
 async def migrate() -> None:

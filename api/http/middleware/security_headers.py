@@ -5,6 +5,9 @@ themselves). Every other answer (JSON, problem details, credentials, evidence fi
 OpenAPI document) gets the pages' own policy: nothing is ever loaded from another origin,
 no script runs, and nothing may be framed (`frame-ancestors 'none'` and `X-Frame-Options`).
 
+An answer to a request with credentials (`Authorization`, `Complaint-Key`) that sets no
+`Cache-Control` gets `private, no-store`.
+
 `Strict-Transport-Security` is sent only when the public URL is https: over plain http
 browsers ignore it, and on a local or test server it would pin the wrong origin.
 """
@@ -31,6 +34,17 @@ HEADERS: Final = {
 }
 
 
+# An answer to a request that proved who sent it (a bearer token, a complaint's access key,
+# a portal session) may carry a secret or private data: a token shown once, a contact, a
+# case. No cache, shared or the browser's, keeps it, unless its handler said otherwise.
+_PRIVATE: Final = (b"cache-control", b"private, no-store")
+_CREDENTIALS: Final = frozenset({b"authorization", b"complaint-key"})
+
+
+def _credentialed(scope: Scope) -> bool:
+    return any(name in _CREDENTIALS for name, _ in scope.get("headers", ()))
+
+
 def security_headers_hook(*, hsts: bool) -> Callable[[Message, Scope], Awaitable[None]]:
     """A Litestar `before_send` hook adding `HEADERS` (and with `hsts`, HSTS) to every HTTP
     response that does not carry them already. A hook rather than a middleware, so that
@@ -46,8 +60,11 @@ def security_headers_hook(*, hsts: bool) -> Callable[[Message, Scope], Awaitable
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", ()))
-            present = {name.lower() for name, _ in headers} & names
-            headers.extend(raw if not present else [h for h in raw if h[0] not in present])
+            present = {name.lower() for name, _ in headers}
+            missing = present & names
+            headers.extend(raw if not missing else [h for h in raw if h[0] not in missing])
+            if b"cache-control" not in present and _credentialed(scope):
+                headers.append(_PRIVATE)
             message["headers"] = headers
 
     return add_headers

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
@@ -121,6 +122,7 @@ class ComplaintsController(Controller):
         summary="File a complaint about a provider (no account needed)",
         request_max_body_size=JSON_LIMIT,
         status_code=201,
+        cache_control=CacheControlHeader(no_store=True),  # the access key, shown once
     )
     async def file(self, data: JSONBody[ComplaintIn]) -> FiledOut:
         """Anyone may file, anonymously or with contact details. The answer's `access_key`

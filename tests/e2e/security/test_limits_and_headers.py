@@ -187,3 +187,40 @@ def test_hsts_only_when_the_public_url_is_https(limited: RegistryServer, tmp_pat
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_answers_to_credentialed_requests_are_never_cached(limited: RegistryServer) -> None:
+    """A token shown once, an account, a complaint: what answers a request with credentials
+    is kept by no cache (issue 16, finding 6); public answers keep their own policy."""
+    token = (limited.data_dir / "secretariat-token").read_text().strip()
+    auth = {"Authorization": f"Bearer {token}"}
+    with client(limited, "127.0.0.6") as http:
+        created = http.post(
+            "/api/v1/accounts", json={"name": "cache check", "role": "auditor"}, headers=auth
+        )
+        assert created.status_code == 201, created.text
+        assert created.headers["Cache-Control"] == "private, no-store"
+        me = http.get("/api/v1/accounts/me", headers=auth)
+        assert me.headers["Cache-Control"] == "private, no-store"
+        refused = http.get("/api/v1/accounts/me", headers={"Authorization": "Bearer rm_wrong"})
+        assert refused.status_code == 401
+        assert refused.headers["Cache-Control"] == "private, no-store"
+        filed = http.post(
+            "/api/v1/complaints",
+            json={
+                "provider": {"name": "Unregistered Agency", "country": "NP"},
+                "categories": ["fees"],
+                "description": "fee",
+                "country": "QA",
+                "workers_affected": 1,
+            },
+        )
+        assert filed.status_code == 201, filed.text
+        assert filed.headers["Cache-Control"] == "no-store"  # its own: the key is in it
+        case = http.get(
+            f"/api/v1/complaints/{filed.json()['reference']}",
+            headers={"Complaint-Key": filed.json()["access_key"]},
+        )
+        assert case.headers["Cache-Control"] == "private, no-store"
+        public = http.get("/api/v1/standards")
+        assert "no-store" not in public.headers.get("Cache-Control", "")
