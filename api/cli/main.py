@@ -203,13 +203,37 @@ def _describe_database() -> str:
     type=click.IntRange(min=1),
     help="Server processes, each with its own socket (the kernel spreads connections).",
 )
-def serve(workers: int) -> None:
+@click.option(
+    "--public-url-moved",
+    is_flag=True,
+    help="Serve although the certificates were issued under another public URL: the "
+    "registry has moved on purpose (docs/operations.md, 'Moving to another address').",
+)
+def serve(workers: int, public_url_moved: bool) -> None:
     """Serve the registry on RIGHTSMARK_HOST:RIGHTSMARK_PORT."""
     from api.cli import serving
-    from api.cli.support import console
+    from api.cli.support import console, err, fail, run
+    from registry.certificates.origin import origin_mismatch
     from registry.settings import get_settings
 
     settings = get_settings()
+    moved = run(origin_mismatch())
+    if moved is not None and not public_url_moved:
+        fail(
+            f"RIGHTSMARK_PUBLIC_URL is {settings.public_url} ({moved.served_as}), but this "
+            f"registry's certificates were issued as {moved.issued_as} (for example "
+            f"{moved.credential_id}): served here, every one of them would fail verification. "
+            "Set RIGHTSMARK_PUBLIC_URL to the address they were issued under, or, if the "
+            "registry has moved on purpose, run `rightsmark serve --public-url-moved` "
+            "(docs/operations.md, 'Moving to another address').",
+            code=2,
+        )
+    if moved is not None:
+        err.print(
+            f"warning: serving as {moved.served_as}; certificates issued as "
+            f"{moved.issued_as} verify only where that address still serves them",
+            highlight=False,
+        )
     console.print(f"serving on http://{settings.host}:{settings.port} ({_describe_database()})")
     status = serving.run(
         workers,

@@ -154,14 +154,14 @@ def wait_until_serving(
 
 @contextmanager
 def serving(
-    env: dict[str, str], log: Path, *, startup_seconds: float = 60
+    env: dict[str, str], log: Path, *, startup_seconds: float = 60, args: tuple[str, ...] = ()
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """`rightsmark serve` with `env`, once it answers /health; stopped on the way out (a
-    test may kill it first)."""
+    """`rightsmark serve [ARGS]` with `env`, once it answers /health; stopped on the way
+    out (a test may kill it first)."""
     url = env["RIGHTSMARK_PUBLIC_URL"]
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [*RIGHTSMARK, "serve"],
+            [*RIGHTSMARK, "serve", *args],
             cwd=PROJECT_ROOT,
             env={**os.environ, **env},
             stdout=out,
