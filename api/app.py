@@ -130,6 +130,11 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
                 per_minute=settings.search_rate_per_minute, matches=SEARCH, what="search"
             ),
             rate_limit_middleware(
+                per_minute=settings.sign_in_rate_per_minute,
+                matches=exact("POST", ["/portal/sign-in"]),
+                what="sign-in",
+            ),
+            rate_limit_middleware(
                 per_minute=settings.complaint_rate_per_minute,
                 matches=complaint_channel,
                 what="complaint",

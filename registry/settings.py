@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         description="File holding the signing-key passphrase (trailing newline ignored); "
         "used when key_passphrase is unset.",
     )
+    sign_in_rate_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="Portal sign-in attempts per minute and client address (POST "
+        "/portal/sign-in): a token cannot be guessed, but nobody should get to try.",
+    )
     complaint_rate_per_minute: int = Field(
         default=20,
         ge=1,

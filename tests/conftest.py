@@ -46,6 +46,8 @@ os.environ.setdefault("RIGHTSMARK_KEY_PASSPHRASE", "test-only-passphrase")
 # the tests of the limit (complaints/test_refusals.py, web/test_complaint_pages.py) build an
 # app with a low limit themselves.
 os.environ.setdefault("RIGHTSMARK_COMPLAINT_RATE_PER_MINUTE", "100000")
+# Likewise the portal's sign-in limit (tests/e2e/security/test_limits_and_headers.py tests it).
+os.environ.setdefault("RIGHTSMARK_SIGN_IN_RATE_PER_MINUTE", "100000")
 
 
 def pytest_report_header() -> list[str]:

@@ -10,12 +10,21 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any, Final
 
+import structlog
 from litestar import Request, Response, get, post
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import PathParameter
 from litestar.response import Redirect
 
-from api.web.portal.session import actor_for, csrf_ok, csrf_token, rotate
+from api.web.portal.session import (
+    NONCE_COOKIE,
+    SESSION,
+    actor_for,
+    csrf_ok,
+    csrf_token,
+    nonce_to_set,
+    rotate,
+)
 from api.web.render.html import PAGE_HEADERS, page
 from registry import accounts, applications, providers
 from registry.accounts import PENDING_PREFIX, Actor, Role
@@ -23,6 +32,7 @@ from registry.assessments import decisions
 from registry.certificates import service as certificates
 from registry.errors import ForbiddenError, InvalidRequestError
 
+_log = structlog.get_logger("rightsmark.portal")
 FORMS: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
 ACTIONS: Final = ("suspend", "reinstate", "revoke")
 # What each status may become, in the order the forms are shown.
@@ -110,6 +120,16 @@ def portal_page(
     # A signed-in page (and its CSRF token) is for this browser only, never kept by anyone:
     # no entity tag, unlike the public pages (docs/freshness.md).
     answer.headers["Cache-Control"] = "private, no-store"
+    if nonce := nonce_to_set(request):
+        answer.set_cookie(
+            NONCE_COOKIE,
+            nonce,
+            path="/portal",
+            httponly=True,
+            samesite="strict",
+            secure=SESSION.secure,
+            max_age=SESSION.max_age,
+        )
     return answer
 
 
@@ -137,6 +157,12 @@ async def sign_in(request: Req) -> Response[Any]:
             "paste your API token (rm_...)"
             if not token
             else "this token is not valid: unknown, expired or revoked"
+        )
+        # Who tried, never with what: the token (even a wrong one) stays out of the log.
+        _log.warning(
+            "portal sign-in refused",
+            client=request.client.host if request.client else None,
+            why="no token" if not token else "unknown, expired or revoked token",
         )
         return portal_page("portal_sign_in.html", request, None, status=400, error=error)
     await rotate(request)  # a new session id at sign-in: no fixation

@@ -12,7 +12,10 @@ session's CSRF token in the hidden `csrf` field.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import hmac
 import secrets
 from pathlib import Path
 from typing import Any, Final
@@ -29,6 +32,7 @@ from litestar.types import Empty, Message, ScopeSession
 
 from registry.accounts import Actor, actor_of_token
 from registry.settings import get_settings
+from registry.signing.passphrase import resolve_passphrase
 
 COOKIE: Final = "rm_portal"
 SESSION_HOURS: Final = 8
@@ -112,27 +116,56 @@ async def rotate(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     if isinstance(old, str) and connection.state.get(_KNOWN):
         await store.delete(old)
     if isinstance(store, FileStore):  # sign-in is rare enough to sweep expired sessions
-        await store.delete_expired()
+        with contextlib.suppress(FileNotFoundError):  # no session stored yet: no folder
+            await store.delete_expired()
     connection.state[_SID] = secrets.token_hex(SESSION.session_id_bytes)
 
 
+# Before sign-in nothing is stored: the sign-in form's CSRF token is a random nonce in a
+# cookie of its own and, in the form, that nonce signed with a key derived from the signing
+# keys' passphrase (a signed double-submit: another site can neither read the cookie nor
+# sign a nonce of its own). Visits to the sign-in page leave no session file behind.
+NONCE_COOKIE: Final = "rm_portal_csrf"
+_NEW_NONCE: Final = "portal_csrf_nonce"  # a nonce this answer must set, in the request state
+
+
+@functools.cache
+def _csrf_key(passphrase: bytes) -> bytes:
+    return hmac.new(passphrase, b"rightsmark/portal/sign-in-csrf/v1", hashlib.sha256).digest()
+
+
+def _signed(nonce: str) -> str:
+    key = _csrf_key(resolve_passphrase())
+    return nonce + "." + hmac.new(key, nonce.encode(), hashlib.sha256).hexdigest()
+
+
 def csrf_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The session's CSRF secret, created (with the session) on first use."""
-    session = dict(connection.session)
-    token = session.get("csrf")
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(32)
-        connection.set_session({**session, "csrf": token})
-    return token
+    """The session's CSRF secret; with no session, the signed nonce of the cookie (a new
+    one, for the answer to set, when the cookie has none)."""
+    token = connection.session.get("csrf")
+    if isinstance(token, str):
+        return token
+    nonce = connection.cookies.get(NONCE_COOKIE) or connection.state.get(_NEW_NONCE)
+    if not isinstance(nonce, str) or not 20 <= len(nonce) <= 64 or not nonce.isalnum():
+        nonce = secrets.token_hex(16)
+        connection.state[_NEW_NONCE] = nonce
+    return _signed(nonce)
+
+
+def nonce_to_set(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The new nonce this answer must set as `NONCE_COOKIE`, if `csrf_token` made one."""
+    nonce = connection.state.get(_NEW_NONCE)
+    return nonce if isinstance(nonce, str) else None
 
 
 def csrf_ok(connection: ASGIConnection[Any, Any, Any, Any], sent: object) -> bool:
     expected = connection.session.get("csrf")
-    return (
-        isinstance(expected, str)
-        and isinstance(sent, str)
-        and secrets.compare_digest(expected.encode(), sent.encode())
-    )
+    if not isinstance(expected, str):
+        nonce = connection.cookies.get(NONCE_COOKIE)
+        if not nonce or not nonce.isalnum():
+            return False
+        expected = _signed(nonce)
+    return isinstance(sent, str) and secrets.compare_digest(expected.encode(), sent.encode())
 
 
 async def actor_for(account_id: object, token_id: object) -> Actor | None:

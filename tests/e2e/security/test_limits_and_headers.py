@@ -10,6 +10,7 @@ two windows is at most twice the limit) instead of timing anything.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.e2e
 
 SEARCH_LIMIT = 4
 VERIFY_LIMIT = 3
+SIGN_IN_LIMIT = 3
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +36,8 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryServer
         **server_env(data_dir, free_port()),
         "RIGHTSMARK_SEARCH_RATE_PER_MINUTE": str(SEARCH_LIMIT),
         "RIGHTSMARK_VERIFY_RATE_PER_MINUTE": str(VERIFY_LIMIT),
+        "RIGHTSMARK_SIGN_IN_RATE_PER_MINUTE": str(SIGN_IN_LIMIT),
+        "RIGHTSMARK_LOG_LEVEL": "info",
     }
     initialised = cli("init", env=env)
     assert initialised.returncode == 0, initialised.stderr
@@ -224,3 +228,26 @@ def test_answers_to_credentialed_requests_are_never_cached(limited: RegistryServ
         assert case.headers["Cache-Control"] == "private, no-store"
         public = http.get("/api/v1/standards")
         assert "no-store" not in public.headers.get("Cache-Control", "")
+
+
+def test_sign_in_attempts_are_limited_and_refusals_logged(limited: RegistryServer) -> None:
+    """Issue 16: failed sign-ins were neither throttled nor logged. Each address gets
+    SIGN_IN_LIMIT attempts a minute; a refusal is logged with the address, never the token."""
+    guess = "rm_" + "g" * 43
+    with client(limited, "127.0.0.7") as http:
+
+        def attempt() -> httpx.Response:
+            form = http.get("/portal/sign-in")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+            assert csrf, form.text[:500]
+            answer = http.post("/portal/sign-in", data={"token": guess, "csrf": csrf[1]})
+            return httpx.Response(200) if answer.status_code == 400 else answer
+
+        answered, refused = spend(attempt, SIGN_IN_LIMIT)
+        assert answered == SIGN_IN_LIMIT
+        assert_retry_after(refused)
+        assert "sign-in" in refused.text
+    log = (limited.data_dir / "serve.log").read_text()
+    assert '"portal sign-in refused"' in log
+    assert "127.0.0.7" in log
+    assert guess not in log

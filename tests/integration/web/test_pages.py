@@ -32,7 +32,7 @@ async def _html(
 
 
 def _names(body: str) -> list[str]:
-    return re.findall(r'<h3><a href="/providers/[^"]+">([^<]+)</a></h3>', body)
+    return re.findall(r'<h3><a href="/providers/[^"]+"><bdi>([^<]+)</bdi></a></h3>', body)
 
 
 async def test_home_lists_every_provider_with_its_standing(seeded: Demo) -> None:
@@ -130,7 +130,7 @@ async def test_provider_page_shows_registration_licences_and_every_certificate(
     assert "issued: decision on" in body
     assert "revoked: " in body
     never = await _html(seeded, "/", params={"status": "never"})
-    yangon = re.search(r'href="(/providers/[^"]+)">Yangon', never)
+    yangon = re.search(r'href="(/providers/[^"]+)"><bdi>Yangon', never)
     assert yangon is not None
     assert "never been certified" in await _html(seeded, yangon.group(1))
     await _html(seeded, "/providers/RMP-00000000", 404)

@@ -15,6 +15,7 @@ from registry.accounts import Role
 from registry.applications import ApplicationState
 from registry.settings import get_settings
 from tests.integration.web.demo import Demo
+from tests.support.database import app_client
 from tests.support.http import make_account
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -69,6 +70,34 @@ async def test_sign_in_sets_a_hardened_session_cookie_and_signs_out(
     again = await client.get("/portal/secretariat")
     assert again.status_code == 303
     assert again.headers["location"] == "/portal/sign-in"
+
+
+async def test_visits_to_the_sign_in_page_store_nothing(client: httpx.AsyncClient) -> None:
+    """Issue 16: 50 anonymous visits wrote 50 session files. The sign-in form's CSRF token
+    is a signed nonce in a cookie of its own: nothing is stored until someone signs in, and
+    a token lifted from another browser's form does not work without that browser's cookie."""
+    sessions = get_settings().data_dir / "portal-sessions"
+    before = set(sessions.iterdir()) if sessions.exists() else set()
+    for _ in range(10):
+        async with app_client() as visitor:
+            form = await visitor.get("/portal/sign-in")
+            assert form.status_code == 200
+            assert "rm_portal=" not in form.headers.get("set-cookie", "")
+    after = set(sessions.iterdir()) if sessions.exists() else set()
+    assert after == before
+    first = await client.get("/portal/sign-in")
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith("rm_portal_csrf=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie or "SameSite=Strict" in cookie
+    token = await make_account(Role.SECRETARIAT)
+    async with app_client() as attacker:  # the form's token, without the victim's cookie
+        lifted = await attacker.post(
+            "/portal/sign-in", data={"token": token, "csrf": _csrf(first.text)}
+        )
+        assert lifted.status_code == 403
+    signed = await client.post("/portal/sign-in", data={"token": token, "csrf": _csrf(first.text)})
+    assert signed.status_code == 303
 
 
 async def test_the_public_pages_set_no_cookie(client: httpx.AsyncClient) -> None:
