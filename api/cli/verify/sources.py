@@ -57,6 +57,7 @@ class Fetcher:
                     follow_redirects=True,
                     max_redirects=MAX_REDIRECTS,
                     headers={"Accept": ACCEPT, "User-Agent": "rightsmark-verify"},
+                    event_hooks={"response": [_only_to_the_same_origin]},
                 )
             return self._client
 
@@ -126,6 +127,22 @@ class Fetcher:
             return self.json(url)
         except InputError:
             return None
+
+
+def _only_to_the_same_origin(response: httpx.Response) -> None:
+    """A redirect is followed only to the origin that was asked (or from http to https on
+    the same host): a document a credential names must not send the verifier elsewhere,
+    to a database port on the verifier's own machine, say."""
+    if not response.is_redirect:
+        return
+    asked = response.request.url
+    target = asked.join(response.headers.get("location", ""))
+    upgrade = asked.scheme == "http" and target.scheme == "https"
+    same = target.host == asked.host and (
+        (target.scheme == asked.scheme and target.port == asked.port) or upgrade
+    )
+    if not same:
+        raise InputError(f"{asked}: redirected to another origin ({target.scheme}://{target.host})")
 
 
 def _limited(data: bytes, name: str) -> bytes:
