@@ -103,12 +103,10 @@ async def assigned_to(actor: Actor) -> list[SpecialAudit]:
 async def file(audit_id: str, data: bytes, actor: Actor) -> Assessment:
     """The ordered auditor files the special audit against the certified application; the
     document's `audit_type` must be `special`. Scored and stored like any assessment."""
-    found = await _order_row(audit_id)
-    if actor.role is not Role.AUDITOR or found["auditor_id"] != actor.account_id:
-        raise NotFoundError(f"special audit {audit_id} does not exist")
-    application_id = str(found["application_id"])
+    ordered = await ordered_to(audit_id, actor)
+    application_id = ordered.application_id
     async with filing_transaction(application_id):
-        await cases.locked(str(found["complaint"]))
+        await cases.locked(ordered.complaint)
         found = await _order_row(audit_id)
         if found["assessment_id"] is not None:
             raise ConflictError(f"special audit {audit_id} was filed as {found['assessment_id']}")

@@ -15,6 +15,7 @@ the CPU does the same work: waiting requests cost a parked task, not a step per 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Callable
 from typing import Final
 
@@ -37,7 +38,10 @@ def admission_middleware(reading_posts: Matcher) -> Callable[[ASGIApp], ASGIApp]
 
 
 def _admitting(app: ASGIApp, reading_posts: Matcher) -> ASGIApp:
-    turns: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+    # One per event loop (tests run apps on many), forgotten with its loop.
+    turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+        weakref.WeakKeyDictionary()
+    )
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP or not (
@@ -47,7 +51,7 @@ def _admitting(app: ASGIApp, reading_posts: Matcher) -> ASGIApp:
             return
         loop = asyncio.get_running_loop()
         turn = turns.get(loop)
-        if turn is None:  # one per event loop (tests run apps on many)
+        if turn is None:
             turn = turns[loop] = asyncio.Semaphore(ACTIVE_READS)
         async with turn:
             await app(scope, receive, send)
