@@ -34,6 +34,7 @@ from api.http.routes.complaints import ComplaintsController
 from api.http.routes.did import did_document
 from api.http.routes.evidence import EvidenceController
 from api.http.routes.health import health, live
+from api.http.routes.identity import IdentityChangesController, LicenceChecksController
 from api.http.routes.log import LogController
 from api.http.routes.providers import ProvidersController
 from api.http.routes.standards import StandardsController
@@ -101,6 +102,8 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             StandardsController,
             AccountsController,
             ProvidersController,
+            IdentityChangesController,
+            LicenceChecksController,
             ApplicationsController,
             AuditorsController,
             EvidenceController,

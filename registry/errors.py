@@ -96,7 +96,12 @@ class NotFoundError(RegistryError):
 
 
 class ConflictError(RegistryError):
-    """The request contradicts the current state (already revoked, duplicate, ...)."""
+    """The request contradicts the current state (already revoked, duplicate, ...); `field`
+    names the part of the request that collides, where one does."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
 
 
 class InvalidRequestError(RegistryError):

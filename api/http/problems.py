@@ -135,7 +135,8 @@ def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) 
     if isinstance(exc, NotFoundError):
         return problem(404, str(exc))
     if isinstance(exc, ConflictError):
-        return problem(409, str(exc))
+        named = [{"field": exc.field, "message": str(exc)}] if exc.field else None
+        return problem(409, str(exc), errors=named)
     if isinstance(exc, ForbiddenError):
         return problem(403, str(exc))
     if isinstance(exc, InvalidRequestError):

@@ -14,6 +14,7 @@ from registry.db.tables import (
     ApplicationEventRow,
     ApplicationRow,
     ConflictRow,
+    IdentityChangeRow,
     ProviderRow,
 )
 
@@ -29,5 +30,6 @@ APP_CONFIG = AppConfig(
         AccreditationRow,
         AccreditationEventRow,
         ConflictRow,
+        IdentityChangeRow,
     ],
 )

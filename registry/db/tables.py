@@ -45,7 +45,13 @@ class ProviderRow(Table, tablename="providers"):
     country = Varchar(length=2, index=True)  # of registration, ISO 3166-1 alpha-2
     provider_types = Text()  # JSON list
     corridors = Text()  # JSON list of "PH-AE"
-    licences = Text()  # JSON list of {country, number, issuing_authority, expires_on}
+    # JSON list of {country, number, issuing_authority, expires_on, verification}; a licence
+    # stored before verification states existed has none and reads as self-declared.
+    licences = Text()
+    registration_numbers = Text(default="[]")  # JSON list of {country, number}
+    # Why the secretariat let this provider share its normalised legal name and country with
+    # another one; NULL when it shares it with none (registry.identity).
+    name_reason = Text(null=True, default=None)
     contact = Text()  # JSON object; never public
     search_types = Text()  # |recruiter|training|
     search_corridors = Text()  # |PH-AE|NP-QA|
@@ -54,6 +60,27 @@ class ProviderRow(Table, tablename="providers"):
     created_by = Varchar(length=64)
     updated_at = Timestamptz()
     updated_by = Varchar(length=64)
+
+
+class IdentityChangeRow(Table, tablename="identity_changes"):
+    """A change of who a provider is (legal name, trading names, country, registration
+    numbers, licences): requested by the provider once it applies, decided by the
+    secretariat; an approved one is the provider's public name history."""
+
+    id: Serial
+    public_id = Varchar(length=40, unique=True)  # idc_...
+    provider_id = Varchar(length=12, index=True)
+    before = Text()  # JSON: the identity fields when requested
+    after = Text()  # JSON: the identity fields asked for (all of them, changed or not)
+    explanation = Text()  # the requester's: why (a merger, a new licence, a typo)
+    state = Varchar(length=16, index=True)  # pending | approved | refused | withdrawn
+    requested_by = Varchar(length=64)
+    requested_at = Timestamptz()
+    decided_by = Varchar(length=64, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    decision_reason = Text(null=True, default=None)
+    name_reason = Text(null=True, default=None)  # why a shared name is allowed, if it is
+    log_index = Integer(null=True, default=None)
 
 
 class ApplicationRow(Table, tablename="applications"):

@@ -45,6 +45,10 @@ EVENT_KINDS: Final = frozenset(
         "complaint.reopened",
         "appeal.lodged",
         "appeal.decided",
+        # Identity (registry.identity): ids, the fields changed and a digest of the new
+        # identity; a licence check: the country and state, the number as a digest.
+        "provider.identity_changed",
+        "provider.licence_checked",
     }
 )
 ACTOR_ROLES: Final = frozenset({"secretariat", "auditor", "provider", "system"})

@@ -9,6 +9,7 @@ from litestar.di import Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.http.auth import ActorDep, provide_actor, requires
+from api.http.schemas.identity import IdentityChangeRefOut, ProviderUpdateOut
 from api.http.schemas.registry import (
     ProviderCreate,
     ProviderOut,
@@ -16,9 +17,9 @@ from api.http.schemas.registry import (
     ProviderPublicOut,
     ProviderUpdate,
 )
-from registry import providers
+from registry import identity, providers
 from registry.accounts import Role
-from registry.providers import Licence, ProviderInput
+from registry.providers import Licence, ProviderInput, RegistrationNumber
 
 ProviderId = Annotated[str, PathParameter(max_length=12, description="RMP-XXXXXXXX")]
 _owners = requires(Role.SECRETARIAT, Role.PROVIDER)
@@ -29,6 +30,9 @@ def _input(data: ProviderCreate | ProviderUpdate) -> ProviderInput:
     licences: list[Licence] | None = None
     if data.licences is not None:
         licences = [Licence(**item.model_dump()) for item in data.licences]
+    registrations: list[RegistrationNumber] | None = None
+    if data.registration_numbers is not None:
+        registrations = [RegistrationNumber(**r.model_dump()) for r in data.registration_numbers]
     contact: dict[str, Any] | None = data.contact.model_dump() if data.contact else None
     return ProviderInput(
         legal_name=given.get("legal_name"),
@@ -37,7 +41,9 @@ def _input(data: ProviderCreate | ProviderUpdate) -> ProviderInput:
         provider_types=[str(t) for t in data.provider_types] if data.provider_types else None,
         corridors=given.get("corridors"),
         licences=licences,
+        registration_numbers=registrations,
         contact=contact,
+        name_reason=data.name_reason,
     )
 
 
@@ -86,7 +92,8 @@ class ProvidersController(Controller):
         "/{provider_id:str}", operation_id="getProvider", summary="Read a provider's public record"
     )
     async def read(self, provider_id: ProviderId) -> ProviderPublicOut:
-        return ProviderPublicOut(**await providers.get_public(provider_id))
+        """With `former_names`: the legal names approved changes replaced."""
+        return ProviderPublicOut(**await identity.public_record(provider_id))
 
     @get(
         "/{provider_id:str}/record",
@@ -106,6 +113,22 @@ class ProvidersController(Controller):
     )
     async def update(
         self, provider_id: ProviderId, data: JSONBody[ProviderUpdate], actor: ActorDep
-    ) -> ProviderOut:
-        """Fields left out are unchanged. Existing applications keep the scope they had."""
-        return ProviderOut(**await providers.update(provider_id, _input(data), actor))
+    ) -> ProviderUpdateOut:
+        """Fields left out are unchanged. Existing applications keep the scope they had.
+        Legal and trading names, country, registration numbers and licences are the
+        provider's identity: once it has applied for certification, its own change of them
+        is a pending request (`identity_change`) the secretariat approves or refuses
+        (`/api/v1/identity-changes`), and `explanation` is required; the secretariat's own
+        change of them applies at once, with `explanation`, and is logged. A legal name
+        another provider in the same country already has is refused (409) unless the
+        secretariat gives `name_reason`."""
+        outcome = await identity.update(
+            provider_id, _input(data), actor, explanation=data.explanation
+        )
+        change = outcome.change
+        return ProviderUpdateOut(
+            **outcome.provider,
+            identity_change=None
+            if change is None
+            else IdentityChangeRefOut(id=change.id, state=change.state, changed=change.changed),
+        )

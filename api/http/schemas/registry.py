@@ -36,10 +36,23 @@ class LicenceIn(_In):
     expires_on: dt.date
 
 
+class RegistrationNumberIn(_In):
+    country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
+    number: str = Field(
+        min_length=1, max_length=100, description="As the national company register prints it"
+    )
+
+
 class ContactIn(_In):
     email: EmailStr
     phone: str = Field(min_length=3, max_length=40)
     address: str = Field(min_length=1, max_length=500)
+
+
+_NAME_REASON = (
+    "Secretariat only: why this provider may share its normalised legal name and country with "
+    "another one (without it such a name is refused with 409)"
+)
 
 
 class ProviderCreate(_In):
@@ -49,11 +62,18 @@ class ProviderCreate(_In):
     provider_types: list[ProviderType] = Field(min_length=1, max_length=7)
     corridors: list[str] = Field(default_factory=list, max_length=200)
     licences: list[LicenceIn] = Field(default_factory=list, max_length=100)
+    registration_numbers: list[RegistrationNumberIn] = Field(default_factory=list, max_length=20)
     contact: ContactIn
+    name_reason: str | None = Field(
+        default=None, min_length=1, max_length=2000, description=_NAME_REASON
+    )
 
 
 class ProviderUpdate(_In):
-    """Only the fields given change; a list given replaces the whole list."""
+    """Only the fields given change; a list given replaces the whole list. Legal and trading
+    names, country, registration numbers and licences are the provider's identity: once it
+    has applied for certification, the provider's own change of them is a request the
+    secretariat decides, and the secretariat's own change needs `explanation`."""
 
     legal_name: str | None = Field(default=None, min_length=1, max_length=300)
     trading_names: list[str] | None = Field(default=None, max_length=20)
@@ -61,7 +81,25 @@ class ProviderUpdate(_In):
     provider_types: list[ProviderType] | None = Field(default=None, min_length=1, max_length=7)
     corridors: list[str] | None = Field(default=None, max_length=200)
     licences: list[LicenceIn] | None = Field(default=None, max_length=100)
+    registration_numbers: list[RegistrationNumberIn] | None = Field(default=None, max_length=20)
     contact: ContactIn | None = None
+    explanation: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        description="Why the identity changes; required when it does and the provider has applied",
+    )
+    name_reason: str | None = Field(
+        default=None, min_length=1, max_length=2000, description=_NAME_REASON
+    )
+
+
+class LicenceVerificationOut(BaseModel):
+    state: str = Field(
+        description="self_declared | checked_by_secretariat | checked_against_register"
+    )
+    checked_at: str | None = None
+    source: str | None = Field(default=None, description="What it was checked against")
 
 
 class LicenceOut(BaseModel):
@@ -69,6 +107,19 @@ class LicenceOut(BaseModel):
     number: str
     issuing_authority: str
     expires_on: str
+    verification: LicenceVerificationOut
+
+
+class RegistrationNumberOut(BaseModel):
+    country: str
+    number: str
+
+
+class FormerNameOut(BaseModel):
+    legal_name: str
+    country: str
+    until: str = Field(description="When the approved change of name took effect")
+    change_id: str
 
 
 class ContactOut(BaseModel):
@@ -85,6 +136,15 @@ class ProviderPublicOut(BaseModel):
     provider_types: list[str]
     corridors: list[str]
     licences: list[LicenceOut]
+    registration_numbers: list[RegistrationNumberOut]
+    name_reason: str | None = Field(
+        default=None,
+        description="Set when another provider in the same country has the same legal name: "
+        "the secretariat's reason for allowing it",
+    )
+    former_names: list[FormerNameOut] = Field(
+        default_factory=list, description="Legal names before approved changes, newest first"
+    )
     registered_at: str
     updated_at: str
 

@@ -13,7 +13,7 @@ from api.http.conditional import Built, Stored, answer, remembered
 from api.web.pages import data, search
 from api.web.pages.certificates import fresh_until
 from api.web.render.html import PAGE_HEADERS, render
-from registry import providers
+from registry import identity
 from registry.complaints import statistics
 from registry.db.cache import Region, read_cache
 from standards.model import ProviderType
@@ -70,7 +70,7 @@ async def _home(
 
 
 async def _provider(provider_id: str) -> Built:
-    record = await providers.get_public(provider_id)
+    record = await identity.public_record(provider_id)
     detailed = await data.certificates_in_detail(provider_id)
     body = render(
         "provider.html",

@@ -9,8 +9,8 @@ writes come last. What the API documents (README "The API at a glance", "Who see
 
 - no, revoked or expired token on a guarded operation: 401;
 - a role the operation is not for: 403;
-- someone else's application, evidence, assessment, decision or reports: 404, as if it did
-  not exist (a provider's public organisation record and a conflict's other party: 403);
+- someone else's application, evidence, assessment, decision, reports, private organisation
+  record or identity change: 404, as if it did not exist (a conflict's other party: 403);
 - public reads and pages: the same answer for everybody, tokens ignored.
 
 Portal pages (sessions, not bearer tokens): no session is a 303 to the sign-in form; a
@@ -28,9 +28,10 @@ from typing import Any
 import httpx
 import msgspec
 
-from registry import applications
+from registry import applications, identity
 from registry.accounts import authenticate
 from registry.applications import ApplicationState
+from registry.providers import Licence, ProviderInput
 from tests.integration.http.authz.world import (
     AUDITORS,
     DEAD,
@@ -252,6 +253,54 @@ def _withdraw_conflict(w: World, who: Who) -> Req:
     assigned auditor declared, naming provider B."""
     target = w.conflict_by_provider if who is Who.SECRETARIAT else w.conflict_by_auditor
     return Req(f"/api/v1/conflicts/{target}/withdraw", json={"reason": "no longer relevant"})
+
+
+async def _ask(w: World, who: Who, trading_name: str) -> str:
+    """A pending identity change of `who`'s provider (both have applied)."""
+    actor = await authenticate(w.tokens[who])
+    assert actor is not None
+    outcome = await identity.update(
+        w.provider_of(who),
+        ProviderInput(trading_names=[trading_name]),
+        actor,
+        explanation="authorization matrix",
+    )
+    assert outcome.change is not None
+    return outcome.change.id
+
+
+async def _identity_requests(w: World) -> None:
+    w.made["change_a"] = await _ask(w, Who.PROV_A, "Uno Trading")
+    w.made["change_b"] = await _ask(w, Who.PROV_B, "Dos Trading")
+
+
+def _identity_request(key: str) -> Hook:
+    async def before(w: World) -> None:
+        w.made[key] = await _ask(w, Who.PROV_A, f"Uno {key}")
+
+    return before
+
+
+def _own_identity_changes(w: World, who: Who, response: httpx.Response) -> str | None:
+    if who is Who.SECRETARIAT:
+        return None
+    theirs = [c["id"] for c in response.json()["items"] if c["provider_id"] != w.provider_of(who)]
+    return f"another provider's identity changes: {theirs}" if theirs else None
+
+
+def _withdraw_change(w: World, who: Who) -> Req:
+    """The secretariat withdraws B's request; everybody else tries A's."""
+    change = w.made["change_b"] if who is Who.SECRETARIAT else w.made["change_a"]
+    return Req(f"/api/v1/identity-changes/{change}/withdraw")
+
+
+async def _licence_of_a(w: World) -> None:
+    licence = Licence(
+        country="PH", number="DMW-1", issuing_authority="DMW", expires_on=dt.date(2031, 1, 1)
+    )
+    await identity.update(
+        w.provider_a, ProviderInput(licences=[licence]), w.sec_actor, explanation="matrix"
+    )
 
 
 async def _throwaway_applications(w: World) -> None:
@@ -516,7 +565,7 @@ SPECS: list[Spec] = [
     Spec(
         "GET /api/v1/providers/{provider_id:str}/record",
         get(lambda w: f"/api/v1/providers/{w.provider_a}/record"),
-        api({Who.SECRETARIAT: 200, Who.PROV_A: 200}),  # B: 403, the organisation is public
+        api({Who.SECRETARIAT: 200, Who.PROV_A: 200}, hidden=[Who.PROV_B]),
     ),
     Spec(
         "GET /api/v1/applications",
@@ -609,8 +658,47 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "PATCH /api/v1/providers/{provider_id:str}",
-        body(lambda w: f"/api/v1/providers/{w.provider_a}", {"trading_names": ["Uno"]}),
-        api({Who.SECRETARIAT: 200, Who.PROV_A: 200}),
+        body(lambda w: f"/api/v1/providers/{w.provider_a}", {"corridors": ["PH-AE", "PH-QA"]}),
+        api({Who.SECRETARIAT: 200, Who.PROV_A: 200}, hidden=[Who.PROV_B]),
+    ),
+    # --- identity changes (registry.identity): A's and B's requests, decided one by one ---
+    Spec(
+        "GET /api/v1/identity-changes",
+        get("/api/v1/identity-changes"),
+        api({Who.SECRETARIAT: 200, Who.PROV_A: 200, Who.PROV_B: 200}),
+        before=_identity_requests,
+        check=_own_identity_changes,
+    ),
+    Spec(
+        "GET /api/v1/identity-changes/{change_id:str}",
+        get(lambda w: f"/api/v1/identity-changes/{w.made['change_a']}"),
+        api({Who.SECRETARIAT: 200, Who.PROV_A: 200}, hidden=[Who.PROV_B]),
+    ),
+    Spec(
+        "POST /api/v1/identity-changes/{change_id:str}/withdraw",
+        _withdraw_change,
+        api({Who.SECRETARIAT: 200, Who.PROV_A: 200}, hidden=[Who.PROV_B]),
+    ),
+    Spec(
+        "POST /api/v1/identity-changes/{change_id:str}/refuse",
+        body(lambda w: f"/api/v1/identity-changes/{w.made['change_a2']}/refuse", REASON),
+        api({Who.SECRETARIAT: 200}),
+        before=_identity_request("change_a2"),
+    ),
+    Spec(
+        "POST /api/v1/identity-changes/{change_id:str}/approve",
+        body(lambda w: f"/api/v1/identity-changes/{w.made['change_a3']}/approve", REASON),
+        api({Who.SECRETARIAT: 200}),
+        before=_identity_request("change_a3"),
+    ),
+    Spec(
+        "POST /api/v1/providers/{provider_id:str}/licence-checks",
+        body(
+            lambda w: f"/api/v1/providers/{w.provider_a}/licence-checks",
+            {"country": "PH", "number": "DMW-1", "state": "checked_by_secretariat", "source": "x"},
+        ),
+        api({Who.SECRETARIAT: 200}),
+        before=_licence_of_a,
     ),
     Spec(
         "POST /api/v1/auditors/{account_id:str}/accreditations",

@@ -138,8 +138,9 @@ async def test_provider_updates_its_own_but_not_another(
     other = await client.patch(
         f"/api/v1/providers/{b_id}", json={"legal_name": "Mine now"}, headers=a_headers
     )
-    assert_problem(other, 403)
-    assert_problem(await client.get(f"/api/v1/providers/{b_id}/record", headers=a_headers), 403)
+    # Another provider's private record answers as if it did not exist (issue 16, finding 6).
+    assert_problem(other, 404)
+    assert_problem(await client.get(f"/api/v1/providers/{b_id}/record", headers=a_headers), 404)
     by_secretariat = await client.patch(
         f"/api/v1/providers/{b_id}", json={"trading_names": ["Bravo"]}, headers=secretariat
     )
