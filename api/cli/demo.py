@@ -151,7 +151,11 @@ async def seed() -> list[str]:
                         expires_on=today + dt.timedelta(days=700),
                     )
                 ],
-                contact={"email": f"office{len(lines) + 1}@example.org"},
+                contact={
+                    "email": f"office{len(lines) + 1}@example.org",
+                    "phone": f"+00 555 01{len(lines) + 1:02d}",
+                    "address": f"Head office, {demo.country}",
+                },
             ),
             secretariat,
         )

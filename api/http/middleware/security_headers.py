@@ -5,8 +5,8 @@ themselves). Every other answer (JSON, problem details, credentials, evidence fi
 OpenAPI document) gets the pages' own policy: nothing is ever loaded from another origin,
 no script runs, and nothing may be framed (`frame-ancestors 'none'` and `X-Frame-Options`).
 
-An answer to a request with credentials (`Authorization`, `Complaint-Key`) that sets no
-`Cache-Control` gets `private, no-store`.
+An answer to a request with credentials (`Authorization`, `Complaint-Key`, any portal
+path) that sets no `Cache-Control` gets `private, no-store`.
 
 `Strict-Transport-Security` is sent only when the public URL is https: over plain http
 browsers ignore it, and on a local or test server it would pin the wrong origin.
@@ -42,6 +42,10 @@ _CREDENTIALS: Final = frozenset({b"authorization", b"complaint-key"})
 
 
 def _credentialed(scope: Scope) -> bool:
+    """A token or key in the request, or a portal path (a session cookie or a form's CSRF
+    nonce: every portal answer, its error pages included, is for one browser only)."""
+    if str(scope.get("path", "")).startswith("/portal"):
+        return True
     return any(name in _CREDENTIALS for name, _ in scope.get("headers", ()))
 
 

@@ -1,6 +1,6 @@
 """The signed-in portals: sign in with an API token, then the secretariat's queues and
-certificate actions, and a provider's own organisation, applications, reports and
-certificates. Everything goes through the same services as the API.
+certificate actions (a provider's own pages: `provider_organisation`). Everything goes
+through the same services as the API.
 
 The handlers are mounted by `api.web.portal.router`.
 """
@@ -26,8 +26,8 @@ from api.web.portal.session import (
     rotate,
 )
 from api.web.render.html import PAGE_HEADERS, page
-from registry import accounts, applications, providers
-from registry.accounts import PENDING_PREFIX, Actor, Role
+from registry import accounts
+from registry.accounts import Actor, Role
 from registry.assessments import decisions
 from registry.certificates import service as certificates
 from registry.errors import ForbiddenError, InvalidRequestError
@@ -250,34 +250,6 @@ async def change_certificate(
     return see_other(f"/portal/secretariat/certificates/{changed.code}")
 
 
-# --- provider ----------------------------------------------------------------------------
-
-
-@get("/provider", name="portal:provider")
-async def provider(request: Req) -> Response[str]:
-    """The provider's organisation, applications, reports with non-conformities and their
-    deadlines, and certificates."""
-    actor = await signed_in(request, Role.PROVIDER)
-    provider_id = actor.provider_id
-    if provider_id is None or provider_id.startswith(PENDING_PREFIX):
-        return portal_page("portal_provider.html", request, actor, organisation=None)
-    organisation = await providers.get_full(provider_id, actor)
-    own = await applications.list_for(actor, state=None, limit=LIST_LIMIT, offset=0)
-    reports = await decisions.provider_reports(provider_id, actor)
-    listed = await certificates.list_certificates(
-        provider=provider_id, status_filter=None, limit=LIST_LIMIT, offset=0
-    )
-    return portal_page(
-        "portal_provider.html",
-        request,
-        actor,
-        organisation=organisation,
-        applications=own,
-        reports=reports.items,
-        certificates=listed.items,
-    )
-
-
 HANDLERS: Final = [
     sign_in_form,
     sign_in,
@@ -286,5 +258,4 @@ HANDLERS: Final = [
     decide,
     certificate,
     change_certificate,
-    provider,
 ]

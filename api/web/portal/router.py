@@ -13,7 +13,9 @@ from api.web.portal import auditor as portal_auditor
 from api.web.portal import base as portal
 from api.web.portal import complaints as portal_complaints
 from api.web.portal import evidence as portal_evidence
+from api.web.portal import identity_changes as portal_identity_changes
 from api.web.portal import provider_complaints as portal_provider_complaints
+from api.web.portal import provider_organisation as portal_provider_organisation
 from api.web.portal import standards as portal_standards
 from api.web.portal.session import SESSION
 
@@ -26,9 +28,11 @@ portal_router = Router(
         *portal_standards.HANDLERS,
         *portal_auditor.HANDLERS,
         *portal_evidence.HANDLERS,
+        *portal_identity_changes.HANDLERS,
         *portal_complaints.HANDLERS,
         *portal_appeals.HANDLERS,
         *portal_provider_complaints.HANDLERS,
+        *portal_provider_organisation.HANDLERS,
     ],
     middleware=[SESSION.middleware],
     exception_handlers={portal.NotSignedIn: portal.to_sign_in},

@@ -71,7 +71,7 @@ async def test_a_provider_update_shows_at_once_on_its_page_and_in_search(seeded:
     secretariat = bearer(await make_account(Role.SECRETARIAT))
     changed = await seeded.client.patch(
         f"/api/v1/providers/{provider}",
-        json={"legal_name": "Renamed Zanzibar Placement"},
+        json={"legal_name": "Renamed Zanzibar Placement", "explanation": "court order"},
         headers=secretariat,
     )
     assert changed.status_code == 200, changed.text

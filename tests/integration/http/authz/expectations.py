@@ -850,6 +850,43 @@ SPECS: list[Spec] = [
         page({Who.PROV_A: 200, Who.PROV_B: 200}),
         check=_pages_without("app_a", "app_a2", "app_b", "app_c"),
     ),
+    # A provider's own organisation: an empty form is refused at its fields (422), after the
+    # role check; another provider's change or application is not found.
+    Spec(
+        "GET /portal/provider/organisation",
+        get("/portal/provider/organisation"),
+        page({Who.PROV_A: 200, Who.PROV_B: 200}),
+    ),
+    Spec(
+        "POST /portal/provider/organisation",
+        form(lambda w: "/portal/provider/organisation"),
+        page({Who.PROV_A: 422, Who.PROV_B: 422}),
+    ),
+    Spec(
+        "POST /portal/provider/applications",
+        form(lambda w: "/portal/provider/applications"),
+        page({Who.PROV_A: 422, Who.PROV_B: 422}),
+    ),
+    Spec(
+        "POST /portal/provider/applications/{application_id:str}/withdraw",
+        form(lambda w: f"/portal/provider/applications/{w.app_a}/withdraw"),
+        page({Who.PROV_A: 409}, hidden=[Who.PROV_B]),
+    ),
+    Spec(
+        "POST /portal/provider/identity-changes/{change_id:str}/withdraw",
+        form(lambda w: f"/portal/provider/identity-changes/{w.made['change_a']}/withdraw"),
+        page({Who.PROV_A: 409}, hidden=[Who.PROV_B]),
+    ),
+    Spec(
+        "GET /portal/secretariat/identity-changes",
+        get("/portal/secretariat/identity-changes"),
+        page({Who.SECRETARIAT: 200}),
+    ),
+    Spec(
+        "POST /portal/secretariat/identity-changes/{change_id:str}/{decision:str}",
+        form(lambda w: f"/portal/secretariat/identity-changes/{w.made['change_a']}/approve"),
+        page({Who.SECRETARIAT: 409}),
+    ),
     Spec(
         "GET /portal/auditor",
         get("/portal/auditor"),
