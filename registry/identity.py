@@ -284,7 +284,11 @@ async def _insert(
 
 
 async def _apply(
-    row: dict[str, Any], current: dict[str, Any], actor: Actor, name_reason: str | None, reason: str
+    row: dict[str, Any],
+    current: dict[str, Any],
+    actor: Actor,
+    name_reason: str | None,
+    reason: str | None,
 ) -> dict[str, Any]:
     """Write an approved change over the provider, check the shared-name rule, log it."""
     after = json.loads(row["after"])
@@ -342,7 +346,7 @@ async def approve(
                 f"the identity of {row['provider_id']} changed after {change_id} was asked for; "
                 "refuse it and let the provider ask again"
             )
-        decided = await _apply(row, current, actor, name_reason, reason or "approved")
+        decided = await _apply(row, current, actor, name_reason, reason)
         return await _view(decided)
 
 

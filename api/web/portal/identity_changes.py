@@ -74,7 +74,10 @@ async def decide(
             errors={change_id: str(exc)},
             entered={f"{change_id}-reason": reason or "", f"{change_id}-name": name_reason or ""},
         )
-    flash(request, f"Identity change {done.id} of {done.provider_id}: {done.state.value}.")
+    flash(
+        request,
+        f"{done.state.value.capitalize()}: the change of {done.provider_name} ({done.provider_id}).",
+    )
     return see_other(QUEUE)
 
 

@@ -190,7 +190,11 @@ async def _form_page(
     provider_id = _bound(actor)
     organisation = None if provider_id is None else await providers.get_full(provider_id, actor)
     shown = entered if entered is not None else (_shown(organisation) if organisation else {})
-    rows = sum(1 for key in shown if key.startswith("licences-") and key.endswith("-country"))
+    rows = sum(
+        1
+        for i in range(MAX_LICENCES + 1)
+        if any(shown.get(f"licences-{i}-{part}") for part in LICENCE_PARTS)
+    )
     pending = (
         await identity.changes(actor, state=ChangeState.PENDING) if provider_id is not None else []
     )
