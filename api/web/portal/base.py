@@ -192,16 +192,6 @@ async def home(request: Req) -> Response[Any]:
 # --- secretariat -------------------------------------------------------------------------
 
 
-@post("/secretariat/applications/{application_id:str}/decide", name="portal:decide")
-async def decide(request: Req, application_id: AppId) -> Response[Any]:
-    actor = await signed_in(request, Role.SECRETARIAT)
-    await posted(request)
-    decision = await decisions.decide_application(application_id, actor)
-    outcome = decision.outcome.replace("_", " ")
-    flash(request, f"Application {application_id} {outcome}.")
-    return see_other("/portal/secretariat")
-
-
 async def _certificate_page(
     request: Req, actor: Actor, ref: str, *, status: int = 200, **context: Any
 ) -> Response[str]:
@@ -283,7 +273,6 @@ HANDLERS: Final = [
     sign_in,
     sign_out,
     home,
-    decide,
     certificate,
     change_certificate,
     provider,
