@@ -209,6 +209,14 @@ async def record_transition(
     return await get_application(application_id)
 
 
+async def record_note(application_id: str, *, actor: str, reason: str) -> None:
+    """An event that changes no state (`from_state` == `to_state`): something done to the
+    application that its history must show with who and why (an amendment's reason).
+    Inside the caller's write transaction, like `record_transition`."""
+    row = await application_row(application_id)
+    await _insert_event(row["id"], row["state"], row["state"], actor, reason)
+
+
 async def _published(ref: str) -> tuple[str, str]:
     slug, sep, version = ref.partition("@")
     if not sep or not slug or not version:

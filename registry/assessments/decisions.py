@@ -29,10 +29,23 @@ from registry.certificates.records import CertificateSummary
 from registry.clock import iso_utc as iso
 from registry.clock import utc_now as now
 from registry.db.database import write_transaction
-from registry.errors import ConflictError, NotFoundError
+from registry.errors import ConflictError, InvalidRequestError, NotFoundError
 from registry.standards.service import get_ruleset
 
 _REPORT = msgspec.json.Decoder(Report)
+MAX_REFUSAL = 2000
+
+
+def refusal_reason(reason: str) -> str:
+    """A refusal's reason as stored: 1 to MAX_REFUSAL characters, no NUL."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_REFUSAL:
+        raise InvalidRequestError(
+            f"say why certification is refused (1 to {MAX_REFUSAL} characters)", field="reason"
+        )
+    if "\x00" in reason:  # PostgreSQL refuses NUL in text
+        raise InvalidRequestError("reason must not contain NUL characters", field="reason")
+    return reason
 
 
 def decision_view(row: dict[str, Any], certificate: CertificateSummary | None) -> Decision:
@@ -52,11 +65,25 @@ def decision_view(row: dict[str, Any], certificate: CertificateSummary | None) -
 
 
 async def decide_application(
-    application_id: str, actor: Actor, *, at: dt.datetime | None = None
+    application_id: str,
+    actor: Actor,
+    *,
+    at: dt.datetime | None = None,
+    expect_assessment: str | None = None,
+    expect_certified: bool = False,
+    refusal: str | None = None,
 ) -> Decision:
     """Certified when the floor holds and the score reaches the lowest grade; the grade is
     recomputed from the rule set, never trusted from the stored report. `at` back-dates the
-    decision and its certificate (the demo data set's expired certificate); default now."""
+    decision and its certificate (the demo data set's expired certificate); default now.
+
+    What a person confirmed is checked in the decision's transaction, so nothing is signed
+    that they did not see: `expect_assessment` must still be the latest assessment (not
+    amended meanwhile), and with `expect_certified` an outcome other than certified is
+    refused (ConflictError) instead of recorded. `refusal`, a reason, refuses certification
+    whatever the engine says (not_certified, no grade), the reason kept with the engine's."""
+    if refusal is not None:
+        refusal = refusal_reason(refusal)
     async with race_is_conflict(f"application {application_id}"), write_transaction():
         await lock_application(application_id)  # decided on the latest assessment, once
         application = await get_application(application_id)
@@ -67,9 +94,26 @@ async def decide_application(
             raise ConflictError(
                 f"application {application_id} is {application.state}, not assessed"
             )
+        if expect_assessment is not None and current["public_id"] != expect_assessment:
+            raise ConflictError(
+                f"application {application_id} was amended since you reviewed it: its latest "
+                f"assessment is {current['public_id']}, not {expect_assessment}; review it again"
+            )
         report = _REPORT.decode(current["report"].encode())
         slug, _, version = report.standard.partition("@")
         decision = decide(report, await get_ruleset(slug, version))
+        if refusal is not None:
+            decision = msgspec.structs.replace(
+                decision,
+                outcome="not_certified",
+                grade=None,
+                reasons=(*decision.reasons, f"Refused by the secretariat: {refusal}"),
+            )
+        elif expect_certified and decision.outcome != "certified":
+            raise ConflictError(
+                f"application {application_id} does not earn certification "
+                f"({'; '.join(decision.reasons)}); nothing was signed"
+            )
         await DecisionRow.insert(
             DecisionRow(
                 application_id=application_id,

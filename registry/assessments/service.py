@@ -22,6 +22,7 @@ from registry.applications import (
     Application,
     ApplicationState,
     lock_application,
+    record_note,
     record_transition,
 )
 from registry.assessments.access import (
@@ -35,8 +36,9 @@ from registry.assessments.records import Assessment, AssessmentSummary
 from registry.assessments.tables import AssessmentRow
 from registry.clock import iso_utc as iso
 from registry.db.database import write_transaction
-from registry.errors import ConflictError, NotFoundError
+from registry.errors import ConflictError, InvalidRequestError, NotFoundError
 
+MAX_REASON = 2000
 # What an auditor may file on an application that is already certified.
 SURVEILLANCE_TYPES = frozenset({"surveillance", "special"})
 
@@ -170,8 +172,13 @@ async def amending_transaction(assessment_id: str) -> AsyncIterator[None]:
         yield
 
 
-async def amend_assessment(assessment_id: str, data: bytes, actor: Actor) -> Assessment:
-    """A corrected assessment referencing the current one; both are kept."""
+async def amend_assessment(
+    assessment_id: str, data: bytes, actor: Actor, *, reason: str | None = None
+) -> Assessment:
+    """A corrected assessment referencing the current one; both are kept. A `reason` (the
+    portal requires one) is written to the application's history with the two ids."""
+    if reason is not None:
+        reason = amendment_reason(reason)
     async with amending_transaction(assessment_id):
         base = await _row(assessment_id, actor)
         application = await assigned_application(base["application_id"], actor)
@@ -190,7 +197,25 @@ async def amend_assessment(assessment_id: str, data: bytes, actor: Actor) -> Ass
         row = await insert_assessment(
             application, data, actor, sequence=current["sequence"] + 1, amends=assessment_id
         )
+        if reason is not None:
+            await record_note(
+                application.id,
+                actor=actor.label,
+                reason=f"assessment {assessment_id} amended by {row['public_id']}: {reason}",
+            )
         return full_view(row, amended_by=None)
+
+
+def amendment_reason(reason: str) -> str:
+    """Why an assessment is corrected: 1 to MAX_REASON characters, no NUL."""
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidRequestError(
+            f"say why the assessment is amended (1 to {MAX_REASON} characters)", field="reason"
+        )
+    if "\x00" in reason:  # PostgreSQL refuses NUL in text
+        raise InvalidRequestError("reason must not contain NUL characters", field="reason")
+    return reason
 
 
 async def _row(assessment_id: str, actor: Actor) -> dict[str, Any]:
@@ -227,3 +252,11 @@ async def list_assessments(application_id: str, actor: Actor) -> list[Assessment
     rows = await _chain(application_id)
     amended = {r["amends"]: r["public_id"] for r in rows if r["amends"]}
     return [summary_view(r, amended_by=amended.get(r["public_id"])) for r in rows]
+
+
+async def submission_of(assessment_id: str, actor: Actor) -> dict[str, Any]:
+    """The submission as filed (the findings document without its help), for whoever may
+    read the assessment: what an amendment starts from."""
+    row = await _row(assessment_id, actor)
+    submission: dict[str, Any] = msgspec.json.decode(row["submission"])
+    return submission

@@ -1,5 +1,6 @@
 """The secretariat's queues: applications to assign (to a chosen auditor or automatically,
-on a chosen audit date) and to decide, and every certificate.
+on a chosen audit date) and to decide (with the facts of each assessment; the decision
+itself is `api.web.portal.decide`), and every certificate.
 
 A refused assignment (conflict of interest, rotation, no accreditation covering the scope,
 a date in the past, no eligible auditor) is shown next to that application's form and
@@ -18,7 +19,9 @@ from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_othe
 from registry import accounts, applications, assignment
 from registry.accounts import Actor, Role
 from registry.applications import ApplicationState
+from registry.assessments import queue
 from registry.certificates import service as certificates
+from registry.db.names import provider_names
 from registry.errors import ConflictError, InvalidRequestError
 
 AppId = Annotated[str, PathParameter(max_length=64)]
@@ -43,9 +46,7 @@ async def _queue(
     to_assign = await applications.list_for(
         actor, state=ApplicationState.SUBMITTED, limit=LIST_LIMIT, offset=0
     )
-    to_decide = await applications.list_for(
-        actor, state=ApplicationState.ASSESSED, limit=LIST_LIMIT, offset=0
-    )
+    to_decide = await queue.awaiting_decision(actor)
     listed = await certificates.list_certificates(
         provider=None, status_filter=None, limit=LIST_LIMIT, offset=0
     )
@@ -66,6 +67,7 @@ async def _queue(
         status=status,
         to_assign=to_assign,
         to_decide=to_decide,
+        provider_names=await provider_names(a.provider_id for a in to_assign),
         certificates=listed.items,
         choices=choices,
         refused=refused,

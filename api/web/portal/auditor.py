@@ -28,10 +28,12 @@ from audits.template import findings_template
 from registry import applications
 from registry.accounts import Actor, Role
 from registry.applications import Application, ApplicationState
-from registry.assessments import evidence
+from registry.assessments import evidence, queue
 from registry.assessments import service as assessments
+from registry.assessments.records import AssessmentSummary
 from registry.complaints import special_audits
 from registry.complaints import statistics as complaint_statistics
+from registry.db.names import provider_names
 from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
 from registry.settings import get_settings
 from registry.standards.service import get_ruleset
@@ -53,24 +55,31 @@ async def auditor(request: Req) -> Response[str]:
     actor = await signed_in(request, Role.AUDITOR)
     mine = await applications.list_for(actor, state=None, limit=LIST_LIMIT, offset=0)
     drafts = request.session.get("drafts") or {}
+    to_assess = [a for a in mine if a.state == ApplicationState.AUDITOR_ASSIGNED]
+    others = [a for a in mine if a.state != ApplicationState.AUDITOR_ASSIGNED]
+    # What the engine made of each filed assessment, with a link to its report.
+    filed = await queue.with_facts(others)
     return portal_page(
         "portal_auditor.html",
         request,
         actor,
         special=await special_audits.assigned_to(actor),
-        to_assess=[a for a in mine if a.state == ApplicationState.AUDITOR_ASSIGNED],
-        others=[a for a in mine if a.state != ApplicationState.AUDITOR_ASSIGNED],
+        to_assess=to_assess,
+        filed=filed,
+        states={a.id: a.state for a in others},
+        others=[a for a in others if a.id not in {f.application_id for f in filed}],
+        provider_names=await provider_names(a.provider_id for a in mine),
         drafts=drafts,
     )
 
 
-async def _assigned(application_id: str, actor: Actor) -> tuple[Application, RuleSet]:
+async def assigned(application_id: str, actor: Actor) -> tuple[Application, RuleSet]:
     application = await applications.visible_application(application_id, actor)
     slug, _, version = application.standard.partition("@")
     return application, await get_ruleset(slug, version)
 
 
-def _indicators(application: Application, ruleset: RuleSet) -> list[dict[str, Any]]:
+def indicators(application: Application, ruleset: RuleSet) -> list[dict[str, Any]]:
     """Each indicator in scope, with its help and the input its measure calls for."""
     types = [ProviderType(t) for t in application.provider_types]
     template = findings_template(ruleset, types, audit_type=AuditType.INITIAL)
@@ -172,7 +181,7 @@ def field_errors(
     return at, general
 
 
-async def _form(
+async def assessment_form(
     request: Req,
     actor: Actor,
     application: Application,
@@ -186,6 +195,7 @@ async def _form(
     context.setdefault("general", [])
     context.setdefault("form_action", f"/portal/auditor/applications/{application.id}")
     context.setdefault("special", None)
+    context.setdefault("amending", None)  # the assessment an amendment corrects
     try:
         uploaded = await evidence.list_for_application(application.id, actor)
     except NotFoundError:  # a special audit's auditor need not be the application's
@@ -213,14 +223,14 @@ async def _form(
 @get("/auditor/applications/{application_id:str}", name="portal:assessment")
 async def assessment(request: Req, application_id: AppId) -> Response[str]:
     actor = await signed_in(request, Role.AUDITOR)
-    application, ruleset = await _assigned(application_id, actor)
+    application, ruleset = await assigned(application_id, actor)
     drafts = request.session.get("drafts") or {}
     fields = drafts.get(application_id) or {}
-    return await _form(
+    return await assessment_form(
         request,
         actor,
         application,
-        _indicators(application, ruleset),
+        indicators(application, ruleset),
         fields,
         saved=bool(request.query_params.get("saved")),
     )
@@ -262,8 +272,8 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
     """`do=save` keeps the draft; `do=file` files it, or shows each problem at its field;
     a chosen evidence file is uploaded first (`do=upload` only uploads)."""
     actor = await signed_in(request, Role.AUDITOR)
-    application, ruleset = await _assigned(application_id, actor)
-    items = _indicators(application, ruleset)
+    application, ruleset = await assigned(application_id, actor)
+    items = indicators(application, ruleset)
     posted_fields = await posted(request)
     form = await request.form()
     fields = await _kept_as_draft(request, application_id, items)
@@ -276,7 +286,7 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
             if refused is None:
                 raise
             status, message = refused
-            return await _form(
+            return await assessment_form(
                 request,
                 actor,
                 application,
@@ -297,10 +307,10 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
         return see_other(f"{path}?saved=1")
     data = msgspec.json.encode(document(application, items, fields))
     try:
-        await assessments.file_assessment(application_id, data, actor)
+        filed = await assessments.file_assessment(application_id, data, actor)
     except InvalidSubmission as exc:
         errors, general = field_errors(exc.problems, items)
-        return await _form(
+        return await assessment_form(
             request,
             actor,
             application,
@@ -311,8 +321,19 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
             general=general,
         )
     _drop_draft(request, application_id)
-    flash(request, f"Assessment of {application_id} filed.")
-    return see_other("/portal/auditor")
+    flash(request, f"Assessment of {application_id} filed as {filed.id}: {engine_said(filed)}.")
+    # The report the engine made of it: score, grade, non-conformities and their deadlines.
+    return see_other(f"/portal/assessments/{filed.id}")
+
+
+def engine_said(filed: AssessmentSummary) -> str:
+    """The engine's verdict on a filed assessment, in one line."""
+    grade = f"grade {filed.grade}" if filed.grade else "no grade"
+    floor = "" if filed.floor_holds else ", the core floor fails"
+    count = filed.non_conformities
+    return (
+        f"score {filed.score}, {grade}{floor}, {count} non-conformit{'y' if count == 1 else 'ies'}"
+    )
 
 
 # --- special audits ordered on complaints (registry.complaints.special_audits) ------------
@@ -331,11 +352,11 @@ async def special_audit(request: Req, audit_id: AppId) -> Response[str]:
     actor = await signed_in(request, Role.AUDITOR)
     ordered, application, ruleset = await _special(audit_id, actor)
     drafts = request.session.get("drafts") or {}
-    return await _form(
+    return await assessment_form(
         request,
         actor,
         application,
-        _indicators(application, ruleset),
+        indicators(application, ruleset),
         drafts.get(audit_id) or {"audit_type": AuditType.SPECIAL.value},
         saved=bool(request.query_params.get("saved")),
         special=ordered,
@@ -349,7 +370,7 @@ async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
     at its field. A critical finding suspends the certificate at the next lifecycle run."""
     actor = await signed_in(request, Role.AUDITOR)
     ordered, application, ruleset = await _special(audit_id, actor)
-    items = _indicators(application, ruleset)
+    items = indicators(application, ruleset)
     posted_fields = await posted(request)
     fields = await _kept_as_draft(request, audit_id, items, audit_type=AuditType.SPECIAL.value)
     path = f"/portal/auditor/special-audits/{audit_id}"
@@ -360,7 +381,7 @@ async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
         filed = await special_audits.file(audit_id, data, actor)
     except InvalidSubmission as exc:
         errors, general = field_errors(exc.problems, items)
-        return await _form(
+        return await assessment_form(
             request,
             actor,
             application,
@@ -373,7 +394,7 @@ async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
             form_action=path,
         )
     except (ConflictError, ForbiddenError) as exc:
-        return await _form(
+        return await assessment_form(
             request,
             actor,
             application,

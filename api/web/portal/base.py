@@ -28,7 +28,6 @@ from api.web.portal.session import (
 from api.web.render.html import PAGE_HEADERS, page
 from registry import accounts
 from registry.accounts import Actor, Role
-from registry.assessments import decisions
 from registry.certificates import service as certificates
 from registry.errors import ForbiddenError, InvalidRequestError
 
@@ -192,16 +191,6 @@ async def home(request: Req) -> Response[Any]:
 # --- secretariat -------------------------------------------------------------------------
 
 
-@post("/secretariat/applications/{application_id:str}/decide", name="portal:decide")
-async def decide(request: Req, application_id: AppId) -> Response[Any]:
-    actor = await signed_in(request, Role.SECRETARIAT)
-    await posted(request)
-    decision = await decisions.decide_application(application_id, actor)
-    outcome = decision.outcome.replace("_", " ")
-    flash(request, f"Application {application_id} {outcome}.")
-    return see_other("/portal/secretariat")
-
-
 async def _certificate_page(
     request: Req, actor: Actor, ref: str, *, status: int = 200, **context: Any
 ) -> Response[str]:
@@ -255,7 +244,6 @@ HANDLERS: Final = [
     sign_in,
     sign_out,
     home,
-    decide,
     certificate,
     change_certificate,
 ]

@@ -76,7 +76,8 @@ async def decide(
         )
     flash(
         request,
-        f"{done.state.value.capitalize()}: the change of {done.provider_name} ({done.provider_id}).",
+        f"{done.state.value.capitalize()}: the change of "
+        f"{done.provider_name} ({done.provider_id}).",
     )
     return see_other(QUEUE)
 

@@ -12,10 +12,13 @@ from api.web.portal import assign as portal_assign
 from api.web.portal import auditor as portal_auditor
 from api.web.portal import base as portal
 from api.web.portal import complaints as portal_complaints
+from api.web.portal import decide as portal_decide
+from api.web.portal import directory as portal_directory
 from api.web.portal import evidence as portal_evidence
 from api.web.portal import identity_changes as portal_identity_changes
 from api.web.portal import provider_complaints as portal_provider_complaints
 from api.web.portal import provider_organisation as portal_provider_organisation
+from api.web.portal import reports as portal_reports
 from api.web.portal import standards as portal_standards
 from api.web.portal.session import SESSION
 
@@ -24,6 +27,9 @@ portal_router = Router(
     route_handlers=[
         *portal.HANDLERS,
         *portal_assign.HANDLERS,
+        *portal_decide.HANDLERS,
+        *portal_directory.HANDLERS,
+        *portal_reports.HANDLERS,
         *portal_accreditations.HANDLERS,
         *portal_standards.HANDLERS,
         *portal_auditor.HANDLERS,

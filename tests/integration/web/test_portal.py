@@ -189,7 +189,7 @@ async def test_secretariat_queue_assign_and_decide(seeded: Demo, client: httpx.A
     assert "Applications to assign (1)" in body
     assert "Applications to decide (1)" in body
     assign = re.search(r'action="/portal/secretariat/applications/([^/"]+)/assign"', body)
-    decide = re.search(r'action="/portal/secretariat/applications/([^/"]+)/decide"', body)
+    decide = re.search(r'href="/portal/secretariat/applications/([^/"]+)/decide"', body)
     assert assign
     assert decide
     csrf = _csrf(body)
@@ -201,13 +201,20 @@ async def test_secretariat_queue_assign_and_decide(seeded: Demo, client: httpx.A
     again = await client.post(assign.group(0)[8:-1], data={"csrf": csrf})
     assert again.status_code == 409
     assert "only a submitted application gets an auditor assigned" in again.text
-    decided = await client.post(decide.group(0)[8:-1], data={"csrf": csrf})
+    review = await _page(client, decide.group(0)[6:-1])
+    assessment = re.search(r'name="assessment_id" value="([^"]+)"', review)
+    assert assessment
+    decided = await client.post(
+        decide.group(0)[6:-1],
+        data={"csrf": csrf, "do": "sign", "assessment_id": assessment.group(1)},
+    )
     assert decided.status_code == 303, decided.text
     after = await _page(client, decided.headers["location"])
     assert f"Application {decide.group(1)} certified" in after
     assert "Applications to decide (0)" in after
     missing = await client.post(
-        "/portal/secretariat/applications/app_nothing/decide", data={"csrf": csrf}
+        "/portal/secretariat/applications/app_nothing/decide",
+        data={"csrf": csrf, "do": "sign", "assessment_id": "asm_x"},
     )
     assert missing.status_code == 404
 

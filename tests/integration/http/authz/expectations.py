@@ -839,10 +839,71 @@ SPECS: list[Spec] = [
         page({Who.SECRETARIAT: allow(303, "/portal/secretariat")}),
     ),
     Spec(
-        "POST /portal/secretariat/applications/{application_id:str}/decide",
-        form(lambda w: f"/portal/secretariat/applications/{w.made['app_c']}/decide"),
-        page({Who.SECRETARIAT: allow(303, "/portal/secretariat")}),
+        "GET /portal/secretariat/applications/{application_id:str}/decide",
+        get(lambda w: f"/portal/secretariat/applications/{w.made['app_c']}/decide"),
+        page({Who.SECRETARIAT: 200}),
         before=_assess_app_c,
+    ),
+    Spec(
+        "POST /portal/secretariat/applications/{application_id:str}/decide",
+        form(
+            lambda w: f"/portal/secretariat/applications/{w.made['app_c']}/decide",
+            do="refuse",
+            reason="authorization matrix",
+        ),
+        page({Who.SECRETARIAT: allow(303, "/portal/secretariat")}),
+    ),
+    Spec(
+        "GET /portal/assessments/{assessment_id:str}",
+        get(lambda w: f"/portal/assessments/{w.made['assessment_a2']}"),
+        page(dict.fromkeys(VIEWERS_OF_A, 200), hidden=HIDDEN_FROM_A),
+    ),
+    Spec(
+        "GET /portal/auditor/assessments/{assessment_id:str}/amend",
+        get(lambda w: f"/portal/auditor/assessments/{w.made['assessment_a2']}/amend"),
+        # amended over the API by now: its auditor is sent to the amendment's report
+        page(
+            {Who.AUDITOR: allow(303, "/portal/assessments/*")},
+            hidden=[Who.OTHER_AUDITOR, Who.EXPIRED_AUDITOR],
+        ),
+    ),
+    Spec(
+        "POST /portal/auditor/assessments/{assessment_id:str}/amend",
+        form(
+            lambda w: f"/portal/auditor/assessments/{w.made['assessment_a2']}/amend",
+            do="file",
+            reason="authorization matrix",
+        ),
+        # its auditor reaches the use case, which refuses: the application is decided
+        page({Who.AUDITOR: 409}, hidden=[Who.OTHER_AUDITOR, Who.EXPIRED_AUDITOR]),
+    ),
+    Spec(
+        "GET /portal/secretariat/providers",
+        get("/portal/secretariat/providers"),
+        page({Who.SECRETARIAT: 200}),
+    ),
+    Spec(
+        "POST /portal/secretariat/providers",
+        form(
+            lambda w: "/portal/secretariat/providers",
+            legal_name="Agencia Matriz",
+            country="PH",
+            provider_types="recruiter",
+            contact_email="matrix@example.org",
+            contact_phone="+63 2 8123 4567",
+            contact_address="Cebu",
+        ),
+        page({Who.SECRETARIAT: allow(303, "/portal/secretariat/providers#*")}),
+    ),
+    Spec(
+        "GET /portal/secretariat/accounts",
+        get("/portal/secretariat/accounts"),
+        page({Who.SECRETARIAT: 200}),
+    ),
+    Spec(
+        "POST /portal/secretariat/accounts",
+        form(lambda w: "/portal/secretariat/accounts", name="Matrix auditor", role="auditor"),
+        page({Who.SECRETARIAT: 201}),
     ),
     Spec(
         "GET /portal/provider",
