@@ -31,6 +31,7 @@ from registry import providers
 from registry.accounts import Actor, Role
 from registry.clock import iso_utc, utc_now
 from registry.db.database import write_transaction
+from registry.db.names import provider_names
 from registry.db.tables import ApplicationRow, IdentityChangeRow, ProviderRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.providers import IDENTITY_FIELDS, LicenceCheck, ProviderInput
@@ -421,19 +422,8 @@ async def changes(
         .limit(limit)
         .run()
     )
-    names = await _names({row["provider_id"] for row in rows})
+    names = await provider_names(row["provider_id"] for row in rows)
     return [await _view(row, names.get(row["provider_id"], "")) for row in rows]
-
-
-async def _names(provider_ids: set[str]) -> dict[str, str]:
-    if not provider_ids:
-        return {}
-    rows = await (
-        ProviderRow.select(ProviderRow.public_id, ProviderRow.legal_name)
-        .where(ProviderRow.public_id.is_in(sorted(provider_ids)))
-        .run()
-    )
-    return {row["public_id"]: row["legal_name"] for row in rows}
 
 
 async def former_names(provider_id: str) -> list[FormerName]:

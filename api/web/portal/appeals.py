@@ -19,6 +19,7 @@ from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from api.web.portal.complaints import MAX_FIELD, status_of
 from registry.accounts import Actor, Role
 from registry.complaints import appeals, files, rules
+from registry.db import names
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, RegistryError
 from registry.settings import get_settings
 
@@ -51,6 +52,7 @@ async def secretariat_appeals(request: Req) -> Response[str]:
         "portal_appeals.html",
         request,
         actor,
+        provider_names=await names.provider_names(a.provider_id for a in listed),
         pending=[a for a in listed if a.state is rules.AppealState.PENDING],
         decided=[a for a in listed if a.state is not rules.AppealState.PENDING],
     )

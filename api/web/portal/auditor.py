@@ -33,6 +33,7 @@ from registry.assessments import service as assessments
 from registry.assessments.records import AssessmentSummary
 from registry.complaints import special_audits
 from registry.complaints import statistics as complaint_statistics
+from registry.db import names
 from registry.db.names import provider_names
 from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
 from registry.settings import get_settings
@@ -206,6 +207,9 @@ async def assessment_form(
         actor,
         status=status,
         application=application,
+        provider_name=(await names.provider_names([application.provider_id])).get(
+            application.provider_id, ""
+        ),
         items=items,
         fields=fields,
         scale=SCALE,

@@ -27,6 +27,7 @@ from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
 from registry.complaints import files, handling, remedies, rules, special_audits
 from registry.complaints.records import Case
+from registry.db import names
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, RegistryError
 from registry.standards.service import get_ruleset
 
@@ -94,6 +95,8 @@ async def queue(
         show=show,
         filters=FILTERS,
         ages={c.reference: age_days(c.clocks.received_at, now) for c in listed},
+        provider_names=await names.provider_names(c.accused.provider_id for c in listed),
+        handler_names=await names.account_names(c.handler_id for c in listed),
     )
 
 
