@@ -16,18 +16,28 @@ def csrf(body: str) -> str:
     return found.group(1)
 
 
-async def sign_in(client: httpx.AsyncClient, token: str) -> None:
+async def post_sign_in(client: httpx.AsyncClient, token: str) -> httpx.Response:
+    """Send the sign-in form with `token`, as the form's page would; the answer as it is."""
     form = await client.get("/portal/sign-in")
-    answer = await client.post("/portal/sign-in", data={"token": token, "csrf": csrf(form.text)})
+    assert form.status_code == 200
+    return await client.post("/portal/sign-in", data={"token": token, "csrf": csrf(form.text)})
+
+
+async def sign_in(client: httpx.AsyncClient, token: str) -> None:
+    answer = await post_sign_in(client, token)
     assert answer.status_code == 303, answer.text[:2000]
 
 
 async def page(client: httpx.AsyncClient, path: str, expect: int = 200) -> str:
-    """A portal page: its status, never cached, no script."""
+    """An HTML page: its status, the pages' policy (no script may run or be there), and for
+    a portal page, never kept by any cache."""
     answer = await client.get(path)
     assert answer.status_code == expect, (path, answer.text[:3000])
-    assert answer.headers["cache-control"] == "private, no-store"
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
     assert "<script" not in answer.text
+    if path.startswith("/portal"):
+        assert answer.headers["cache-control"] == "private, no-store"
     return answer.text
 
 

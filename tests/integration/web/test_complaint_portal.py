@@ -18,29 +18,9 @@ from tests.integration.web.demo import Demo
 from tests.integration.web.test_complaint_pages import PNG, file_complaint, form
 from tests.support.database import app_client
 from tests.support.http import make_account
+from tests.support.portal import csrf, page, sign_in
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SECRETS = ("Secret Person", "secret.person@example.org", "98 1234 5678", "kept my passport")
-
-
-def csrf(body: str) -> str:
-    found = CSRF.search(body)
-    assert found, body[:2000]
-    return found.group(1)
-
-
-async def sign_in(client: httpx.AsyncClient, token: str) -> None:
-    page = await client.get("/portal/sign-in")
-    answer = await client.post("/portal/sign-in", data={"token": token, "csrf": csrf(page.text)})
-    assert answer.status_code == 303
-
-
-async def page(client: httpx.AsyncClient, path: str, expect: int = 200) -> str:
-    answer = await client.get(path)
-    assert answer.status_code == expect, (path, answer.text[:3000])
-    assert answer.headers["cache-control"] == "private, no-store"
-    assert "<script" not in answer.text
-    return answer.text
 
 
 async def act(

@@ -17,29 +17,12 @@ from registry.settings import get_settings
 from tests.integration.web.demo import Demo
 from tests.support.database import app_client
 from tests.support.http import make_account
+from tests.support.portal import csrf, page, post_sign_in
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-def _csrf(body: str) -> str:
-    found = CSRF.search(body)
-    assert found, body[:2000]
-    return found.group(1)
-
-
-async def _sign_in(client: httpx.AsyncClient, token: str) -> httpx.Response:
-    form = await client.get("/portal/sign-in")
-    assert form.status_code == 200
-    return await client.post("/portal/sign-in", data={"token": token, "csrf": _csrf(form.text)})
-
-
-async def _page(client: httpx.AsyncClient, path: str, expect: int = 200) -> str:
-    response = await client.get(path)
-    assert response.status_code == expect, (path, response.text[:2000])
-    assert response.headers["content-type"].startswith("text/html")
-    assert "default-src 'none'" in response.headers["content-security-policy"]
-    assert "<script" not in response.text
-    return response.text
+# Short names for the shared portal helpers, as this module's tests have always used them.
+_csrf = csrf
+_page = page
+_sign_in = post_sign_in
 
 
 async def test_sign_in_sets_a_hardened_session_cookie_and_signs_out(

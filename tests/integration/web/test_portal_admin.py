@@ -18,14 +18,11 @@ from registry.assessments.tables import AssessmentRow
 from registry.settings import get_settings
 from registry.standards import service as standards
 from tests.integration.web.demo import Demo
-from tests.integration.web.test_portal import (
-    _answers,
-    _assigned_to_demo_auditor,
-    _csrf,
-    _page,
-    _sign_in,
-)
+from tests.integration.web.test_portal import _answers, _assigned_to_demo_auditor
 from tests.support.http import make_account
+from tests.support.portal import csrf as _csrf
+from tests.support.portal import page as _page
+from tests.support.portal import post_sign_in as _sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

@@ -20,8 +20,10 @@ from registry.certificates import service as certificates
 from registry.db.tables import AccountRow, ProviderRow
 from registry.settings import get_settings
 from tests.integration.web.demo import Demo
-from tests.integration.web.test_portal import _csrf, _page, _sign_in
 from tests.support.http import make_account
+from tests.support.portal import csrf as _csrf
+from tests.support.portal import page as _page
+from tests.support.portal import post_sign_in as _sign_in
 
 APPLICANT = "Hanoi Global Workforce JSC"  # the demo's application awaiting a decision
 AUDITOR = "Demo auditor (Asha Rai)"
