@@ -7,6 +7,8 @@ Country codes are ISO 3166-1 alpha-2, checked against pycountry's copy of the st
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import secrets
 import unicodedata
@@ -107,3 +109,91 @@ def normalise_name(text: str) -> str:
 def search_tokens(values: Sequence[str]) -> str:
     """`|a|b|` - a delimited list that `LIKE '%|a|%'` matches exactly, on every engine."""
     return "|" + "|".join(values) + "|" if values else ""
+
+
+# Names people type that ISO 3166 does not give (its names are formal: "Viet Nam",
+# "Russian Federation"); each is unambiguous.
+_ALIASES: dict[str, str] = {
+    "uae": "AE",
+    "emirates": "AE",
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "usa": "US",
+    "america": "US",
+    "ksa": "SA",
+    "russia": "RU",
+    "turkey": "TR",
+}
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """Search form of every country name -> alpha-2 code: ISO 3166 names, common and official
+    names, alpha-2 and alpha-3 codes, the part of "Korea, Republic of" before the comma when
+    only one country has it, and `_ALIASES`."""
+    found: dict[str, str] = {}
+    before_comma: dict[str, set[str]] = {}
+    for entry in pycountry.countries:
+        code = entry.alpha_2
+        for attribute in ("name", "common_name", "official_name", "alpha_2", "alpha_3"):
+            value = getattr(entry, attribute, None)
+            if value:
+                found.setdefault(normalise_name(value), code)
+        head, comma, _ = entry.name.partition(",")
+        if comma:
+            before_comma.setdefault(normalise_name(head), set()).add(code)
+    for head, codes in before_comma.items():
+        if len(codes) == 1:
+            found.setdefault(head, codes.pop())
+    for alias, code in _ALIASES.items():
+        found.setdefault(alias, code)
+    return found
+
+
+def country_named(text: str, *, field: str) -> str:
+    """The alpha-2 code of a country typed as a code (`NP`, `npl`) or a name (`Nepal`,
+    `viet nam`, `Vietnam`), case and accents aside; else InvalidRequestError naming `field`
+    with what to type instead (and the nearest name when one is close)."""
+    code = country_names().get(normalise_name(text))
+    if code is not None:
+        return code
+    shown = text.strip()[:64]
+    hint = ""
+    names = [name for name in country_names() if len(name) > 3]
+    close = difflib.get_close_matches(normalise_name(text), names, n=1, cutoff=0.8)
+    if close:
+        entry = pycountry.countries.get(alpha_2=country_names()[close[0]])
+        hint = f" Did you mean {entry.name} ({entry.alpha_2})?" if entry else ""
+    raise InvalidRequestError(
+        f"No country called {shown!r}.{hint} Try a name such as Nepal or a two-letter code "
+        "such as NP.",
+        field=field,
+    )
+
+
+def corridor_named(value: str, *, field: str) -> str:
+    """A corridor typed with codes or names (`PH-AE`, `Nepal-Qatar`, `Timor-Leste-AU`):
+    each dash is tried as the split between origin and destination."""
+    text = value.strip()
+    try:
+        return corridor(text, field=field)
+    except InvalidRequestError as error:
+        coded = error  # its message is the more precise one for two codes
+    for i, char in enumerate(text):
+        if char != "-":
+            continue
+        known = country_names()
+        origin, destination = (
+            known.get(normalise_name(text[:i])),
+            known.get(normalise_name(text[i + 1 :])),
+        )
+        if origin and destination and origin != destination:
+            return f"{origin}-{destination}"
+    if re.fullmatch(r"[A-Za-z]{2}\s*-\s*[A-Za-z]{2}", text):
+        raise coded
+    raise InvalidRequestError(
+        f"{text[:64]!r} is not a corridor: write ORIGIN-DESTINATION with codes or names, "
+        "e.g. PH-AE or Nepal-Qatar",
+        field=field,
+    )

@@ -11,7 +11,7 @@ Who a provider is (its identity: legal and trading names, country, registration 
 licences) changes through `registry.identity` once it applies for certification; this
 module writes the columns and enforces the rules every write shares, among them that two
 providers do not share a normalised legal name in one country unless the secretariat says
-why (`name_reason`).
+why (`name_reason`). The public search is `registry.provider_search`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Final
 
-from piccolo.columns.combination import WhereRaw
-
 from registry import countries as cc
 from registry.accounts import Actor, Role
 from registry.clock import iso_utc as _iso
@@ -31,7 +29,6 @@ from registry.clock import utc_now as _now
 from registry.db.database import write_transaction
 from registry.db.tables import AccountRow, ProviderRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
-from registry.settings import get_settings
 from standards.model import ProviderType
 
 
@@ -382,71 +379,3 @@ async def get_full(provider_id: str, actor: Actor) -> dict[str, Any]:
 
 async def get_public(provider_id: str) -> dict[str, Any]:
     return public_view(await provider_row(provider_id))
-
-
-async def search(
-    *,
-    q: str | None = None,
-    country: str | None = None,
-    provider_type: str | None = None,
-    corridor: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """Public search: (page, total). `country` matches the country of registration or any
-    end of a corridor; `q` words found anywhere in a provider's legal and trading names, in
-    any order, accents and case aside (`nunez manpower`, `manpower nunez`, `unez`)."""
-    query = ProviderRow.select()
-    counter = ProviderRow.count()
-    clauses: list[Any] = []
-    if q and (needle := cc.normalise_name(q)):
-        clauses.extend(_name_clauses(needle.split()))
-    if country:
-        code = cc.country(country, field="country")
-        clauses.append(ProviderRow.search_countries.like(f"%|{code}|%"))
-    if provider_type:
-        kind = _types([provider_type], field="type")[0]
-        clauses.append(ProviderRow.search_types.like(f"%|{kind}|%"))
-    if corridor:
-        pair = cc.corridor(corridor, field="corridor")
-        clauses.append(ProviderRow.search_corridors.like(f"%|{pair}|%"))
-    for clause in clauses:
-        query = query.where(clause)
-        counter = counter.where(clause)
-    rows = (
-        await query.order_by(ProviderRow.search_name)
-        .order_by(ProviderRow.id)
-        .limit(limit)
-        .offset(offset)
-        .run()
-    )
-    if (rows and len(rows) < limit) or (not rows and offset == 0):
-        total = offset + len(rows)  # the last page: no need to count
-    else:
-        total = await counter.run()
-    return [public_view(row) for row in rows], total
-
-
-def _name_clauses(words: list[str]) -> list[Any]:
-    """Each word is a substring of `search_name` (LIKE, which PostgreSQL's pg_trgm index
-    serves). On SQLite the words of three or more characters are looked up in the FTS5
-    trigram index `providers_search` instead (migration 2026-12-01T09:00): a quoted word
-    matches there as a substring, as it does with LIKE; shorter ones stay LIKE clauses,
-    checked on the rows the index found (or on every row when no word is that long)."""
-    if get_settings().is_postgres:
-        return [ProviderRow.search_name.like(f"%{word}%") for word in words]
-    long = [word for word in dict.fromkeys(words) if len(word) >= 3]
-    clauses: list[Any] = [
-        ProviderRow.search_name.like(f"%{word}%") for word in words if len(word) < 3
-    ]
-    if long:
-        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in long)
-        clauses.insert(
-            0,
-            WhereRaw(
-                "providers.id IN (SELECT rowid FROM providers_search "
-                "WHERE providers_search MATCH {})",
-                match,
-            ),
-        )
-    return clauses

@@ -58,7 +58,7 @@ def _active(rng: random.Random, certificates: int) -> int:
 async def measure(
     providers: int, certificates: int, seconds: float, first_list: int
 ) -> dict[str, Any]:
-    from registry import providers as registry_providers
+    from registry import provider_search as registry_providers
     from registry.certificates import service, status
     from registry.db.database import close_pool, start_pool
 

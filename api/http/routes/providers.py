@@ -17,7 +17,7 @@ from api.http.schemas.registry import (
     ProviderPublicOut,
     ProviderUpdate,
 )
-from registry import identity, providers
+from registry import identity, provider_search, providers
 from registry.accounts import Role
 from registry.providers import Licence, ProviderInput, RegistrationNumber
 
@@ -67,16 +67,50 @@ class ProvidersController(Controller):
     @get("/", operation_id="searchProviders", summary="Search the public register")
     async def search(
         self,
-        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        country: Annotated[str | None, QueryParameter(max_length=2)] = None,
-        type_: Annotated[str | None, QueryParameter(name="type", max_length=32)] = None,
-        corridor: Annotated[str | None, QueryParameter(max_length=5)] = None,
+        q: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=200,
+                description=(
+                    "What an employer types: words of a legal or trading name in any order "
+                    "(case, accents and punctuation aside; a word may be part of a name's "
+                    "word), a country name or code among them (`manpower nepal`), a "
+                    "certificate code (`RM-7K3Q-9XPD`, dashes optional), a registry id "
+                    "(`RMP-...`) or a licence or registration number (separators optional). "
+                    "The provider an identifier names is listed first. When nothing matches "
+                    "as typed, a word of five or more letters also matches name words one "
+                    "edit away (`manpwer` finds Manpower)."
+                ),
+            ),
+        ] = None,
+        country: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=64,
+                description=(
+                    "A country as an ISO 3166-1 code (`NP`, `NPL`) or a name (`Nepal`, "
+                    "`Viet Nam`, `Vietnam`), any case: the country of registration or a "
+                    "corridor end. One the registry does not know is a 400 problem naming "
+                    "`country`."
+                ),
+            ),
+        ] = None,
+        type_: Annotated[
+            str | None,
+            QueryParameter(name="type", max_length=32, description="A provider type"),
+        ] = None,
+        corridor: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=120,
+                description="ORIGIN-DESTINATION in codes or names: `PH-AE`, `Nepal-Qatar`",
+            ),
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> ProviderPageOut:
-        """Public fields only. `q` matches legal and trading names ignoring case, accents and
-        punctuation; `country` matches the country of registration or a corridor end."""
-        items, total = await providers.search(
+        """Public fields only; contact details are never searched."""
+        items, total = await provider_search.search(
             q=q,
             country=country,
             provider_type=type_,

@@ -29,23 +29,28 @@ _searches: Region[tuple[str, ...], Stored] = read_cache.region(
 _providers: Region[str, Stored] = read_cache.region("web.provider_pages", size=1024, volatile=True)
 
 
-async def _home(
+def _filters(
     q: str, country: str, corridor: str, kind: str, status: str, grade: str, page_: str
-) -> Built:
-    filters = search.Filters(
+) -> search.Filters:
+    return search.Filters(
         q=q.strip(),
-        country=country.strip().upper(),
-        corridor=corridor.strip().upper(),
+        country=country.strip(),
+        corridor=corridor.strip(),
         type=kind.strip(),
-        status=search.check_status(status.strip()),
-        grade=await search.check_grade(grade.strip()),
+        status=status.strip(),
+        grade=grade.strip(),
         page=search.parse_page(page_),
     )
-    results = await search.run(filters)
-    body = render(
+
+
+async def _render_home(
+    filters: search.Filters, results: search.Results, problems: dict[str, str]
+) -> str:
+    return render(
         "home.html",
         filters=filters,
         results=results,
+        problems=problems,
         types=[t.value for t in ProviderType],
         statuses=search.CERT_STATUSES,
         grades=await data.grade_names(),
@@ -60,6 +65,14 @@ async def _home(
             )
         ),
     )
+
+
+async def _home(
+    q: str, country: str, corridor: str, kind: str, status: str, grade: str, page_: str
+) -> Built:
+    filters = _filters(q, country, corridor, kind, status, grade, page_)
+    results = await search.run(filters)
+    body = await _render_home(filters, results, {})
     # Without a status or grade filter the providers found do not depend on any certificate:
     # only their standings do. With one, a change to any certificate may add or remove one.
     if filters.status or filters.grade:
@@ -98,8 +111,16 @@ class RegistryPages(Controller):
         grade: Annotated[str, QueryParameter(name="grade", max_length=64)] = "",
         page_: Annotated[str, QueryParameter(name="page", max_length=8)] = "",
     ) -> Response[bytes]:
-        """Search by name, country, corridor, provider type, certification status, grade."""
+        """Search by name, code, id, number or country; filter by country, corridor, provider
+        type, certification status, grade. A filter naming nothing answers 400 with the form
+        and what to type instead beside the field (not kept: nothing was found)."""
         asked = (q, country, corridor, kind, status, grade, page_)
+        filters = _filters(*asked)
+        if problems := await search.problems(filters):
+            body = await _render_home(filters, search.Results(), problems)
+            return Response(
+                body.encode(), status_code=400, media_type="text/html", headers=PAGE_HEADERS
+            )
         stored = await remembered(_searches, asked, lambda: _home(*asked))
         return answer(request, stored, PAGE_HEADERS)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from api.web.pages import data
-from registry import providers
+from registry import provider_search
 from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
 
@@ -43,7 +43,7 @@ def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
 async def _all_providers() -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     while True:
-        chunk, total = await providers.search(limit=500, offset=len(found))
+        chunk, total = await provider_search.search(limit=500, offset=len(found))
         found.extend(chunk)
         if not chunk or len(found) >= total:
             return found

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from api.http.schemas.common import AccountCreate
 from api.http.schemas.registry import ProviderCreate
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
-from registry import accounts, providers
+from registry import accounts, provider_search, providers
 from registry.accounts import Actor, Role
 from registry.db.names import provider_names
 from registry.errors import InvalidRequestError
@@ -88,7 +88,7 @@ async def _providers_page(
     errors: dict[str, str] | None = None,
     fields: dict[str, Any] | None = None,
 ) -> Response[str]:
-    listed, total = await providers.search(limit=LIST_LIMIT, offset=0)
+    listed, total = await provider_search.search(limit=LIST_LIMIT, offset=0)
     return portal_page(
         "portal_providers.html",
         request,
@@ -186,7 +186,7 @@ async def _accounts_page(
     created: Any = None,
 ) -> Response[str]:
     listed = await accounts.list_accounts(role=None, limit=LIST_LIMIT, offset=0)
-    organisations, _ = await providers.search(limit=LIST_LIMIT, offset=0)
+    organisations, _ = await provider_search.search(limit=LIST_LIMIT, offset=0)
     return portal_page(
         "portal_accounts.html",
         request,

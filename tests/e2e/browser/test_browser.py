@@ -114,6 +114,57 @@ def test_qr_code_of_the_printed_certificate_opens_its_page_on_a_phone(
         phone.close()
 
 
+def test_search_a_code_a_typo_and_a_wrong_country_on_a_phone(
+    server: DemoServer, browser: Browser
+) -> None:
+    """What an employer types into the one box at phone width (issue 16): a certificate code
+    as read out (lower case, spaces), a name with a typo, and a country that does not exist."""
+    gold = server.one("valid", "gold")
+    phone = browser.new_context(
+        java_script_enabled=False, viewport=PHONE, is_mobile=True, device_scale_factor=2
+    )
+    try:
+        tab = phone.new_page()
+        tab.goto(server.url + "/")
+        box = tab.get_by_role("searchbox")
+        box.fill(gold["code"].lower().replace("-", " "))
+        tab.get_by_role("button", name="Search").click()
+        notice = tab.locator("#exact-match")
+        expect(notice).to_contain_text(f"Certificate {gold['code']} was issued to")
+        expect(tab.locator(".results h3")).to_have_text(["Kathmandu Fair Recruitment Pvt. Ltd."])
+        found = notice.bounding_box()
+        assert found is not None
+        assert found["x"] >= 0
+        assert found["x"] + found["width"] <= PHONE["width"]
+        shot(tab, "search-code-phone")
+        tab.get_by_role("link", name=f"Open certificate {gold['code']}").click()
+        assert tab.url == f"{server.url}/certificates/{gold['code']}"
+        expect(tab.locator(".banner-word")).to_have_text("VALID")
+
+        tab.goto(server.url + "/")
+        tab.get_by_role("searchbox").fill("Manpwer")
+        tab.get_by_role("button", name="Search").click()
+        expect(tab.locator(".results h3")).to_have_text(["Lahore Manpower Agency"])
+        expect(tab.locator("#typo-note")).to_contain_text("manpower")
+        shot(tab, "search-typo-phone")
+
+        tab.get_by_label("Country").fill("Narnia")
+        tab.get_by_role("button", name="Search").click()
+        message = tab.locator("#country-error")
+        expect(message).to_have_text(
+            "No country called 'Narnia'. Try a name such as Nepal or a two-letter code such as NP."
+        )
+        expect(tab.get_by_label("Country")).to_have_attribute("aria-invalid", "true")
+        expect(tab.get_by_role("heading", name="Search the registry")).to_be_visible()
+        shot(tab, "search-wrong-country-phone")
+        tab.get_by_label("Country").fill("Nepal")
+        tab.get_by_role("searchbox").fill("")
+        tab.get_by_role("button", name="Search").click()
+        expect(tab.locator(".results h3")).to_have_text(["Kathmandu Fair Recruitment Pvt. Ltd."])
+    finally:
+        phone.close()
+
+
 @pytest.mark.parametrize(
     ("kind", "verdict", "headline"),
     [
