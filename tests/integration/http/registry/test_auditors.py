@@ -115,7 +115,13 @@ async def test_conflicts_declared_by_either_side_listed_for_secretariat(
     assert by_provider.status_code == 201, by_provider.text
     assert by_provider.json()["provider_id"] == provider_id
     listed = await client.get(f"/api/v1/conflicts?provider_id={provider_id}", headers=secretariat)
-    assert [c["declared_by_role"] for c in listed.json()["items"]] == ["auditor", "provider"]
+    items = listed.json()["items"]
+    assert [c["declared_by_role"] for c in items] == ["auditor", "provider"]
+    # either side's declaration waits for the secretariat: pending, in force for nothing
+    assert {(c["state"], c["review_state"], c["in_force"]) for c in items} == {
+        ("pending", "pending", False)
+    }
+    assert all(c["reviewed_at"] is None for c in items)
     assert_problem(await client.get("/api/v1/conflicts", headers=auditor), 403)
     assert_problem(await client.get("/api/v1/conflicts", headers=provider), 403)
 
@@ -128,7 +134,8 @@ async def test_bad_conflict_declarations_are_refused(client: Client, secretariat
         (auditor, {"provider_id": "RMP-00000000", "reason": "x"}, 422, "provider_id"),
         (provider, {"reason": "x"}, 422, "auditor_id"),
         (provider, {"auditor_id": "acc_nobody", "reason": "x"}, 422, "auditor_id"),
-        (secretariat, {"auditor_id": auditor_id, "reason": "x"}, 403, None),
+        (secretariat, {"auditor_id": auditor_id, "reason": "x"}, 422, "provider_id"),
+        (secretariat, {"provider_id": "RMP-00000000", "reason": "x"}, 422, "auditor_id"),
     ]
     for headers, body, status, field in cases:
         response = await client.post("/api/v1/conflicts", json=body, headers=headers)
@@ -207,7 +214,7 @@ async def test_conflicts_are_withdrawn_by_declarer_or_secretariat_and_kept(
     _, other_provider = await register_provider(client, secretariat, legal_name="Other Ltd")
     by_auditor = await _declare(client, auditor, provider_id=provider_id)
     by_provider = await _declare(client, provider, auditor_id=auditor_id)
-    assert by_auditor["state"] == by_provider["state"] == "active"
+    assert by_auditor["state"] == by_provider["state"] == "pending"
     assert by_auditor["withdrawn_at"] is None
 
     def url(conflict: dict[str, object]) -> str:
