@@ -175,7 +175,7 @@ class AuditorsController(Controller):
             coi.State | None,
             QueryParameter(
                 name="state",
-                description="pending (awaiting review), accepted (in force), rejected or withdrawn"
+                description="pending (awaiting review), accepted (in force), rejected or withdrawn",
             ),
         ] = None,
     ) -> ConflictListOut:
