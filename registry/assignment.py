@@ -2,8 +2,8 @@
 
 An auditor is eligible when, in this order of checks:
 1. the account is an active auditor account;
-2. neither the auditor nor the provider declared a conflict of interest between them that
-   is still in force (a withdrawn conflict no longer bars);
+2. no conflict of interest between them is in force: declared by either side (or the
+   secretariat), accepted by the secretariat and not withdrawn (`registry.conflicts`);
 3. the rotation rule holds: the auditor did not audit this provider against the same
    standard slug in EACH of the two previous certification cycles (cycle-1 and cycle-2);
 4. one accreditation - active, valid on the audit date - covers every provider type of the
@@ -23,6 +23,8 @@ import json
 from collections import Counter
 from typing import Any
 
+import msgspec
+
 from registry import applications
 from registry.accounts import Actor, Role
 from registry.applications import Application, ApplicationState
@@ -34,8 +36,8 @@ _OPEN = [ApplicationState.AUDITOR_ASSIGNED.value, ApplicationState.ASSESSED.valu
 _DECIDED = [ApplicationState.CERTIFIED.value, ApplicationState.NOT_CERTIFIED.value]
 
 
-def _coverage(row: dict[str, Any], application: Application, on: dt.date) -> str | None:
-    """Why one accreditation does not cover the application on `on`, or None if it does."""
+def _coverage(row: dict[str, Any], application: Application | Scope, on: dt.date) -> str | None:
+    """Why one accreditation does not cover the scope on `on`, or None if it does."""
     name = f"accreditation {row['public_id']}"
     if row["state"] != "active":
         return f"{name} is {row['state']}"
@@ -50,6 +52,13 @@ def _coverage(row: dict[str, Any], application: Application, on: dt.date) -> str
     if countries:
         return f"{name} does not cover country {', '.join(countries)}"
     return None
+
+
+class Scope(msgspec.Struct, frozen=True, kw_only=True):
+    """What an auditor must be accredited for: an application's scope, or a provider's."""
+
+    provider_types: list[str]
+    countries: list[str]
 
 
 async def _previous_auditors(application: Application) -> list[str | None]:
@@ -81,11 +90,14 @@ async def refusal(auditor_id: str, application: Application, on: dt.date) -> str
         return f"account {auditor_id} is a {account['role']} account, not an auditor"
     if account["revoked_at"] is not None:
         return f"auditor {auditor_id} is revoked"
+    # Only a conflict the secretariat accepted bars: a pending declaration is a warning on
+    # the assign screen, so that no provider picks its auditor by declaring (issue 16).
     conflict = (
         await ConflictRow.select()
         .where(
             (ConflictRow.auditor_id == auditor_id)
             & (ConflictRow.provider_id == application.provider_id)
+            & (ConflictRow.review_state == "accepted")
             & ConflictRow.withdrawn_at.is_null()
         )
         .first()
@@ -184,7 +196,7 @@ async def assign(
         )
 
 
-async def accredited_auditors(application: Application, on: dt.date) -> list[str]:
+async def accredited_auditors(application: Application | Scope, on: dt.date) -> list[str]:
     """Active auditor accounts with an accreditation covering `application` on `on`, by id.
 
     Only the accreditation check: a conflict of interest or the rotation rule may still

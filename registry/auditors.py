@@ -1,11 +1,9 @@
-"""Auditor accreditation and declared conflicts of interest.
+"""Auditor accreditation.
 
 The secretariat accredits an auditor account for provider types and countries between two
 dates, may suspend an accreditation with a reason and reinstate a suspended one; each grant,
-suspension and reinstatement is kept in `accreditation_events`. Auditors declare conflicts
-with providers and providers with auditors; assignment (`registry.assignment`) refuses an
-auditor with any conflict in force. A conflict is withdrawn (by the secretariat or by whoever
-declared it), never deleted: the row keeps who withdrew it, when and why.
+suspension and reinstatement is kept in `accreditation_events`. Conflicts of interest are
+`registry.conflicts`.
 """
 
 from __future__ import annotations
@@ -13,17 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from msgspec import Meta, Struct
 
 from registry import countries as cc
-from registry import providers, urls
-from registry.accounts import Actor, Role, bound_provider
+from registry.accounts import Actor, Role
 from registry.clock import iso_utc as _iso
 from registry.clock import utc_now as _now
 from registry.db.database import write_transaction
-from registry.db.tables import AccountRow, AccreditationEventRow, AccreditationRow, ConflictRow
+from registry.db.tables import AccountRow, AccreditationEventRow, AccreditationRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.transparency.log import append_event
 from standards.model import ProviderType
@@ -48,25 +45,6 @@ class Accreditation(Struct, frozen=True, kw_only=True):
     state: str  # active | suspended
     created_at: str
     history: tuple[AccreditationEvent, ...]
-
-
-class Conflict(Struct, frozen=True, kw_only=True):
-    """A declared conflict of interest; a withdrawn one keeps who, when and why (`ConflictOut`)."""
-
-    id: str  # coi_...
-    auditor_id: str
-    provider_id: str
-    declared_by_role: str  # auditor | provider
-    declared_by: str
-    reason: str
-    created_at: str
-    state: Annotated[
-        Literal["active", "withdrawn"],
-        Meta(description="active: bars assignment; withdrawn: kept in history only"),
-    ]
-    withdrawn_at: str | None = None
-    withdrawn_by: str | None = None
-    withdrawal_reason: str | None = None
 
 
 async def auditor_account(account_id: str, *, field: str = "auditor_id") -> dict[str, Any]:
@@ -240,133 +218,3 @@ async def accreditations(auditor_id: str, actor: Actor) -> list[Accreditation]:
         .run()
     )
     return [accreditation_view(row, await _history(row["id"])) for row in rows]
-
-
-def conflict_view(row: dict[str, Any]) -> Conflict:
-    return Conflict(
-        id=row["public_id"],
-        auditor_id=row["auditor_id"],
-        provider_id=row["provider_id"],
-        declared_by_role=row["declared_by_role"],
-        declared_by=row["declared_by"],
-        reason=row["reason"],
-        created_at=_iso(row["created_at"]),
-        state="active" if row["withdrawn_at"] is None else "withdrawn",
-        withdrawn_at=_iso(row["withdrawn_at"]),
-        withdrawn_by=row["withdrawn_by"],
-        withdrawal_reason=row["withdrawal_reason"],
-    )
-
-
-async def declare_conflict(
-    actor: Actor, *, provider_id: str | None, auditor_id: str | None, reason: str
-) -> Conflict:
-    """An auditor names a provider, or a provider names an auditor, it has a conflict with."""
-    if actor.role is Role.AUDITOR:
-        if not provider_id:
-            raise InvalidRequestError("name the provider", field="provider_id")
-        auditor_id = actor.account_id
-    elif actor.role is Role.PROVIDER:
-        if bound_provider(actor.provider_id) is None:
-            raise ConflictError(
-                "your account belongs to no registered organisation yet; register it first "
-                f"(POST {urls.providers_path()})"
-            )
-        if not auditor_id:
-            raise InvalidRequestError("name the auditor", field="auditor_id")
-        provider_id = actor.provider_id
-    else:
-        raise ForbiddenError("conflicts of interest are declared by auditors and providers")
-    async with write_transaction():
-        try:
-            await providers.provider_row(provider_id or "")
-        except NotFoundError:
-            raise InvalidRequestError(
-                f"provider {provider_id} does not exist", field="provider_id"
-            ) from None
-        try:
-            await auditor_account(auditor_id or "")
-        except NotFoundError:
-            raise InvalidRequestError(
-                f"auditor {auditor_id} does not exist", field="auditor_id"
-            ) from None
-        public_id = f"coi_{secrets.token_hex(8)}"
-        await ConflictRow.insert(
-            ConflictRow(
-                public_id=public_id,
-                auditor_id=auditor_id,
-                provider_id=provider_id,
-                declared_by_role=actor.role.value,
-                declared_by=actor.label,
-                reason=reason,
-                created_at=_now(),
-            )
-        ).run()
-        row = await ConflictRow.select().where(ConflictRow.public_id == public_id).first().run()
-        assert row is not None  # inserted just now, in this transaction
-        return conflict_view(row)
-
-
-def _may_withdraw(row: dict[str, Any], actor: Actor) -> bool:
-    """The secretariat, or the side that declared it: the same auditor, or any account of
-    the same provider."""
-    if actor.role is Role.SECRETARIAT:
-        return True
-    if actor.role is Role.AUDITOR:
-        return bool(row["declared_by_role"] == "auditor" and row["auditor_id"] == actor.account_id)
-    if actor.role is Role.PROVIDER:
-        return bool(
-            row["declared_by_role"] == "provider" and row["provider_id"] == actor.provider_id
-        )
-    return False
-
-
-async def withdraw_conflict(conflict_id: str, *, reason: str, actor: Actor) -> Conflict:
-    """Withdraw a declared conflict: kept in history, it no longer bars assignment.
-
-    A party to the conflict that did not declare it gets 403; anyone else 404, as conflicts
-    are not public. Withdrawing twice is 409."""
-    async with write_transaction():
-        row = await ConflictRow.select().where(ConflictRow.public_id == conflict_id).first().run()
-        party = row is not None and (
-            actor.role is Role.SECRETARIAT
-            or row["auditor_id"] == actor.account_id
-            or row["provider_id"] == actor.provider_id
-        )
-        if row is None or not party:
-            raise NotFoundError(f"conflict of interest {conflict_id} does not exist")
-        if not _may_withdraw(row, actor):
-            raise ForbiddenError(
-                f"conflict {conflict_id} was declared by the {row['declared_by_role']}; only "
-                "the secretariat or the side that declared it may withdraw it"
-            )
-        if row["withdrawn_at"] is not None:
-            raise ConflictError(
-                f"conflict {conflict_id} was already withdrawn at {_iso(row['withdrawn_at'])}"
-            )
-        await (
-            ConflictRow.update(
-                {
-                    ConflictRow.withdrawn_at: _now(),
-                    ConflictRow.withdrawn_by: actor.label,
-                    ConflictRow.withdrawal_reason: reason,
-                }
-            )
-            .where(ConflictRow.id == row["id"])
-            .run()
-        )
-        saved = await ConflictRow.select().where(ConflictRow.id == row["id"]).first().run()
-        assert saved is not None  # updated just now, in this transaction
-        return conflict_view(saved)
-
-
-async def conflicts(
-    *, provider_id: str | None = None, auditor_id: str | None = None
-) -> list[Conflict]:
-    """Every declared conflict, withdrawn ones included (state "withdrawn")."""
-    query = ConflictRow.select().order_by(ConflictRow.id)
-    if provider_id:
-        query = query.where(ConflictRow.provider_id == provider_id)
-    if auditor_id:
-        query = query.where(ConflictRow.auditor_id == auditor_id)
-    return [conflict_view(row) for row in await query.run()]

@@ -143,10 +143,16 @@ class ConflictRow(Table, tablename="conflicts_of_interest"):
     public_id = Varchar(length=40, unique=True)  # coi_...
     auditor_id = Varchar(length=40, index=True)
     provider_id = Varchar(length=12, index=True)
-    declared_by_role = Varchar(length=16)  # auditor | provider
+    declared_by_role = Varchar(length=16)  # auditor | provider | secretariat
     declared_by = Varchar(length=64)
     reason = Text()
     created_at = Timestamptz()
     withdrawn_at = Timestamptz(null=True, default=None)  # kept in history, no longer binding
     withdrawn_by = Varchar(length=64, null=True, default=None)
     withdrawal_reason = Text(null=True, default=None)
+    # The secretariat's review (migration 2026-12-03T09:00): pending | accepted | rejected.
+    # Only an accepted, not withdrawn conflict bars an assignment (registry.conflicts).
+    review_state = Varchar(length=16, default="pending")
+    reviewed_at = Timestamptz(null=True, default=None)
+    reviewed_by = Varchar(length=64, null=True, default=None)
+    review_reason = Text(null=True, default=None)

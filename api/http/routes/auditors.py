@@ -18,11 +18,13 @@ from api.http.schemas.registry import (
     ConflictCreate,
     ConflictListOut,
     ConflictOut,
+    ConflictReviewIn,
     ConflictWithdrawalIn,
     ReinstatementIn,
     SuspensionIn,
 )
 from registry import assignment, auditors
+from registry import conflicts as coi
 from registry.accounts import Role
 
 AccountId = Annotated[str, PathParameter(max_length=40, description="acc_... of an auditor")]
@@ -118,21 +120,44 @@ class AuditorsController(Controller):
         self, conflict_id: ConflictId, data: JSONBody[ConflictWithdrawalIn], actor: ActorDep
     ) -> ConflictOut:
         """The secretariat, or the side that declared it (the same auditor, or an account of
-        the same provider). The conflict stays listed as withdrawn and no longer keeps the
-        auditor off the provider's applications. Withdrawing twice answers 409."""
-        return await auditors.withdraw_conflict(conflict_id, reason=data.reason, actor=actor)
+        the same provider), withdraws a pending or accepted conflict. It stays listed as
+        withdrawn and no longer keeps the auditor off the provider's applications.
+        Withdrawing twice, or withdrawing a rejected conflict, answers 409."""
+        return await coi.withdraw(conflict_id, reason=data.reason, actor=actor)
+
+    @post(
+        "/conflicts/{conflict_id:str}/review",
+        operation_id="reviewConflict",
+        summary="Accept or reject a pending conflict of interest, with a reason",
+        guards=[secretariat_only],
+        status_code=200,
+    )
+    async def review_conflict(
+        self, conflict_id: ConflictId, data: JSONBody[ConflictReviewIn], actor: ActorDep
+    ) -> ConflictOut:
+        """An accepted conflict bars assigning the auditor to the provider from then on (until
+        withdrawn); a rejected one bars nothing. Who reviewed, when and why are kept on the
+        conflict. A conflict already reviewed, or withdrawn, answers 409."""
+        return await coi.review(
+            conflict_id, decision=data.decision, reason=data.reason, actor=actor
+        )
 
     @post(
         "/conflicts",
         operation_id="declareConflict",
         summary="Declare a conflict of interest",
-        guards=[requires(Role.AUDITOR, Role.PROVIDER)],
+        guards=[requires(Role.SECRETARIAT, Role.AUDITOR, Role.PROVIDER)],
         status_code=201,
     )
     async def declare(self, data: JSONBody[ConflictCreate], actor: ActorDep) -> ConflictOut:
-        """An auditor names the provider; a provider names the auditor. Either side's
-        declaration keeps that auditor off that provider's applications."""
-        return await auditors.declare_conflict(
+        """An auditor names the provider; a provider names the auditor; the secretariat names
+        both. A declaration by an auditor or a provider is `pending`: it bars nothing until the
+        secretariat accepts it (`POST /api/v1/conflicts/{id}/review`). One by the secretariat
+        is accepted at once. A second live (pending or accepted) declaration for the same
+        pair answers 409, and so does a provider's declaration that would leave no
+        accredited auditor able to take its application: pending and accepted conflicts
+        with it, declared by either side, count."""
+        return await coi.declare(
             actor, provider_id=data.provider_id, auditor_id=data.auditor_id, reason=data.reason
         )
 
@@ -146,8 +171,15 @@ class AuditorsController(Controller):
         self,
         provider_id: Annotated[str | None, QueryParameter(max_length=12)] = None,
         auditor_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        state_: Annotated[
+            coi.State | None,
+            QueryParameter(
+                name="state",
+                description="pending (awaiting review), accepted (in force), rejected or withdrawn",
+            ),
+        ] = None,
     ) -> ConflictListOut:
-        items = await auditors.conflicts(provider_id=provider_id, auditor_id=auditor_id)
+        items = await coi.conflicts(provider_id=provider_id, auditor_id=auditor_id, state=state_)
         return ConflictListOut(items=list(items))
 
     @post(

@@ -10,7 +10,7 @@ records. `tests/unit/registry/test_openapi_records.py` pins the components they 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from litestar.params import KwargDefinition
@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from api.http.schemas.common import TextInput
 from registry.applications import Application, ApplicationEvent
-from registry.auditors import Accreditation, AccreditationEvent, Conflict
+from registry.auditors import Accreditation, AccreditationEvent
+from registry.conflicts import Conflict
 from standards.model import ProviderType
 
 Country = str
@@ -236,11 +237,19 @@ class AccreditationListOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ConflictCreate(_In):
-    """An auditor names `provider_id`; a provider names `auditor_id`."""
+    """An auditor names `provider_id`; a provider names `auditor_id`; the secretariat both."""
 
     provider_id: str | None = Field(default=None, max_length=12)
     auditor_id: str | None = Field(default=None, max_length=40)
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class ConflictReviewIn(_In):
+    decision: Literal["accept", "reject"] = Field(
+        description="accept: from now on the conflict bars assigning the auditor to the "
+        "provider; reject: it bars nothing"
+    )
+    reason: str = Field(min_length=1, max_length=2000, description="Why, kept with the review")
 
 
 ConflictOut = Annotated[Conflict, KwargDefinition(schema_component_key="ConflictOut")]

@@ -2,9 +2,11 @@
 on a chosen audit date) and to decide (with the facts of each assessment; the decision
 itself is `api.web.portal.decide`), and every certificate.
 
-A refused assignment (conflict of interest, rotation, no accreditation covering the scope,
-a date in the past, no eligible auditor) is shown next to that application's form and
-nothing is stored: `registry.assignment.assign` checks everything in one transaction.
+A conflict of interest still pending review is shown as a warning beside the provider's
+application, and refuses nothing. A refused assignment (accepted conflict of interest,
+rotation, no accreditation covering the scope, a date in the past, no eligible auditor) is
+shown next to that application's form and nothing is stored: `registry.assignment.assign`
+checks everything in one transaction.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
-from registry import accounts, applications, assignment
+from registry import accounts, applications, assignment, conflicts
 from registry.accounts import Actor, Role
 from registry.applications import ApplicationState
 from registry.assessments import queue
 from registry.certificates import service as certificates
+from registry.conflicts import Conflict
 from registry.db.names import provider_names
 from registry.errors import ConflictError, InvalidRequestError
 
@@ -58,6 +61,11 @@ async def _queue(
         a.id: [(i, names.get(i, i)) for i in await assignment.accredited_auditors(a, today)]
         for a in to_assign
     }
+    # Pending conflicts bar nothing until the secretariat accepts them: shown as a warning
+    # next to the provider's application, never as a refusal.
+    pending: dict[str, list[tuple[Conflict, str]]] = {}
+    for c in await conflicts.conflicts(state="pending"):
+        pending.setdefault(c.provider_id, []).append((c, names.get(c.auditor_id, c.auditor_id)))
     refused = refused or {}
     queued = {a.id for a in to_assign}
     return portal_page(
@@ -76,6 +84,7 @@ async def _queue(
         refused_elsewhere={k: v for k, v in refused.items() if k not in queued},
         today=today.isoformat(),
         automatic=AUTOMATIC,
+        pending_conflicts=pending,
     )
 
 

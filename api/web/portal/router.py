@@ -12,10 +12,12 @@ from api.web.portal import assign as portal_assign
 from api.web.portal import auditor as portal_auditor
 from api.web.portal import base as portal
 from api.web.portal import complaints as portal_complaints
+from api.web.portal import conflicts as portal_conflicts
 from api.web.portal import decide as portal_decide
 from api.web.portal import directory as portal_directory
 from api.web.portal import evidence as portal_evidence
 from api.web.portal import identity_changes as portal_identity_changes
+from api.web.portal import own_conflicts as portal_own_conflicts
 from api.web.portal import provider_complaints as portal_provider_complaints
 from api.web.portal import provider_organisation as portal_provider_organisation
 from api.web.portal import reports as portal_reports
@@ -39,6 +41,8 @@ portal_router = Router(
         *portal_appeals.HANDLERS,
         *portal_provider_complaints.HANDLERS,
         *portal_provider_organisation.HANDLERS,
+        *portal_conflicts.HANDLERS,
+        *portal_own_conflicts.HANDLERS,
     ],
     middleware=[SESSION.middleware],
     exception_handlers={portal.NotSignedIn: portal.to_sign_in},

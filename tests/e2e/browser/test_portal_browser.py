@@ -193,10 +193,14 @@ def test_secretariat_accredits_and_assigns_a_chosen_auditor_who_uploads_evidence
         json={"name": "Ravi Shrestha", "role": "auditor"},
     ).json()  # fmt: skip
     ravi, ravi_token = created["account"]["id"], created["token"]
-    # the demo auditor declares a conflict with the applicant
-    api(
+    # the demo auditor declares a conflict with the applicant; the secretariat accepts it
+    declared = api(
         server, "auditor", "POST", "/conflicts",
         json={"provider_id": application["provider_id"], "reason": "Former employee"},
+    ).json()  # fmt: skip
+    api(
+        server, "secretariat", "POST", f"/conflicts/{declared['id']}/review",
+        json={"decision": "accept", "reason": "confirmed"},
     )  # fmt: skip
 
     sign_in(page, server, server.token("secretariat"))

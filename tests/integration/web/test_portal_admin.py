@@ -11,7 +11,7 @@ import re
 
 import httpx
 
-from registry import accounts, applications, auditors
+from registry import accounts, applications, auditors, conflicts
 from registry.accounts import Role
 from registry.applications import ApplicationState
 from registry.assessments.tables import AssessmentRow
@@ -149,12 +149,13 @@ async def test_secretariat_assigns_a_chosen_auditor_after_a_refusal(
         )
     conflicted_actor = await accounts.authenticate(conflicted)
     assert conflicted_actor is not None
-    await auditors.declare_conflict(
+    declared = await conflicts.declare(
         conflicted_actor,
         provider_id=submitted.provider_id,
         auditor_id=None,
         reason="former employee",
     )
+    await conflicts.review(declared.id, decision="accept", reason="checked", actor=secretariat)
     await _sign_in(client, secretariat_token)
     body = await _page(client, "/portal/secretariat")
     # the accredited auditors are offered (the conflicted one too), not the unaccredited one

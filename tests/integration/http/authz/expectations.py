@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import msgspec
 
-from registry import applications, identity
+from registry import applications, conflicts, identity
 from registry.accounts import authenticate
 from registry.applications import ApplicationState
 from registry.providers import Licence, ProviderInput
@@ -239,13 +239,38 @@ def _amend(w: World, who: Who) -> Req:
 
 
 def _declare(w: World, who: Who) -> Req:
-    """An auditor names provider D; a provider names the spare auditor (nobody's
-    assignments depend on either)."""
+    """An auditor names provider D; provider A the expired auditor, B the spare auditor; the
+    secretariat names provider C and the spare auditor (nobody's assignments depend on
+    any of them, and no pair is declared twice by the same side)."""
     if who in AUDITORS:
         payload = {"provider_id": w.provider_d, "reason": "a former employer"}
+    elif who is Who.SECRETARIAT:
+        payload = {"provider_id": w.provider_c, "auditor_id": w.spare_auditor, "reason": "r"}
+    elif who is Who.PROV_A:
+        payload = {"auditor_id": w.ids[Who.EXPIRED_AUDITOR], "reason": "a relative"}
     else:
         payload = {"auditor_id": w.spare_auditor, "reason": "a relative"}
     return Req("/api/v1/conflicts", json=payload)
+
+
+def _pending_conflict(
+    key: str, declarer: Who, *, provider: str, auditor: Who | None = None
+) -> Hook:
+    """A fresh pending conflict for a review or withdrawal cell, kept as `w.made[key]`:
+    `declarer` (an auditor naming `provider`, or a provider naming `auditor`)."""
+
+    async def hook(w: World) -> None:
+        actor = await authenticate(w.tokens[declarer])
+        assert actor is not None
+        declared = await conflicts.declare(
+            actor,
+            provider_id=getattr(w, provider),
+            auditor_id=w.ids[auditor] if auditor else None,
+            reason="for the authorization matrix",
+        )
+        w.made[key] = declared.id
+
+    return hook
 
 
 def _withdraw_conflict(w: World, who: Who) -> Req:
@@ -733,7 +758,16 @@ SPECS: list[Spec] = [
     Spec(
         "POST /api/v1/conflicts",
         _declare,
-        api(dict.fromkeys((Who.PROV_A, Who.PROV_B, *AUDITORS), 201)),
+        api(dict.fromkeys((Who.PROV_A, Who.PROV_B, Who.SECRETARIAT, *AUDITORS), 201)),
+    ),
+    Spec(
+        "POST /api/v1/conflicts/{conflict_id:str}/review",
+        lambda w, _: Req(
+            f"/api/v1/conflicts/{w.made['coi_api_review']}/review",
+            json={"decision": "accept", "reason": "checked"},
+        ),
+        api({Who.SECRETARIAT: 200}),
+        before=_pending_conflict("coi_api_review", Who.OTHER_AUDITOR, provider="provider_c"),
     ),
     Spec(
         "POST /api/v1/conflicts/{conflict_id:str}/withdraw",
@@ -980,6 +1014,83 @@ SPECS: list[Spec] = [
         "GET /portal/evidence/{sha256:str}",
         get(lambda w: f"/portal/evidence/{w.evidence_sha}"),
         page(dict.fromkeys(VIEWERS_OF_A, 200), hidden=HIDDEN_FROM_A),
+    ),
+    Spec(
+        "GET /portal/secretariat/conflicts",
+        get("/portal/secretariat/conflicts"),
+        page({Who.SECRETARIAT: 200}),
+    ),
+    Spec(
+        "POST /portal/secretariat/conflicts/{conflict_id:str}/review",
+        form(
+            lambda w: f"/portal/secretariat/conflicts/{w.made['coi_portal_review']}/review",
+            decision="reject",
+            reason="not a conflict",
+        ),
+        page({Who.SECRETARIAT: allow(303, "/portal/secretariat/conflicts")}),
+        before=_pending_conflict("coi_portal_review", Who.EXPIRED_AUDITOR, provider="provider_c"),
+    ),
+    Spec(
+        "POST /portal/secretariat/conflicts",
+        lambda w, _: Req(
+            "/portal/secretariat/conflicts",
+            form={"provider_id": w.provider_c, "auditor_id": w.ids[Who.AUDITOR], "reason": "r"},
+        ),
+        page({Who.SECRETARIAT: allow(303, "/portal/secretariat/conflicts")}),
+    ),
+    Spec(
+        "GET /portal/auditor/conflicts",
+        get("/portal/auditor/conflicts"),
+        page(dict.fromkeys(AUDITORS, 200)),
+    ),
+    Spec(
+        "POST /portal/auditor/conflicts",
+        lambda w, _: Req(
+            "/portal/auditor/conflicts", form={"provider_id": w.provider_a, "reason": "r"}
+        ),
+        page(dict.fromkeys(AUDITORS, allow(303, "/portal/auditor/conflicts"))),
+    ),
+    Spec(
+        "GET /portal/provider/conflicts",
+        get("/portal/provider/conflicts"),
+        page({Who.PROV_A: 200, Who.PROV_B: 200}),
+    ),
+    Spec(
+        "POST /portal/provider/conflicts",
+        # A names the other auditor (which its own declaration above already excludes, so
+        # A keeps an auditor), B the assigned auditor
+        lambda w, who: Req(
+            "/portal/provider/conflicts",
+            form={
+                "auditor_id": w.ids[Who.OTHER_AUDITOR if who is Who.PROV_A else Who.AUDITOR],
+                "reason": "r",
+            },
+        ),
+        page(dict.fromkeys(PROVIDERS, allow(303, "/portal/provider/conflicts"))),
+    ),
+    Spec(
+        "POST /portal/auditor/conflicts/{conflict_id:str}/withdraw",
+        form(
+            lambda w: f"/portal/auditor/conflicts/{w.made['coi_auditor_withdraw']}/withdraw",
+            reason="no longer",
+        ),
+        # the other auditors are no party to it: 404
+        page(
+            {Who.AUDITOR: allow(303, "/portal/auditor/conflicts")},
+            hidden=[Who.OTHER_AUDITOR, Who.EXPIRED_AUDITOR],
+        ),
+        before=_pending_conflict("coi_auditor_withdraw", Who.AUDITOR, provider="provider_c"),
+    ),
+    Spec(
+        "POST /portal/provider/conflicts/{conflict_id:str}/withdraw",
+        form(
+            lambda w: f"/portal/provider/conflicts/{w.made['coi_provider_withdraw']}/withdraw",
+            reason="no longer",
+        ),
+        page({Who.PROV_A: allow(303, "/portal/provider/conflicts")}, hidden=[Who.PROV_B]),
+        before=_pending_conflict(
+            "coi_provider_withdraw", Who.PROV_A, provider="provider_a", auditor=Who.AUDITOR
+        ),
     ),
     Spec(
         "GET /portal/secretariat/accreditations",

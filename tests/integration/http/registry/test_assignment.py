@@ -161,6 +161,15 @@ async def test_suspended_accreditation(
     await _refused(client, secretariat, application, auditor_id, "is suspended")
 
 
+async def _accept(client: Client, secretariat: Headers, conflict_id: str) -> None:
+    response = await client.post(
+        f"/api/v1/conflicts/{conflict_id}/review",
+        json={"decision": "accept", "reason": "checked with both sides"},
+        headers=secretariat,
+    )
+    assert response.status_code == 200, response.text
+
+
 @pytest.mark.parametrize("side", ["auditor", "provider"])
 async def test_conflict_declared_by_either_side(
     client: Client,
@@ -170,6 +179,7 @@ async def test_conflict_declared_by_either_side(
     side: str,
 ) -> None:
     auditor_id, auditor = await _accredited(client, secretariat)
+    other_id, _ = await _accredited(client, secretariat, "Other")
     if side == "auditor":
         body = {"provider_id": provider[0], "reason": "former employer"}
         headers = auditor
@@ -178,9 +188,28 @@ async def test_conflict_declared_by_either_side(
         headers = provider[1]
     declared = await client.post("/api/v1/conflicts", json=body, headers=headers)
     assert declared.status_code == 201, declared.text
+    await _accept(client, secretariat, declared.json()["id"])
     await _refused(client, secretariat, application, auditor_id, f"declared by the {side}")
-    automatic = assert_problem(await _assign(client, secretariat, application), 409)
-    assert "conflict of interest" in automatic["detail"]
+    automatic = await _assign(client, secretariat, application)
+    assert automatic.status_code == 200, automatic.text
+    assert automatic.json()["auditor_id"] == other_id
+
+
+async def test_pending_conflict_does_not_bar_assignment(
+    client: Client, secretariat: Headers, provider: tuple[str, Headers], application: str
+) -> None:
+    """A declaration alone changes no assignment: the provider cannot pick its auditor."""
+    auditor_id, _ = await _accredited(client, secretariat)
+    friendly, _ = await _accredited(client, secretariat, "Friendly")
+    declared = await client.post(
+        "/api/v1/conflicts",
+        json={"auditor_id": auditor_id, "reason": "we prefer another"},
+        headers=provider[1],
+    )
+    assert declared.json()["state"] == "pending"
+    response = await _assign(client, secretariat, application, auditor_id=auditor_id)
+    assert response.status_code == 200, response.text
+    assert friendly
 
 
 async def _certify_with(
@@ -262,6 +291,7 @@ async def test_withdrawn_conflict_no_longer_bars_assignment(
         json={"provider_id": provider[0], "reason": "former employer"},
         headers=auditor,
     )
+    await _accept(client, secretariat, declared.json()["id"])
     await _refused(client, secretariat, application, auditor_id, "conflict of interest")
     withdrawn = await client.post(
         f"/api/v1/conflicts/{declared.json()['id']}/withdraw",

@@ -115,7 +115,13 @@ async def test_conflicts_declared_by_either_side_listed_for_secretariat(
     assert by_provider.status_code == 201, by_provider.text
     assert by_provider.json()["provider_id"] == provider_id
     listed = await client.get(f"/api/v1/conflicts?provider_id={provider_id}", headers=secretariat)
-    assert [c["declared_by_role"] for c in listed.json()["items"]] == ["auditor", "provider"]
+    items = listed.json()["items"]
+    assert [c["declared_by_role"] for c in items] == ["auditor", "provider"]
+    # either side's declaration waits for the secretariat: pending, in force for nothing
+    assert {(c["state"], c["review_state"], c["in_force"]) for c in items} == {
+        ("pending", "pending", False)
+    }
+    assert all(c["reviewed_at"] is None for c in items)
     assert_problem(await client.get("/api/v1/conflicts", headers=auditor), 403)
     assert_problem(await client.get("/api/v1/conflicts", headers=provider), 403)
 
@@ -128,7 +134,8 @@ async def test_bad_conflict_declarations_are_refused(client: Client, secretariat
         (auditor, {"provider_id": "RMP-00000000", "reason": "x"}, 422, "provider_id"),
         (provider, {"reason": "x"}, 422, "auditor_id"),
         (provider, {"auditor_id": "acc_nobody", "reason": "x"}, 422, "auditor_id"),
-        (secretariat, {"auditor_id": auditor_id, "reason": "x"}, 403, None),
+        (secretariat, {"auditor_id": auditor_id, "reason": "x"}, 422, "provider_id"),
+        (secretariat, {"provider_id": "RMP-00000000", "reason": "x"}, 422, "auditor_id"),
     ]
     for headers, body, status, field in cases:
         response = await client.post("/api/v1/conflicts", json=body, headers=headers)
@@ -207,7 +214,7 @@ async def test_conflicts_are_withdrawn_by_declarer_or_secretariat_and_kept(
     _, other_provider = await register_provider(client, secretariat, legal_name="Other Ltd")
     by_auditor = await _declare(client, auditor, provider_id=provider_id)
     by_provider = await _declare(client, provider, auditor_id=auditor_id)
-    assert by_auditor["state"] == by_provider["state"] == "active"
+    assert by_auditor["state"] == by_provider["state"] == "pending"
     assert by_auditor["withdrawn_at"] is None
 
     def url(conflict: dict[str, object]) -> str:
@@ -278,6 +285,7 @@ async def test_new_operations_are_described_in_openapi(client: Client) -> None:
             "reinstateAccreditation"
         ),
         "/api/v1/conflicts/{conflict_id}/withdraw": "withdrawConflict",
+        "/api/v1/conflicts/{conflict_id}/review": "reviewConflict",
     }
     for path, operation_id in expected.items():
         operation = paths[path]["post"]
@@ -298,3 +306,102 @@ async def test_pending_provider_account_cannot_declare_a_conflict(
     )
     assert "register it first" in assert_problem(response, 409)["detail"]
     assert await ConflictRow.count().run() == 0
+
+
+async def test_secretariat_reviews_pending_conflicts(client: Client, secretariat: Headers) -> None:
+    auditor_id, auditor = await make_auditor()
+    other_id, _ = await make_auditor("Other")
+    provider_id, provider = await register_provider(client, secretariat)
+    first = await _declare(client, provider, auditor_id=auditor_id)
+    second = await _declare(client, auditor, provider_id=provider_id)
+
+    def url(conflict: dict[str, object]) -> str:
+        return f"/api/v1/conflicts/{conflict['id']}/review"
+
+    accept = {"decision": "accept", "reason": "confirmed with the provider"}
+    # only the secretariat reviews; strangers and parties alike
+    for headers in (provider, auditor):
+        assert_problem(await client.post(url(first), json=accept, headers=headers), 403)
+    assert_problem(await client.post(url(first), json=accept), 401)
+    # bad bodies name the field; an unknown conflict is 404
+    for body, field in [
+        ({"decision": "maybe", "reason": "x"}, "decision"),
+        ({"decision": "accept", "reason": ""}, "reason"),
+        ({"decision": "accept"}, "reason"),
+    ]:
+        assert_problem(await client.post(url(first), json=body, headers=secretariat), 422, field)
+    assert_problem(
+        await client.post("/api/v1/conflicts/coi_missing/review", json=accept, headers=secretariat),
+        404,
+    )
+    pending = await client.get("/api/v1/conflicts?state=pending", headers=secretariat)
+    assert [c["id"] for c in pending.json()["items"]] == [first["id"], second["id"]]
+
+    done = await client.post(url(first), json=accept, headers=secretariat)
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert (body["state"], body["review_state"], body["in_force"]) == ("accepted", "accepted", True)
+    assert body["reviewed_by"].startswith("secretariat:")
+    assert body["review_reason"] == "confirmed with the provider"
+    assert body["reviewed_at"]
+    # reviewed already: 409, whichever the decision
+    for decision in ("accept", "reject"):
+        again = await client.post(
+            url(first), json={"decision": decision, "reason": "x"}, headers=secretariat
+        )
+        assert "already accepted" in assert_problem(again, 409)["detail"]
+    # withdrawn: 409 too
+    await client.post(
+        f"/api/v1/conflicts/{second['id']}/withdraw", json={"reason": "x"}, headers=auditor
+    )
+    withdrawn = await client.post(url(second), json=accept, headers=secretariat)
+    assert "withdrawn" in assert_problem(withdrawn, 409)["detail"]
+
+    by_state = {
+        state: [
+            c["id"]
+            for c in (
+                await client.get(f"/api/v1/conflicts?state={state}", headers=secretariat)
+            ).json()["items"]
+        ]
+        for state in ("pending", "accepted", "rejected", "withdrawn")
+    }
+    assert by_state == {
+        "pending": [],
+        "accepted": [first["id"]],
+        "rejected": [],
+        "withdrawn": [second["id"]],
+    }
+    assert_problem(await client.get("/api/v1/conflicts?state=active", headers=secretariat), 400)
+
+    # the secretariat's own declaration is accepted at once
+    own = await _declare(client, secretariat, provider_id=provider_id, auditor_id=other_id)
+    assert (own["state"], own["declared_by_role"], own["in_force"]) == (
+        "accepted",
+        "secretariat",
+        True,
+    )
+
+
+async def test_provider_cannot_veto_the_last_able_auditor(
+    client: Client, secretariat: Headers
+) -> None:
+    """A provider naming every auditor accredited for its scope is refused at the last."""
+    provider_id, provider = await register_provider(client, secretariat)
+    ids = []
+    for name in ("One", "Two"):
+        auditor_id, _ = await make_auditor(name)
+        granted = await client.post(
+            f"/api/v1/auditors/{auditor_id}/accreditations",
+            json=_grant(provider_types=["recruiter", "training"], countries=["PH", "AE", "QA"]),
+            headers=secretariat,
+        )
+        assert granted.status_code == 201, granted.text
+        ids.append(auditor_id)
+    await _declare(client, provider, auditor_id=ids[0])
+    last = await client.post(
+        "/api/v1/conflicts", json={"auditor_id": ids[1], "reason": "r"}, headers=provider
+    )
+    assert "would leave no auditor" in assert_problem(last, 409)["detail"]
+    assert await ConflictRow.count().run() == 1
+    assert provider_id
