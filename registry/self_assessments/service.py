@@ -193,7 +193,7 @@ async def _may_read(row: dict[str, Any], actor: Actor) -> bool:
     if actor.role is Role.SECRETARIAT:
         return True
     if actor.role is Role.PROVIDER:
-        return bound_provider(actor.provider_id) == row["provider_id"]
+        return bool(bound_provider(actor.provider_id) == row["provider_id"])
     if row["application_id"] is None:
         return False
     assigned = (
@@ -202,7 +202,7 @@ async def _may_read(row: dict[str, Any], actor: Actor) -> bool:
         .first()
         .run()
     )
-    return assigned is not None and bool(assigned["auditor_id"] == actor.account_id)
+    return assigned is not None and assigned["auditor_id"] == actor.account_id
 
 
 async def _visible_row(self_assessment_id: str, actor: Actor) -> dict[str, Any]:
