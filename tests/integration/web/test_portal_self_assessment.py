@@ -36,7 +36,7 @@ async def test_fill_score_attach_and_the_auditor_sees_it(client: httpx.AsyncClie
     assert "Not scored" in refused.text
     assert 'id="value-LAW-1-error"' in refused.text
     # Answered, with one core indicator failed.
-    fields = {**assessment_form(world.ruleset), **scope, "do": "file"}
+    fields: dict[str, str | list[str]] = {**assessment_form(world.ruleset), **scope, "do": "file"}
     core = next(i for _, i in world.ruleset.indicators() if i.core)
     value = failing_value(core.measure)
     fields[f"value-{core.id}"] = (
