@@ -18,7 +18,6 @@ from registry.db.database import write_transaction
 from registry.self_assessments import service
 from tests.integration.http.authz.expectations import (
     SCOPE,
-    TOKENS,
     Req,
     Spec,
     _submission,
@@ -28,9 +27,10 @@ from tests.integration.http.authz.expectations import (
     get,
     page,
 )
-from tests.integration.http.authz.world import AUDITORS, PROVIDERS, STANDARD, Who, World
+from tests.integration.http.authz.world import AUDITORS, DEAD, PROVIDERS, STANDARD, Who, World
 
 S = "/api/v1/self-assessments"
+TOKENS = tuple(who for who in Who if who is not Who.ANON and who not in DEAD)
 NEW = "/portal/provider/self-assessments/new"
 OK = (Who.SECRETARIAT, Who.PROV_A, Who.AUDITOR)  # may read A's attached self-assessment
 NOT = (Who.PROV_B, Who.OTHER_AUDITOR, Who.EXPIRED_AUDITOR)
