@@ -47,7 +47,7 @@ async def test_fill_score_attach_and_the_auditor_sees_it(client: httpx.AsyncClie
     sas = where.rsplit("/", 1)[1]
     result = await page(provider, where)
     assert "self-assessed" in result
-    assert f"<td>{core.id}" in result
+    assert f"<strong>{core.id}</strong>" in result
     assert "critical" in result
     assert core.requirement in result
     assert re.search(r"Core floor</dt><dd>fails", result)
