@@ -37,6 +37,7 @@ from api.http.routes.health import health, live
 from api.http.routes.identity import IdentityChangesController, LicenceChecksController
 from api.http.routes.log import LogController
 from api.http.routes.providers import ProvidersController
+from api.http.routes.self_assessments import SelfAssessmentsController
 from api.http.routes.standards import StandardsController
 from api.http.routes.verify import VerifyController
 from api.web import web_router
@@ -108,6 +109,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             AuditorsController,
             EvidenceController,
             AssessmentsController,
+            SelfAssessmentsController,
             CertificatesController,
             ComplaintsController,
             AppealsController,

@@ -55,6 +55,8 @@ PROVIDERS: Final = PublicPath("/api/v1/providers")
 EVIDENCE: Final = PublicPath("/api/v1/evidence/{sha256}")
 AMENDMENTS: Final = PublicPath("/api/v1/assessments/{assessment_id}/amendments")
 CERTIFICATE_PAGE: Final = PublicPath("/certificates/{ref}")
+# Not public to read (its owner, the secretariat, the assigned auditor), but a path all the same.
+SELF_ASSESSMENT: Final = PublicPath("/api/v1/self-assessments/{self_assessment_id}")
 
 ALL: Final = (
     CREDENTIAL,
@@ -71,6 +73,7 @@ ALL: Final = (
     EVIDENCE,
     AMENDMENTS,
     CERTIFICATE_PAGE,
+    SELF_ASSESSMENT,
 )
 
 
@@ -100,6 +103,10 @@ def amendments_path(assessment_id: str) -> str:
 
 def certificate_page_path(code: str) -> str:
     return CERTIFICATE_PAGE.path(ref=code)
+
+
+def self_assessment_path(self_assessment_id: str) -> str:
+    return SELF_ASSESSMENT.path(self_assessment_id=self_assessment_id)
 
 
 # --- absolute URLs ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from registry.assessments.tables import AssessmentRow
 from registry.clock import utc_now as now
 from registry.standards.service import get_ruleset
 from standards.canonical import canonical_json
+from standards.model import RuleSet
 
 
 def _loose(data: bytes) -> Any:
@@ -57,15 +58,22 @@ def evidence_references(doc: Any) -> list[tuple[str, str]]:
     return found
 
 
+async def run_engine(standard: str, data: bytes) -> tuple[RuleSet, Report | list[FindingProblem]]:
+    """The one engine call of a filing and of a provider's self-assessment
+    (`registry.self_assessments`): the stored rule set of `standard` (slug@version) and
+    `parse_and_score` of the bytes as sent, so the same answers score the same either way."""
+    slug, _, version = standard.partition("@")
+    ruleset = await get_ruleset(slug, version)
+    return ruleset, parse_and_score(ruleset, data)
+
+
 async def score_for(application: Application, data: bytes) -> tuple[Report, bytes]:
     """The report and the canonical submission; raises InvalidSubmission with every problem.
 
     The rule set is the application's: a document naming another standard is refused at
     `$.standard` by the same check that validates it.
     """
-    slug, _, version = application.standard.partition("@")
-    ruleset = await get_ruleset(slug, version)
-    result = parse_and_score(ruleset, data)
+    _, result = await run_engine(application.standard, data)
     doc = _loose(data)
     problems = list(result) if isinstance(result, list) else []
     problems += scope_problems(application, doc)

@@ -21,6 +21,7 @@ from registry import applications
 from registry.accounts import Role
 from registry.applications import ApplicationState
 from registry.errors import InvalidRequestError
+from registry.self_assessments import service as self_assessments
 
 ApplicationId = Annotated[str, PathParameter(max_length=40, description="apl_...")]
 _owners = requires(Role.SECRETARIAT, Role.PROVIDER)
@@ -76,10 +77,18 @@ class ApplicationsController(Controller):
         guards=[authenticated],
     )
     async def read(self, application_id: ApplicationId, actor: ActorDep) -> ApplicationDetailOut:
-        """An application the caller may not see answers 404, as if it did not exist."""
+        """An application the caller may not see answers 404, as if it did not exist. The
+        provider's self-assessment attached to it, if any, is summarised in
+        `self_assessment`, marked `self_assessed` (`GET /api/v1/self-assessments/{id}` has
+        its gap list)."""
         application = await applications.visible_application(application_id, actor)
         events = list(await applications.events(application_id))
-        return ApplicationDetailOut(**msgspec.structs.asdict(application), events=events)
+        attached = await self_assessments.attached_to(application)
+        return ApplicationDetailOut(
+            **msgspec.structs.asdict(application),
+            events=events,
+            self_assessment=None if attached is None else self_assessments.summary_of(attached),
+        )
 
     @post(
         "/{application_id:str}/withdraw",

@@ -20,6 +20,7 @@ from api.http.schemas.common import TextInput
 from registry.applications import Application, ApplicationEvent
 from registry.auditors import Accreditation, AccreditationEvent
 from registry.conflicts import Conflict
+from registry.self_assessments.records import SelfAssessmentSummary
 from standards.model import ProviderType
 
 Country = str
@@ -186,9 +187,11 @@ ApplicationEventOut = Annotated[
 
 
 class ApplicationDetailOut(Application, frozen=True, kw_only=True):
-    """The application record with its events, oldest first."""
+    """The application record with its events, oldest first, and the provider's
+    self-assessment attached to it, if any (marked `self_assessed`: not an audit)."""
 
     events: list[ApplicationEventOut]
+    self_assessment: SelfAssessmentSummary | None = None
 
 
 class ApplicationListOut(msgspec.Struct, frozen=True, kw_only=True):

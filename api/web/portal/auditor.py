@@ -21,6 +21,7 @@ from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
 from api.web.portal import evidence as portal_evidence
+from api.web.portal import self_view
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from audits.errors import InvalidSubmission
 from audits.model import AuditType
@@ -36,6 +37,7 @@ from registry.complaints import statistics as complaint_statistics
 from registry.db import names
 from registry.db.names import provider_names
 from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
+from registry.self_assessments import service as self_assessments
 from registry.settings import get_settings
 from registry.standards.service import get_ruleset
 from standards.model import NumericMeasure, ProviderType, RuleSet, ScaleMeasure
@@ -81,8 +83,14 @@ async def assigned(application_id: str, actor: Actor) -> tuple[Application, Rule
 
 
 def indicators(application: Application, ruleset: RuleSet) -> list[dict[str, Any]]:
-    """Each indicator in scope, with its help and the input its measure calls for."""
-    types = [ProviderType(t) for t in application.provider_types]
+    """Each indicator in the application's scope, with its help and the input it calls for."""
+    return indicators_for(application.provider_types, ruleset)
+
+
+def indicators_for(provider_types: list[str], ruleset: RuleSet) -> list[dict[str, Any]]:
+    """Each indicator in scope, with its help and the input its measure calls for (also the
+    provider's self-assessment form: the same standard, filled the same way)."""
+    types = [ProviderType(t) for t in provider_types]
     template = findings_template(ruleset, types, audit_type=AuditType.INITIAL)
     helps: dict[str, dict[str, Any]] = template["indicators_help"]
     items = []
@@ -131,10 +139,17 @@ def document(
     application: Application, items: list[dict[str, Any]], fields: dict[str, str]
 ) -> dict[str, Any]:
     """The submission document the form stands for, exactly as the API would receive it."""
+    return document_for(application.standard, application.provider_types, items, fields)
+
+
+def document_for(
+    standard: str, provider_types: list[str], items: list[dict[str, Any]], fields: dict[str, str]
+) -> dict[str, Any]:
+    """The submission document a form of `standard` for `provider_types` stands for."""
     workers = fields.get("workers_interviewed", "").strip()
     return {
-        "standard": application.standard,
-        "provider_types": sorted(application.provider_types),
+        "standard": standard,
+        "provider_types": sorted(provider_types),
         "audit_type": fields.get("audit_type") or AuditType.INITIAL.value,
         "started_on": fields.get("started_on") or None,
         "ended_on": fields.get("ended_on") or None,
@@ -201,6 +216,12 @@ async def assessment_form(
         uploaded = await evidence.list_for_application(application.id, actor)
     except NotFoundError:  # a special audit's auditor need not be the application's
         uploaded = []
+    # The provider's self-assessment, beside the first filing only, and only for the
+    # application's own auditor (a special audit's auditor may be another).
+    attached = None
+    first_filing = not context["special"] and not context["amending"]
+    if first_filing and application.auditor_id == actor.account_id:
+        attached = await self_assessments.attached_to(application)
     return portal_page(
         "portal_assessment.html",
         request,
@@ -220,6 +241,8 @@ async def assessment_form(
         evidence_field=portal_evidence.FIELD,
         max_mib=round(get_settings().evidence_max_bytes / 1024 / 1024, 1),
         complaint_history=await complaint_statistics.provider_history(application.provider_id),
+        self_assessment=attached,
+        self_answers=self_view.answers(attached, items) if attached else {},
         **context,
     )
 

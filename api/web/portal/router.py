@@ -21,6 +21,7 @@ from api.web.portal import own_conflicts as portal_own_conflicts
 from api.web.portal import provider_complaints as portal_provider_complaints
 from api.web.portal import provider_organisation as portal_provider_organisation
 from api.web.portal import reports as portal_reports
+from api.web.portal import self_assessments as portal_self_assessments
 from api.web.portal import standards as portal_standards
 from api.web.portal.session import SESSION
 
@@ -43,6 +44,7 @@ portal_router = Router(
         *portal_provider_organisation.HANDLERS,
         *portal_conflicts.HANDLERS,
         *portal_own_conflicts.HANDLERS,
+        *portal_self_assessments.HANDLERS,
     ],
     middleware=[SESSION.middleware],
     exception_handlers={portal.NotSignedIn: portal.to_sign_in},

@@ -72,6 +72,12 @@ CASES: list[tuple[Callable[..., str], dict[str, object], urls.PublicPath, str]] 
     (urls.evidence_path, {"sha256": "ab" * 32}, urls.EVIDENCE, ""),
     (urls.amendments_path, {"assessment_id": "asm_0a1b"}, urls.AMENDMENTS, ""),
     (urls.certificate_page_path, {"code": "RM-ABCD-1234"}, urls.CERTIFICATE_PAGE, ""),
+    (
+        urls.self_assessment_path,
+        {"self_assessment_id": "sas_0a1b"},
+        urls.SELF_ASSESSMENT,
+        "",
+    ),
 ]
 
 

@@ -1182,3 +1182,9 @@ from tests.integration.http.authz.complaints import COMPLAINT_SPECS  # noqa: E40
 
 _SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
 SPECS[_SIGN_IN:_SIGN_IN] = COMPLAINT_SPECS
+
+# Issue 17's rows (self-assessments and their pages), likewise.
+from tests.integration.http.authz.self_assessments import SELF_ASSESSMENT_SPECS  # noqa: E402
+
+_SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
+SPECS[_SIGN_IN:_SIGN_IN] = SELF_ASSESSMENT_SPECS
