@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from registry.registers import formats
+from registry.registers.model import file_digest
 from tests.support.server import RegistryServer, certify, registry_server
 
 NUMBER = "DMW-033-LB-050522-R"  # cancelled in the shipped sample
@@ -65,7 +66,7 @@ def test_import_suspends_and_verify_shows_the_licence(
     body = json.loads(imported.stdout)
     assert (body["country"], body["entries"], body["matched"]) == ("PH", 6, 1)
     assert [a["action"] for a in body["actions"]] == ["finding_opened", "suspended"]
-    assert body["digest"] == formats.file_digest(formats.sample("PH").read_bytes())
+    assert body["digest"] == file_digest(formats.sample("PH").read_bytes())
 
     verified = server.cli("verify", certificate["url"], "--registry", server.url)
     assert verified.returncode == 1, verified.stdout + verified.stderr

@@ -92,14 +92,14 @@ def test_missing_columns_and_empty_files() -> None:
 
 
 def test_not_utf8_names_the_line() -> None:
-    data = "License No,Agency Name,Status\nDMW-1,Alpha,Valid\n".encode() + b"DMW-2,\xff,Valid\n"
+    data = b"License No,Agency Name,Status\nDMW-1,Alpha,Valid\n" + b"DMW-2,\xff,Valid\n"
     with pytest.raises(RegisterFormatError) as caught:
         formats.parse("PH", data, "latin.csv")
     assert str(caught.value) == "latin.csv: line 3: not UTF-8 text"
 
 
 def test_bad_json_lists_problems_with_lines() -> None:
-    assert _problems("NP", '{"licences": [\n  {"licence_no": "1"\n') [0].startswith("line ")
+    assert _problems("NP", '{"licences": [\n  {"licence_no": "1"\n')[0].startswith("line ")
     assert _problems("NP", '["not", "an", "object"]') == [
         'line 1: not an object with a "licences" list'
     ]
@@ -108,7 +108,7 @@ def test_bad_json_lists_problems_with_lines() -> None:
         '  {"licence_no": "1/2", "company_name": "A", "status": "active"},\n'
         '  {"licence_no": "", "company_name": "B", "status": "active"},\n'
         '  {"licence_no": "3/4", "company_name": "C", "status": "dormant"}\n'
-        '],\n'
+        "],\n"
         '"blacklist": [\n'
         '  {"licence_no": "9/9"}\n'
         "]}\n"
