@@ -58,6 +58,9 @@ async def _provider_licence(certified: Certified) -> dict[str, Any]:
 
 async def test_cancelled_licence_suspends_and_every_path_shows_it(certified: Certified) -> None:
     await _licence(certified)
+    # Verified once before: the remembered verdict must not outlive the import.
+    [before] = (await certified.verify())["certificate"]["licences"]
+    assert (before["state"], before["registerStatus"]) == ("self_declared", None)
     start = await current_size()
     data = formats.sample("PH").read_bytes()
     outcome = await service.import_register("PH", data, "PH-dmw.csv", "system:cli")
