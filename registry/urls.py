@@ -52,6 +52,7 @@ LOG_CHECKPOINT: Final = PublicPath("/log/checkpoint")
 LOG_ENTRIES: Final = PublicPath("/log/entries")
 LOG_CONSISTENCY: Final = PublicPath("/log/proof/consistency")
 PROVIDERS: Final = PublicPath("/api/v1/providers")
+PROVIDER: Final = PublicPath("/api/v1/providers/{provider_id}")
 EVIDENCE: Final = PublicPath("/api/v1/evidence/{sha256}")
 AMENDMENTS: Final = PublicPath("/api/v1/assessments/{assessment_id}/amendments")
 CERTIFICATE_PAGE: Final = PublicPath("/certificates/{ref}")
@@ -70,6 +71,7 @@ ALL: Final = (
     LOG_ENTRIES,
     LOG_CONSISTENCY,
     PROVIDERS,
+    PROVIDER,
     EVIDENCE,
     AMENDMENTS,
     CERTIFICATE_PAGE,
@@ -141,6 +143,11 @@ def standard_version_url(slug: str, version: str, base: str | None = None) -> st
 
 def log_proof_url(certificate_id: str, base: str | None = None) -> str:
     return public_base(base) + LOG_PROOF.path(certificate=certificate_id)
+
+
+def provider_url(provider_id: str, base: str | None = None) -> str:
+    """A provider's public record in the API (its licences and how each was checked)."""
+    return public_base(base) + PROVIDER.path(provider_id=provider_id)
 
 
 def log_key_url(base: str | None = None) -> str:

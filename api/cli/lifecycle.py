@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC
+from typing import Any
 
 import click
 from rich.markup import escape
@@ -27,13 +28,16 @@ def lifecycle_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def run_command(now_text: str | None, as_json: bool) -> None:
     """Flag overdue surveillance, suspend on a critical surveillance finding, revoke a
-    suspension that outlived the standard's limit, record expiries. Idempotent: a second run
-    in the same situation changes nothing, so it is safe to run from cron."""
+    suspension that outlived the standard's limit, record expiries, and apply the latest
+    national licence register of each country again (licences listed since its import,
+    expired licences past their grace). Idempotent: a second run in the same situation
+    changes nothing, so it is safe to run from cron."""
     from registry import surveillance as lifecycle
+    from registry.registers import service as registers
 
     now = parse_now(now_text) if now_text is not None else utc_now()
     try:
-        actions = run(lifecycle.run(now))
+        actions: list[Any] = [*run(lifecycle.run(now)), *run(registers.reapply(now))]
     except RegistryError as exc:
         fail(f"lifecycle: {exc}")
     ran_at = now.astimezone(UTC).isoformat().replace("+00:00", "Z")

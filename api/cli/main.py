@@ -43,6 +43,10 @@ LAZY_COMMANDS: Final = {
         "api.cli.keys:keys_group",
         "Generate, rotate, list and mark compromised the registry's signing keys.",
     ),
+    "licences": LazyCommand(
+        "api.cli.licences:licences_group",
+        "Check providers' licences against national licence registers.",
+    ),
     "lifecycle": LazyCommand(
         "api.cli.lifecycle:lifecycle_group",
         "What time and surveillance audits do to certificates.",

@@ -21,6 +21,7 @@ from registry.certificates import status
 from registry.certificates.tables import CertificateRow
 from registry.clock import utc_now
 from registry.db.cache import Region, read_cache
+from registry.db.tables import ProviderRow
 from registry.errors import RegistryError
 from registry.keys import did_document_json, issuer_did
 from registry.standards import service as standards
@@ -35,6 +36,7 @@ from registry.trust.verify.engine import (
     verify_certificate,
     with_check,
 )
+from registry.trust.verify.licences import licence_states, with_licences
 from registry.trust.verify.log import certificate_id, check_log, check_opened
 from registry.trust.verify.results import Check, failed, skipped
 
@@ -191,6 +193,7 @@ async def verify(credential: object, *, body_digest: bytes | None = None) -> Ver
     )
     verdict, state = await _with_log_check(credential, verdict, snap)
     verdict = await _with_recorded_reason(credential, verdict, state)
+    verdict = await _with_licences(credential, verdict)
     if body_digest is not None:  # not kept if invalidated since the snapshot was current
         entry = (*_span(verdict, now), verdict)
         _memo.put(body_digest, entry, read_at=read_at, topics=_verdict_topics(credential))
@@ -205,7 +208,44 @@ def _verdict_topics(credential: object) -> frozenset[str] | None:
     url = credential.get("id") if isinstance(credential, Mapping) else None
     if public_id is None or not str(url).startswith(urls.credentials_prefix()):
         return None
-    return frozenset({f"certificate:{public_id[:40]}"})
+    topics = {f"certificate:{public_id[:40]}"}
+    provider = _provider_of(credential)
+    if provider is not None:  # its licences are in the verdict
+        topics.add(f"provider:{provider}")
+    return frozenset(topics)
+
+
+def _provider_of(credential: object) -> str | None:
+    subject = credential.get("credentialSubject") if isinstance(credential, Mapping) else None
+    provider = subject.get("provider") if isinstance(subject, Mapping) else None
+    found = provider.get("registryId") if isinstance(provider, Mapping) else None
+    return found[:12] if isinstance(found, str) and "\x00" not in found else None
+
+
+async def _with_licences(credential: object, verdict: Verdict) -> Verdict:
+    """A genuine certificate of this registry: its provider's licences as the registry
+    records them now, each with its check and when it was last checked (national
+    registers, docs/assurance.md). Nothing for anything else."""
+    url = credential.get("id") if isinstance(credential, Mapping) else None
+    log_check = verdict.check("log")
+    if (
+        verdict.certificate is None
+        or not isinstance(url, str)
+        or not url.startswith(urls.credentials_prefix())
+        or (log_check is not None and log_check.detail.startswith("This registry issued no"))
+    ):
+        return verdict
+    provider = _provider_of(credential)
+    row = None
+    if provider is not None:
+        row = (
+            await ProviderRow.select(ProviderRow.licences)
+            .where(ProviderRow.public_id == provider)
+            .first()
+        )
+    if row is None:
+        return verdict
+    return with_licences(verdict, licence_states(json.loads(row["licences"])))
 
 
 async def _with_recorded_reason(

@@ -32,5 +32,6 @@ APP_REGISTRY = AppRegistry(
         "registry.transparency.piccolo_app",
         "registry.complaints.piccolo_app",
         "registry.self_assessments.piccolo_app",
+        "registry.registers.piccolo_app",
     ]
 )

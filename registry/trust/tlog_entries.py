@@ -49,6 +49,10 @@ EVENT_KINDS: Final = frozenset(
         # identity; a licence check: the country and state, the number as a digest.
         "provider.identity_changed",
         "provider.licence_checked",
+        # National licence registers (registry.registers): an import (country, counts, the
+        # file's digest) and the findings it opens, escalates or closes under LAW-1.
+        "register.imported",
+        "provider.licence_finding",
     }
 )
 ACTOR_ROLES: Final = frozenset({"secretariat", "auditor", "provider", "system"})

@@ -15,6 +15,7 @@ from rich.table import Column, Table
 
 from api.cli.support import console
 from registry.trust.verify.engine import Verdict
+from registry.trust.verify.licences import licence_words
 
 STATUSES: Final = ("valid", "revoked", "suspended", "expired", "not_yet_valid", "invalid")
 
@@ -88,6 +89,17 @@ def print_verdict(result: Result) -> None:
         style = _STYLE.get(check.result, "")
         table.add_row(check.name, f"[{style}]{check.result}[/]", escape(check.detail))
     console.print(table)
+    licences = (verdict.certificate or {}).get("licences")
+    if isinstance(licences, list):
+        lines = [
+            f"  {escape(str(item.get('country')))} {escape(str(item.get('number')))}: "
+            f"{escape(licence_words(item))}"
+            for item in licences
+            if isinstance(item, dict)
+        ]
+        console.print("  Licences (from the registry):", highlight=False)
+        for line in lines or ["  none listed"]:
+            console.print(f"  {line}", highlight=False, soft_wrap=True)
 
 
 def print_summary(results: list[Result]) -> None:

@@ -30,6 +30,7 @@ from registry.trust.verify.engine import (
     verify_certificate,
     with_check,
 )
+from registry.trust.verify.licences import licence_states, with_licences
 from registry.trust.verify.log import certificate_id, check_log
 
 
@@ -116,7 +117,22 @@ class Setup:
         )
         if verdict.certificate is None:  # not a certificate at all: nothing to look up
             return verdict
-        return with_check(verdict, self.log_check(credential))
+        return self.with_licences(with_check(verdict, self.log_check(credential)))
+
+    def with_licences(self, verdict: Verdict) -> Verdict:
+        """With --registry: the provider's licences from its public record there, each with
+        its check and when it was last checked. Offline there are none to show."""
+        provider = (verdict.certificate or {}).get("provider") or {}
+        provider_id = provider.get("id")
+        if self.registry is None or not isinstance(provider_id, str):
+            return verdict
+        try:
+            record = self.fetcher.json(urls.provider_url(provider_id[:12], self.registry))
+        except InputError:
+            return verdict
+        if not isinstance(record, dict):
+            return verdict
+        return with_licences(verdict, licence_states(record.get("licences")))
 
     # --- the log check ---
 

@@ -99,7 +99,12 @@ class VerifyOut(BaseModel):
     status: Literal["valid", "revoked", "suspended", "expired", "not_yet_valid", "invalid"]
     reason: str
     checks: list[CheckOut]
-    certificate: dict[str, Any] | None = Field(description="What the certificate says, if legible")
+    certificate: dict[str, Any] | None = Field(
+        description="What the certificate says, if legible; for a genuine certificate of this "
+        "registry also `licences`: its provider's licences as the registry records them now, "
+        "each with `state`, `registerStatus` (its status in the national register), `match` "
+        "and `checkedAt` (docs/assurance.md)"
+    )
 
 
 class VerifyBatchIn(BaseModel):

@@ -96,12 +96,41 @@ class ProviderUpdate(_In):
     )
 
 
+class LicenceFindingOut(BaseModel):
+    id: str
+    indicator: str
+    state: Literal["warning", "open"]
+    due_at: str | None = None
+
+
 class LicenceVerificationOut(BaseModel):
     state: str = Field(
         description="self_declared | checked_by_secretariat | checked_against_register"
     )
-    checked_at: str | None = None
+    checked_at: str | None = Field(
+        default=None,
+        description="When it was checked; for a register check, when that register was imported",
+    )
     source: str | None = Field(default=None, description="What it was checked against")
+    register_status: (
+        Literal["valid", "expired", "suspended", "cancelled", "delisted", "banned", "not_found"]
+        | None
+    ) = Field(
+        default=None,
+        description="Its status in the national register of its country, when checked "
+        "against one (docs/assurance.md)",
+    )
+    match: Literal["number", "name", "none"] | None = Field(
+        default=None,
+        description="How it was found in that register: by number and issuing authority, "
+        "by the provider's name only (a weaker match, which never suspends), or not at all",
+    )
+    finding: LicenceFindingOut | None = Field(
+        default=None,
+        description="The finding under LAW-1 its register status opened, while not closed: "
+        "`warning` (expired: renew by `due_at` or the certificates are suspended) or `open` "
+        "(critical: the provider's certificates are suspended)",
+    )
 
 
 class LicenceOut(BaseModel):

@@ -17,7 +17,8 @@ from api.cli.main import LAZY_COMMANDS, main
 from tests.support.server import cli
 
 EVERY_COMMAND = (
-    "accounts", "audits", "complaints", "export", "import", "init", "keys", "lifecycle", "log",
+    "accounts", "audits", "complaints", "export", "import", "init", "keys", "licences", "lifecycle",
+    "log",
     "serve",
     "standards", "verify",
 )  # fmt: skip

@@ -68,6 +68,7 @@ CASES: list[tuple[Callable[..., str], dict[str, object], urls.PublicPath, str]] 
     (urls.log_proof_url, {"certificate_id": "crt_0a1b"}, urls.LOG_PROOF, BASE),
     (urls.log_key_url, {}, urls.LOG_KEY, BASE),
     (urls.certificate_page_url, {"code": "RM-ABCD-1234"}, urls.CERTIFICATE_PAGE, BASE),
+    (urls.provider_url, {"provider_id": "RMP-0A1B2C3D"}, urls.PROVIDER, BASE),
     (urls.providers_path, {}, urls.PROVIDERS, ""),
     (urls.evidence_path, {"sha256": "ab" * 32}, urls.EVIDENCE, ""),
     (urls.amendments_path, {"assessment_id": "asm_0a1b"}, urls.AMENDMENTS, ""),
