@@ -31,5 +31,6 @@ APP_REGISTRY = AppRegistry(
         "registry.signing.piccolo_app",
         "registry.transparency.piccolo_app",
         "registry.complaints.piccolo_app",
+        "registry.corrective.piccolo_app",
     ]
 )

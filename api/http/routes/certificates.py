@@ -24,6 +24,7 @@ from api.http.schemas.certificates import (
 )
 from api.http.schemas.common import json_document
 from registry.certificates import service, status
+from registry.corrective import queries as corrective
 from registry.db.cache import Region, read_cache
 from registry.trust.contexts import registry_context_bytes
 
@@ -51,7 +52,11 @@ _details: Region[str, Stored] = read_cache.region(
 async def _detail(certificate: str) -> Built:
     found = await service.get(certificate)
     out = CertificateDetailOut.model_validate(found)
-    body = msgspec.json.encode(out.model_dump(mode="json"))
+    document = out.model_dump(mode="json")
+    document["open_corrective_actions"] = msgspec.to_builtins(
+        await corrective.open_by_class(found.application_id)
+    )
+    body = msgspec.json.encode(document)
     until = math.inf
     if found.status == "valid":  # it expires without anything committed
         until = dt.datetime.fromisoformat(found.valid_until).timestamp()
