@@ -158,7 +158,9 @@ def _rules(rs: RuleSet) -> Iterator[Finding]:
             message = "escalation_grace_days counts from close_within_days, which is not set"
             yield (*path, "escalation_grace_days"), message, "grace-without-deadline"
         if rule.closure_visit_required and rule.secretariat_desk_review:
-            message = "closure needs a follow-up visit, so the secretariat cannot verify it on paper"
+            message = (
+                "closure needs a follow-up visit, so the secretariat cannot verify it on paper"
+            )
             yield (*path, "secretariat_desk_review"), message, "desk-review-with-visit"
     cert = rs.certificate
     if cert.surveillance_interval_months > cert.validity_months:

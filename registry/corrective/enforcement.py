@@ -62,7 +62,8 @@ async def enforce(
             and cert["state"] == "active"
             and now < cert["valid_until"]
         ):
-            assert rule is not None and rule.escalation_grace_days is not None
+            assert rule is not None
+            assert rule.escalation_grace_days is not None
             reason = (
                 f"{what} not closed by {row['close_by']} nor within the "
                 f"{rule.escalation_grace_days}-day grace {ruleset.ref} allows"

@@ -33,9 +33,7 @@ MAX_TEXT: Final = 4000
 MAX_FILES: Final = 20
 
 
-def shown_state(
-    progress: State, *, plan_overdue: bool, escalated: bool
-) -> State:
+def shown_state(progress: State, *, plan_overdue: bool, escalated: bool) -> State:
     if progress in FINISHED:
         return progress
     if escalated:

@@ -100,9 +100,7 @@ async def row_of(action_id: str) -> dict[str, Any] | None:
     if not action_id.startswith("cap_") or len(action_id) > 40 or "\x00" in action_id:
         return None
     row: dict[str, Any] | None = (
-        await CorrectiveActionRow.select()
-        .where(CorrectiveActionRow.public_id == action_id)
-        .first()
+        await CorrectiveActionRow.select().where(CorrectiveActionRow.public_id == action_id).first()
     )
     return row
 

@@ -92,8 +92,10 @@ async def submit_plan(
         row, application = await _locked(action_id, actor)
         _provider(application, actor)
         _progress(row, SUBMIT_PLAN_FROM, "take a plan")
-        row = await move(row, "plan_submitted", actor.label, None,
-                         progress=State.PLAN_SUBMITTED.value, root_cause=cause, plan=steps)  # fmt: skip
+        row = await move(
+            row, "plan_submitted", actor.label, None,
+            progress=State.PLAN_SUBMITTED.value, root_cause=cause, plan=steps,
+        )  # fmt: skip
     return await view(row, history=True)
 
 

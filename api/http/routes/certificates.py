@@ -15,6 +15,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from api.http.auth import ActorDep, provide_actor, secretariat_only
 from api.http.conditional import Built, Stored, answer, not_modified, remembered
 from api.http.schemas.certificates import (
+    CertificateAnswerOut,
     CertificateDetailOut,
     CertificateOut,
     CertificatePageOut,
@@ -91,11 +92,11 @@ class CertificatesController(Controller):
     @get("/{certificate:str}", operation_id="getCertificate", summary="A certificate's status")
     async def read(
         self, request: Request[Any, Any, Any], certificate: IdOrCode
-    ) -> Response[CertificateDetailOut]:
+    ) -> Response[CertificateAnswerOut]:
         """Summary, current status and history, by id or by code (any case, dashes optional).
         `ETag` and `Cache-Control: no-cache`: `If-None-Match` answers 304 while it holds."""
         stored = await remembered(_details, certificate, lambda: _detail(certificate))
-        return cast("Response[CertificateDetailOut]", answer(request, stored))
+        return cast("Response[CertificateAnswerOut]", answer(request, stored))
 
     async def _change(
         self, certificate: str, action: str, data: ReasonIn, actor: ActorDep

@@ -27,16 +27,24 @@ class CorrectiveActionsController(Controller):
     tags = ["corrective actions"]
     dependencies = {"actor": Provide(provide_actor)}
 
-    @get("/", operation_id="listCorrectiveActions", summary="The corrective actions an account may see",
-         guards=[authenticated])  # fmt: skip
+    @get(
+        "/",
+        operation_id="listCorrectiveActions",
+        summary="The corrective actions an account may see",
+        guards=[authenticated],
+    )
     async def list_visible(
         self,
         actor: ActorDep,
         state_filter: Annotated[
             str | None,
-            QueryParameter(query="state", max_length=24, description="open, plan_submitted, plan_accepted, "
-                           "evidence_submitted, closed, overdue, escalated or withdrawn"),
-        ] = None,  # fmt: skip
+            QueryParameter(
+                query="state",
+                max_length=24,
+                description="open, plan_submitted, plan_accepted, "
+                "evidence_submitted, closed, overdue, escalated or withdrawn",
+            ),
+        ] = None,
         application_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
         provider_id: Annotated[str | None, QueryParameter(max_length=40)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,

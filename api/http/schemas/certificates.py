@@ -72,9 +72,15 @@ class OpenCorrectiveOut(BaseModel):
 
 class CertificateDetailOut(CertificateOut):
     history: list[CertificateEventOut]
+
+
+class CertificateAnswerOut(CertificateDetailOut):
+    """`GET /api/v1/certificates/{id}`: the record, and its open corrective actions."""
+
     open_corrective_actions: list[OpenCorrectiveOut] = Field(
         default_factory=list,
-        description="Open corrective actions by class, with their nearest deadline",
+        description="Open corrective actions by class, with their nearest deadline "
+        "(counts and dates only, never the finding)",
     )
 
 

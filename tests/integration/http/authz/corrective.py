@@ -33,18 +33,19 @@ async def _action(w: World) -> None:
         ).run()  # fmt: skip
 
 
-
-
-
-_ALL_TOKENS = {who: 200 for who in Who if who not in (Who.ANON, Who.REVOKED, Who.EXPIRED)}
+_ALL_TOKENS: dict[Who, int] = {
+    who: 200 for who in Who if who not in (Who.ANON, Who.REVOKED, Who.EXPIRED)
+}
 
 CORRECTIVE_SPECS: list[Spec] = [
     Spec("GET /api/v1/corrective-actions", get(C), api(_ALL_TOKENS), before=_action),
     Spec(
         "GET /api/v1/corrective-actions/{action_id:str}",
         get(lambda w: f"{C}/{ACTION}"),
-        api({Who.SECRETARIAT: 200, Who.PROV_A: 200, Who.AUDITOR: 200},
-            hidden=(Who.PROV_B, *_REVIEWERS_HIDDEN)),  # fmt: skip
+        api(
+            {Who.SECRETARIAT: 200, Who.PROV_A: 200, Who.AUDITOR: 200},
+            hidden=(Who.PROV_B, *_REVIEWERS_HIDDEN),
+        ),
     ),
     Spec(
         "POST /api/v1/corrective-actions/{action_id:str}/plan",

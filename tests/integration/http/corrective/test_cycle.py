@@ -39,7 +39,8 @@ async def test_overdue_major_suspends_and_verified_closure_reinstates(
     [action] = (await _get(certified, BASE, world.provider))["items"]
     assert (action["indicator"], action["class"], action["state"]) == (indicator, "major", "open")
     assert "Grievance log" in action["finding"]
-    assert action["plan_due"] and action["close_by"]
+    assert action["plan_due"]
+    assert action["close_by"]
     url = f"{BASE}/{action['id']}"
 
     # Public: counts and dates, never the finding.
@@ -68,7 +69,9 @@ async def test_overdue_major_suspends_and_verified_closure_reinstates(
 
     # Plan, returned without a reason (refused), returned with one, resubmitted, accepted.
     plan = {"root_cause": "Nobody owned the log", "plan": "Name an owner; weekly review"}
-    assert (await _post(certified, f"{url}/plan", world.provider, plan))["state"] == "plan_submitted"
+    assert (await _post(certified, f"{url}/plan", world.provider, plan))[
+        "state"
+    ] == "plan_submitted"
     no_reason = await certified.client.post(
         f"{url}/plan-review", json={"accept": False}, headers=world.auditor.headers
     )
@@ -91,7 +94,8 @@ async def test_overdue_major_suspends_and_verified_closure_reinstates(
     assert await lifecycle.run(now=_at(close_by, 30)) == []
     [suspended] = await lifecycle.run(now=_at(close_by, 31))
     assert suspended.action == "suspended"
-    assert action["id"] in suspended.reason and "30-day grace" in suspended.reason
+    assert action["id"] in suspended.reason
+    assert "30-day grace" in suspended.reason
     verdict = await certified.verify()
     assert (verdict["valid"], verdict["status"]) == (False, "suspended")
     assert (await certified.read())["status_reason"] == suspended.reason
@@ -106,7 +110,8 @@ async def test_overdue_major_suspends_and_verified_closure_reinstates(
     assert assert_problem(bad, 422)["errors"][0]["field"] == "evidence"
     sent = await _post(certified, f"{url}/evidence", world.provider,
                        {"evidence": [ref], "note": "Log attached"})  # fmt: skip
-    assert sent["evidence"] == [ref] and sent["state"] == "escalated"
+    assert sent["evidence"] == [ref]
+    assert sent["state"] == "escalated"
     closed = await _post(certified, f"{url}/closure-review", world.auditor, {"accept": True})
     assert (closed["state"], closed["closed_how"]) == ("closed", "desk_review")
     events = [e["event"] for e in closed["history"]]
