@@ -26,8 +26,10 @@ def lifecycle_group() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def run_command(now_text: str | None, as_json: bool) -> None:
-    """Flag overdue surveillance, suspend on a critical surveillance finding, revoke a
-    suspension that outlived the standard's limit, record expiries. Idempotent: a second run
+    """Flag overdue surveillance, suspend on a critical surveillance finding, report late
+    corrective-action plans, escalate actions past their deadline and suspend after the
+    standard's grace, revoke a suspension that outlived the standard's limit, record
+    expiries. Idempotent: a second run
     in the same situation changes nothing, so it is safe to run from cron."""
     from registry import surveillance as lifecycle
 
