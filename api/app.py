@@ -31,6 +31,7 @@ from api.http.routes.certificates import (
     list_status_lists,
 )
 from api.http.routes.complaints import ComplaintsController
+from api.http.routes.corrective import CorrectiveActionsController
 from api.http.routes.did import did_document
 from api.http.routes.evidence import EvidenceController
 from api.http.routes.health import health, live
@@ -113,6 +114,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             CertificatesController,
             ComplaintsController,
             AppealsController,
+            CorrectiveActionsController,
             get_credential,
             get_log_proof,
             get_context,

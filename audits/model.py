@@ -57,6 +57,8 @@ class AuditType(StrEnum):
     SURVEILLANCE = "surveillance"
     RECERTIFICATION = "recertification"
     SPECIAL = "special"  # e.g. follow-up of a complaint, unannounced
+    # A visit to verify that corrective actions are closed (docs/assurance.md).
+    FOLLOW_UP = "follow_up"
 
 
 # Evidence names a stored file by its digest. msgspec checks the length in C; the hex digits

@@ -11,6 +11,9 @@ certificate's history, so a second run in the same situation changes nothing.
    issued or after its latest surveillance audit; past that date it is flagged overdue,
    and the flag clears when the audit arrives.
 4. An expired certificate gets one `expired` event, so its history is complete.
+5. Corrective actions (`registry.corrective.enforcement`): a plan not submitted in time is
+   reported, an action not closed in time is escalated, and an escalated one suspends the
+   certificate once the standard's grace has run out.
 
 Each certificate changes in its own transaction: one failure does not undo the others.
 """
@@ -27,6 +30,7 @@ from registry.assessments.tables import AssessmentRow
 from registry.certificates import service
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.clock import add_months, iso_utc, utc_now
+from registry.corrective.enforcement import enforce, mark_suspending
 from registry.db.database import write_transaction
 from registry.standards.service import get_ruleset
 from registry.transparency.log import append_event
@@ -39,7 +43,9 @@ ACTOR = "system:lifecycle"
 class Action:
     certificate: str
     code: str
-    action: str  # suspended | revoked | surveillance_overdue | surveillance_received | expired
+    # suspended | revoked | surveillance_overdue | surveillance_received | expired |
+    # corrective_plan_overdue | corrective_escalated
+    action: str
     reason: str
 
     def to_dict(self) -> dict[str, str]:
@@ -85,11 +91,19 @@ async def _one(row: dict[str, Any], ruleset: RuleSet, now: dt.datetime) -> list[
         action = await _suspend_on_critical(row, audits, ruleset, now)
         if action:
             return [action]
-        return await _surveillance_due(row, audits, ruleset, now)
+        actions = await _corrective(row, ruleset, now)
+        if any(a.action == "suspended" for a in actions):
+            return actions
+        return actions + await _surveillance_due(row, audits, ruleset, now)
     if row["state"] == "suspended":
+        actions = await _corrective(row, ruleset, now)
         action = await _revoke_long_suspension(row, ruleset, now)
-        return [action] if action else []
+        return actions + ([action] if action else [])
     return await _expired(row, now)
+
+
+async def _corrective(row: dict[str, Any], ruleset: RuleSet, now: dt.datetime) -> list[Action]:
+    return [_action(row, e.action, e.reason) for e in await enforce(row, ruleset, now, ACTOR)]
 
 
 async def _surveillance_audits(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -138,6 +152,7 @@ async def _suspend_on_critical(
             f"{ruleset.slug}@{ruleset.version}"
         )
         await service.apply_change(row, "suspend", reason, ACTOR, at=now, cause=audit["public_id"])
+        await mark_suspending(audit["public_id"], now)
         return _action(row, "suspended", reason)
     return None
 

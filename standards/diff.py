@@ -204,8 +204,32 @@ def _rule_changes(old: RuleSet, new: RuleSet) -> list[Change]:
     for path in sorted(before_flat.keys() | after_flat.keys()):
         before, after = before_flat.get(path), after_flat.get(path)
         if before != after:
-            changes.append(Change(path, before, after, Bump.MAJOR, f"{path} changed"))
+            bump, reason = _corrective_bump(path, before, after) or (
+                Bump.MAJOR,
+                f"{path} changed",
+            )
+            changes.append(Change(path, before, after, bump, reason))
     return changes
+
+
+def _corrective_bump(path: str, before: Any, after: Any) -> tuple[Bump, str] | None:
+    """How corrective actions are enforced: sooner enforcement, or a visit where paper did,
+    changes what a certificate promises (major); later or gentler enforcement, and who may
+    review on paper, keep it (minor). None for every other rule (always major)."""
+    name = path.rpartition(".")[2]
+    if name == "escalation_grace_days":
+        if after is None:
+            return Bump.MINOR, f"{path} removed: overdue actions no longer suspend"
+        if before is None or after < before:
+            return Bump.MAJOR, f"{path} shortened: overdue actions suspend sooner"
+        return Bump.MINOR, f"{path} lengthened"
+    if name == "closure_visit_required":
+        if after:
+            return Bump.MAJOR, f"{path}: closure now needs a follow-up visit"
+        return Bump.MINOR, f"{path}: closure no longer needs a visit"
+    if name == "secretariat_desk_review":
+        return Bump.MINOR, f"{path}: who may review on paper changed"
+    return None
 
 
 def _order_change(name: str, old_ids: list[str], new_ids: list[str]) -> list[Change]:

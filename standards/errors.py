@@ -57,6 +57,8 @@ PROBLEM_CODES: Mapping[str, str] = {
     "missing-non-conformity-rule": "no rule for one of critical, major, minor",
     "no-closure-deadline": "a non-conformity rule that never requires closure",
     "deadline-order": "plan after closure, or withdrawal before closure",
+    "grace-without-deadline": "an escalation grace period with no closure deadline to count from",
+    "desk-review-with-visit": "desk review of closure allowed where closure needs a visit",
     "surveillance-exceeds-validity": "surveillance interval longer than the validity",
     "supersedes-not-older": "supersedes names a version not older than this one",
     "path-mismatch": "the file is not at <slug>/<version>.yaml",

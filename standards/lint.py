@@ -154,6 +154,14 @@ def _rules(rs: RuleSet) -> Iterator[Finding]:
         if withdraw is not None and close is not None and withdraw < close:
             message = f"withdrawal ({withdraw} d) before the closure deadline ({close} d)"
             yield (*path, "withdraw_after_days"), message, "deadline-order"
+        if rule.escalation_grace_days is not None and close is None:
+            message = "escalation_grace_days counts from close_within_days, which is not set"
+            yield (*path, "escalation_grace_days"), message, "grace-without-deadline"
+        if rule.closure_visit_required and rule.secretariat_desk_review:
+            message = (
+                "closure needs a follow-up visit, so the secretariat cannot verify it on paper"
+            )
+            yield (*path, "secretariat_desk_review"), message, "desk-review-with-visit"
     cert = rs.certificate
     if cert.surveillance_interval_months > cert.validity_months:
         message = (

@@ -106,6 +106,16 @@ class NonConformityRule(_Frozen):
     close_by_next_surveillance: bool = False
     suspends_certificate: bool = False
     withdraw_after_days: int | None = Field(default=None, ge=1)
+    # How corrective actions of this class are tracked to closure (docs/assurance.md). All
+    # default to None, left out of the published document, so versions published before
+    # these fields existed keep their digests. An action open past its closure deadline is
+    # escalated; `escalation_grace_days` later the certificate is suspended (None: never).
+    escalation_grace_days: int | None = Field(default=None, ge=0)
+    # Closure is verified by a follow-up visit (an assessment of type follow_up), not on paper.
+    closure_visit_required: bool | None = None
+    # Besides the assigned auditor, the secretariat may accept plans and verify closure by
+    # desk review.
+    secretariat_desk_review: bool | None = None
 
 
 class CertificateRules(_Frozen):

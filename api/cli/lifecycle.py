@@ -27,11 +27,12 @@ def lifecycle_group() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def run_command(now_text: str | None, as_json: bool) -> None:
-    """Flag overdue surveillance, suspend on a critical surveillance finding, revoke a
-    suspension that outlived the standard's limit, record expiries, and apply the latest
-    national licence register of each country again (licences listed since its import,
-    expired licences past their grace). Idempotent: a second run in the same situation
-    changes nothing, so it is safe to run from cron."""
+    """Flag overdue surveillance, suspend on a critical surveillance finding, report late
+    corrective-action plans, escalate actions past their deadline and suspend after the
+    standard's grace, revoke a suspension that outlived the standard's limit, record
+    expiries, and apply the latest national licence register of each country again
+    (licences listed since its import, expired licences past their grace). Idempotent: a
+    second run in the same situation changes nothing, so it is safe to run from cron."""
     from registry import surveillance as lifecycle
     from registry.registers import service as registers
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from audits.model import EVIDENCE_PREFIX, FindingProblem
+from audits.model import EVIDENCE_PREFIX, FindingProblem, evidence_ok
 from registry import urls
 from registry.accounts import Actor, Role
 from registry.applications import ApplicationState
@@ -24,6 +24,9 @@ from registry.assessments.sniff import (
 from registry.assessments.tables import EvidenceRow
 from registry.clock import iso_utc as iso
 from registry.clock import utc_now as now
+from registry.corrective import workflow as corrective
+from registry.corrective.records import CorrectiveAction
+from registry.corrective.store import visible_row
 from registry.db.database import write_transaction
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.settings import get_settings
@@ -68,7 +71,10 @@ async def upload(
     application = await visible_application(application_id, actor)
     if actor.role is Role.SECRETARIAT:
         raise ForbiddenError("evidence is uploaded by the assigned auditor or the provider")
-    if application.state not in _OPEN_STATES:
+    if application.state not in _OPEN_STATES and not (
+        # After the decision, the provider still brings evidence of corrective actions.
+        actor.role is Role.PROVIDER and await corrective.has_unfinished(application_id)
+    ):
         raise ConflictError(f"application {application_id} is {application.state}")
     problem = filename_problem(filename)
     if problem is not None:
@@ -162,3 +168,34 @@ async def reference_problems(
         for path, ref in references
         if ref.removeprefix(EVIDENCE_PREFIX) not in known
     ]
+
+
+async def submit_corrective_evidence(
+    action_id: str, actor: Actor, *, references: Sequence[str], note: str | None
+) -> CorrectiveAction:
+    """The provider's evidence of closure: files already uploaded for the action's
+    application (`sha256:...`), each checked here, and a note."""
+    refs = list(references)
+    for i, ref in enumerate(refs):
+        if not isinstance(ref, str) or not evidence_ok([ref]):
+            raise InvalidRequestError(
+                f"evidence[{i}] is not a reference of the form sha256:<64 hex>", field="evidence"
+            )
+    async with write_transaction():
+        action = await corrective_action_application(action_id, actor)
+        problems = await reference_problems(
+            action, [(f"$.evidence[{i}]", ref) for i, ref in enumerate(refs)]
+        )
+        if problems:
+            raise InvalidRequestError(problems[0].message, field="evidence")
+        return await corrective.submit_evidence(
+            action_id,
+            actor,
+            digests=[ref.removeprefix(EVIDENCE_PREFIX) for ref in refs],
+            note=note,
+        )
+
+
+async def corrective_action_application(action_id: str, actor: Actor) -> str:
+    row, _ = await visible_row(action_id, actor)
+    return str(row["application_id"])

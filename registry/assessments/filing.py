@@ -16,6 +16,7 @@ from registry.applications import Application
 from registry.assessments.evidence import reference_problems
 from registry.assessments.tables import AssessmentRow
 from registry.clock import utc_now as now
+from registry.corrective.opening import on_filed
 from registry.standards.service import get_ruleset
 from standards.canonical import canonical_json
 from standards.model import RuleSet
@@ -119,4 +120,7 @@ async def insert_assessment(
     ).run()
     row = await AssessmentRow.select().where(AssessmentRow.public_id == public_id).first()
     assert row is not None
+    # Its non-conformities become corrective actions in the same transaction: every path
+    # of filing (first filing, amendment, later audits, special audits) goes through here.
+    await on_filed(row, report, submission)
     return row

@@ -39,8 +39,11 @@ from registry.db.database import write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
 
 MAX_REASON = 2000
-# What an auditor may file on an application that is already certified.
+# The audits that count as surveillance of a certificate (`rightsmark lifecycle run`).
 SURVEILLANCE_TYPES = frozenset({"surveillance", "special"})
+# What an auditor may file on an application that is already certified: surveillance, and
+# a follow-up visit that verifies corrective actions closed (registry.corrective.opening).
+LATER_TYPES = SURVEILLANCE_TYPES | {"follow_up"}
 
 _SUMMARY = [
     "public_id",
@@ -137,10 +140,10 @@ async def _file_surveillance(application: Application, data: bytes, actor: Actor
     """A later audit of a certified provider: kept in the chain after the decision's
     assessment, it changes no decision; `rightsmark lifecycle run` acts on what it finds."""
     audit_type = _loose_audit_type(data)
-    if audit_type not in SURVEILLANCE_TYPES:
+    if audit_type not in LATER_TYPES:
         raise ConflictError(
-            f"application {application.id} is certified: only a surveillance or special "
-            f"audit can be filed now, not {audit_type or 'this document'}"
+            f"application {application.id} is certified: only a surveillance, special or "
+            f"follow_up audit can be filed now, not {audit_type or 'this document'}"
         )
     current = await latest(application.id)
     sequence = 1 if current is None else current["sequence"] + 1

@@ -33,5 +33,6 @@ APP_REGISTRY = AppRegistry(
         "registry.complaints.piccolo_app",
         "registry.self_assessments.piccolo_app",
         "registry.registers.piccolo_app",
+        "registry.corrective.piccolo_app",
     ]
 )

@@ -125,10 +125,12 @@ async def _provider(secretariat: Actor, name: str) -> str:
     return str(org["id"])
 
 
-async def _assigned_application(provider: Party, provider_id: str, auditor: Party) -> str:
+async def _assigned_application(
+    provider: Party, provider_id: str, auditor: Party, standard: str = STANDARD
+) -> str:
     application = await applications.apply(
         provider_id=provider_id,
-        standard=STANDARD,
+        standard=standard,
         provider_types=["recruiter"],
         corridors=["PH-AE"],
         actor=provider.actor,
@@ -143,7 +145,8 @@ async def _assigned_application(provider: Party, provider_id: str, auditor: Part
     return application.id
 
 
-async def build_world(client: httpx.AsyncClient) -> World:
+async def build_world(client: httpx.AsyncClient, standard: str = STANDARD) -> World:
+    """`standard` is the applications' (core-rights@1.0.0 unless given)."""
     await standards.publish_library(LIBRARY, actor="test")
     await signing.generate_key("test")  # decisions issue signed certificates
     token = await make_account(Role.SECRETARIAT)
@@ -171,7 +174,7 @@ async def build_world(client: httpx.AsyncClient) -> World:
     )
     return World(
         client=client,
-        ruleset=await standards.get_ruleset("core-rights", "1.0.0"),
+        ruleset=await standards.get_ruleset(*standard.split("@")),
         secretariat=secretariat,
         provider=provider,
         other_provider=other_provider,
@@ -179,6 +182,8 @@ async def build_world(client: httpx.AsyncClient) -> World:
         other_auditor=other_auditor,
         provider_id=provider_id,
         other_provider_id=other_provider_id,
-        application=await _assigned_application(provider, provider_id, auditor),
-        other_application=await _assigned_application(other_provider, other_provider_id, auditor),
+        application=await _assigned_application(provider, provider_id, auditor, standard),
+        other_application=await _assigned_application(
+            other_provider, other_provider_id, auditor, standard
+        ),
     )

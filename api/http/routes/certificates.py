@@ -15,6 +15,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from api.http.auth import ActorDep, provide_actor, secretariat_only
 from api.http.conditional import Built, Stored, answer, not_modified, remembered
 from api.http.schemas.certificates import (
+    CertificateAnswerOut,
     CertificateDetailOut,
     CertificateOut,
     CertificatePageOut,
@@ -24,6 +25,7 @@ from api.http.schemas.certificates import (
 )
 from api.http.schemas.common import json_document
 from registry.certificates import service, status
+from registry.corrective import queries as corrective
 from registry.db.cache import Region, read_cache
 from registry.trust.contexts import registry_context_bytes
 
@@ -51,7 +53,11 @@ _details: Region[str, Stored] = read_cache.region(
 async def _detail(certificate: str) -> Built:
     found = await service.get(certificate)
     out = CertificateDetailOut.model_validate(found)
-    body = msgspec.json.encode(out.model_dump(mode="json"))
+    document = out.model_dump(mode="json")
+    document["open_corrective_actions"] = msgspec.to_builtins(
+        await corrective.open_by_class(found.application_id)
+    )
+    body = msgspec.json.encode(document)
     until = math.inf
     if found.status == "valid":  # it expires without anything committed
         until = dt.datetime.fromisoformat(found.valid_until).timestamp()
@@ -86,11 +92,11 @@ class CertificatesController(Controller):
     @get("/{certificate:str}", operation_id="getCertificate", summary="A certificate's status")
     async def read(
         self, request: Request[Any, Any, Any], certificate: IdOrCode
-    ) -> Response[CertificateDetailOut]:
+    ) -> Response[CertificateAnswerOut]:
         """Summary, current status and history, by id or by code (any case, dashes optional).
         `ETag` and `Cache-Control: no-cache`: `If-None-Match` answers 304 while it holds."""
         stored = await remembered(_details, certificate, lambda: _detail(certificate))
-        return cast("Response[CertificateDetailOut]", answer(request, stored))
+        return cast("Response[CertificateAnswerOut]", answer(request, stored))
 
     async def _change(
         self, certificate: str, action: str, data: ReasonIn, actor: ActorDep

@@ -59,8 +59,29 @@ class CertificateEventOut(BaseModel):
     at: str | None
 
 
+class OpenCorrectiveOut(BaseModel):
+    """Open corrective actions of one class: counts and dates only, never the finding."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    class_: str = Field(alias="class", description="critical, major or minor")
+    open: int
+    escalated: int = Field(description="How many are past their closure deadline")
+    next_deadline: str | None = Field(description="The earliest closure deadline (a date)")
+    by_next_surveillance: int = Field(description="How many are due by the next surveillance")
+
+
 class CertificateDetailOut(CertificateOut):
     history: list[CertificateEventOut]
+
+
+class CertificateAnswerOut(CertificateDetailOut):
+    """`GET /api/v1/certificates/{id}`: the record, and its open corrective actions."""
+
+    open_corrective_actions: list[OpenCorrectiveOut] = Field(
+        default_factory=list,
+        description="Open corrective actions by class, with their nearest deadline "
+        "(counts and dates only, never the finding)",
+    )
 
 
 class CertificatePageOut(BaseModel):
@@ -104,6 +125,11 @@ class VerifyOut(BaseModel):
         "registry also `licences`: its provider's licences as the registry records them now, "
         "each with `state`, `registerStatus` (its status in the national register), `match` "
         "and `checkedAt` (docs/assurance.md)"
+    )
+    open_corrective_actions: list[OpenCorrectiveOut] | None = Field(
+        default=None,
+        description="For a genuine certificate of this registry: its open corrective actions "
+        "by class and nearest deadline (counts and dates only)",
     )
 
 

@@ -174,6 +174,21 @@ CLASSES: dict[str, tuple[tuple[Edit, ...], Bump, str]] = {
         Bump.MAJOR,
         "corrective_plan_days",
     ),
+    "escalation grace added": (
+        (("close_within_days: 60", "close_within_days: 60\n    escalation_grace_days: 30"),),
+        Bump.MAJOR,
+        "suspend sooner",
+    ),
+    "closure visit required": (
+        (("close_within_days: 30", "close_within_days: 30\n    closure_visit_required: true"),),
+        Bump.MAJOR,
+        "follow-up visit",
+    ),
+    "secretariat desk review": (
+        (("close_within_days: 60", "close_within_days: 60\n    secretariat_desk_review: true"),),
+        Bump.MINOR,
+        "on paper",
+    ),
     "certificate rule": (
         (("validity_months: 36", "validity_months: 24"),),
         Bump.MAJOR,
@@ -263,6 +278,21 @@ def test_library_1_0_to_1_1_is_minor() -> None:
     assert {i.id for i in result.indicators_changed} == {"FEE-1", "DOC-2", "REM-2"}
     assert all(c.bump is Bump.PATCH for i in result.indicators_changed for c in i.changes)
     assert result.reasons == ("non-core indicator WAG-4 added",)
+    assert check_bump(old.version, new.version, result.implied_bump)
+
+
+def test_library_1_1_to_2_0_is_major_for_corrective_enforcement() -> None:
+    old = load_ruleset(LIBRARY / "core-rights" / "1.1.0.yaml")
+    new = load_ruleset(LIBRARY / "core-rights" / "2.0.0.yaml")
+    result = diff_rulesets(old, new)
+    assert result.implied_bump is Bump.MAJOR
+    assert result.indicators_added == result.indicators_removed == ()
+    assert result.indicators_changed == ()
+    changed = {c.field: c for c in result.rules_changed}
+    grace = changed["non_conformities.major.escalation_grace_days"]
+    assert (grace.old, grace.new, grace.bump) == (None, 30, Bump.MAJOR)
+    assert changed["non_conformities.critical.closure_visit_required"].bump is Bump.MAJOR
+    assert changed["non_conformities.major.secretariat_desk_review"].bump is Bump.MINOR
     assert check_bump(old.version, new.version, result.implied_bump)
 
 

@@ -189,6 +189,27 @@ CASES: list[tuple[str, str, tuple[Edit, ...]]] = [
         (("withdraw_after_days: 90", f"withdraw_after_days: 20{M}"),),
     ),
     (
+        "grace-without-deadline",
+        "non_conformities.minor.escalation_grace_days",
+        (
+            (
+                "close_by_next_surveillance: true",
+                f"close_by_next_surveillance: true\n    escalation_grace_days: 10{M}",
+            ),
+        ),
+    ),
+    (
+        "desk-review-with-visit",
+        "non_conformities.critical.secretariat_desk_review",
+        (
+            (
+                "withdraw_after_days: 90",
+                "withdraw_after_days: 90\n    closure_visit_required: true\n"
+                f"    secretariat_desk_review: true{M}",
+            ),
+        ),
+    ),
+    (
         "surveillance-exceeds-validity",
         "certificate.surveillance_interval_months",
         (("interval_months: 12", f"interval_months: 48{M}"),),

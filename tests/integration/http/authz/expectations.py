@@ -657,12 +657,12 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "POST /api/v1/standards/{slug:str}/versions/{version:str}/publish",
-        body(lambda w: "/api/v1/standards/core-rights/versions/1.2.0/publish"),
+        body(lambda w: "/api/v1/standards/core-rights/versions/2.1.0/publish"),
         api({Who.SECRETARIAT: 200}),
     ),
     Spec(
         "POST /api/v1/standards/{slug:str}/versions/{version:str}/retire",
-        body(lambda w: "/api/v1/standards/core-rights/versions/1.2.0/retire"),
+        body(lambda w: "/api/v1/standards/core-rights/versions/2.1.0/retire"),
         api({Who.SECRETARIAT: 200}),
     ),
     Spec(
@@ -1129,12 +1129,12 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "POST /portal/secretariat/standards",
-        form(lambda w: "/portal/secretariat/standards", source=draft_yaml("1.3.0", "1.2.0")),
+        form(lambda w: "/portal/secretariat/standards", source=draft_yaml("2.2.0", "2.1.0")),
         page({Who.SECRETARIAT: allow(303, "/portal/secretariat/standards#*")}),
     ),
     Spec(
         "POST /portal/secretariat/standards/{slug:str}/{version:str}/{step:str}",
-        form(lambda w: "/portal/secretariat/standards/core-rights/1.3.0/publish"),
+        form(lambda w: "/portal/secretariat/standards/core-rights/2.2.0/publish"),
         page({Who.SECRETARIAT: allow(303, "/portal/secretariat/standards#*")}),
     ),
     Spec(
@@ -1188,3 +1188,9 @@ from tests.integration.http.authz.self_assessments import SELF_ASSESSMENT_SPECS 
 
 _SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
 SPECS[_SIGN_IN:_SIGN_IN] = SELF_ASSESSMENT_SPECS
+
+# Issue 17's rows (corrective actions), likewise.
+from tests.integration.http.authz.corrective import CORRECTIVE_SPECS  # noqa: E402
+
+_SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
+SPECS[_SIGN_IN:_SIGN_IN] = CORRECTIVE_SPECS

@@ -17,6 +17,12 @@ from tests.support.http import assert_problem
 DAY = dt.timedelta(days=1)
 
 
+async def _run(now: dt.datetime | None = None) -> list[lifecycle.Action]:
+    """What the lifecycle does to certificates themselves: a critical finding's corrective
+    action is also escalated once past its deadline (tests/integration/http/corrective)."""
+    return [a for a in await lifecycle.run(now) if not a.action.startswith("corrective_")]
+
+
 def _when(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
@@ -39,7 +45,7 @@ async def _history(certified: Certified) -> list[str]:
 
 async def test_critical_surveillance_finding_suspends_once(certified: Certified) -> None:
     assessment, failed = await _surveillance(certified, core_fails=True)
-    [action] = await lifecycle.run()
+    [action] = await _run()
     assert (action.certificate, action.action) == (certified.id, "suspended")
     assert assessment["id"] in action.reason
     assert failed in action.reason
@@ -50,29 +56,29 @@ async def test_critical_surveillance_finding_suspends_once(certified: Certified)
     read = await certified.read()
     assert read["status"] == "suspended"
     assert read["status_reason"] == action.reason
-    assert await lifecycle.run() == []  # idempotent
+    assert await _run() == []  # idempotent
     assert await _history(certified) == ["issued", "suspended"]
 
     # Reinstated by the secretariat: the same audit does not suspend it again.
     assert (await certified.change("reinstate", "corrective action verified")).status_code == 200
-    assert await lifecycle.run() == []
+    assert await _run() == []
     assert (await certified.verify())["valid"] is True
     assert await _history(certified) == ["issued", "suspended", "reinstated"]
 
 
 async def test_passing_surveillance_changes_nothing(certified: Certified) -> None:
     await _surveillance(certified, core_fails=False)
-    assert await lifecycle.run() == []
+    assert await _run() == []
     assert (await certified.verify())["valid"] is True
     assert await _history(certified) == ["issued"]
 
 
 async def test_a_new_critical_audit_suspends_again(certified: Certified) -> None:
     await _surveillance(certified, core_fails=True)
-    [first] = await lifecycle.run()
+    [first] = await _run()
     assert (await certified.change("reinstate", "fixed")).status_code == 200
     second_audit, _ = await _surveillance(certified, core_fails=True)
-    [second] = await lifecycle.run()
+    [second] = await _run()
     assert second.action == "suspended"
     assert second_audit["id"] in second.reason
     assert first.reason != second.reason
@@ -83,9 +89,9 @@ async def test_a_new_critical_audit_suspends_again(certified: Certified) -> None
 async def test_long_suspension_is_revoked(certified: Certified, days: int, revoked: bool) -> None:
     await _surveillance(certified, core_fails=True)
     start = utc_now()
-    [suspended] = await lifecycle.run(now=start)
+    [suspended] = await _run(now=start)
     assert suspended.action == "suspended"
-    actions = await lifecycle.run(now=start + days * DAY)
+    actions = await _run(now=start + days * DAY)
     if not revoked:
         assert actions == []
         assert (await certified.verify())["status"] == "suspended"
@@ -98,15 +104,15 @@ async def test_long_suspension_is_revoked(certified: Certified, days: int, revok
     read = await certified.read()
     assert read["status"] == "revoked"
     assert read["status_reason"] == action.reason
-    assert await lifecycle.run(now=start + (days + 1) * DAY) == []
+    assert await _run(now=start + (days + 1) * DAY) == []
     assert_problem(await certified.change("reinstate", "too late"), 409)
 
 
 async def test_secretariat_suspension_also_runs_out(certified: Certified) -> None:
     assert (await certified.change("suspend", "complaint")).status_code == 200
     changed = _when((await certified.read())["status_changed_at"])
-    assert await lifecycle.run(now=changed + 89 * DAY) == []
-    [action] = await lifecycle.run(now=changed + 91 * DAY)
+    assert await _run(now=changed + 89 * DAY) == []
+    [action] = await _run(now=changed + 91 * DAY)
     assert action.action == "revoked"
 
 
@@ -114,16 +120,16 @@ async def test_overdue_surveillance_is_flagged_then_cleared(certified: Certified
     issued = _when(certified.certificate["valid_from"])
     due = _when(certified.certificate["surveillance_due"])
     assert due == add_months(issued, 12)
-    assert await lifecycle.run(now=due - DAY) == []
+    assert await _run(now=due - DAY) == []
     late = due + 30 * DAY
-    [flag] = await lifecycle.run(now=late)
+    [flag] = await _run(now=late)
     assert (flag.certificate, flag.action) == (certified.id, "surveillance_overdue")
     read = await certified.read()
     assert read["surveillance_overdue"] is True
     assert read["status"] == "valid"  # overdue is a flag, not a suspension
     assert (await certified.verify())["valid"] is True
-    assert await lifecycle.run(now=late) == []  # idempotent
-    assert await lifecycle.run(now=late + DAY) == []
+    assert await _run(now=late) == []  # idempotent
+    assert await _run(now=late + DAY) == []
 
     # The audit arrives (filed late, on `arrived`): the flag clears and the due date moves on.
     assessment, _ = await _surveillance(certified, core_fails=False)
@@ -133,22 +139,22 @@ async def test_overdue_surveillance_is_flagged_then_cleared(certified: Certified
         .where(AssessmentRow.public_id == assessment["id"])
         .run()
     )
-    [cleared] = await lifecycle.run(now=late)
+    [cleared] = await _run(now=late)
     assert cleared.action == "surveillance_received"
     read = await certified.read()
     assert read["surveillance_overdue"] is False
     assert _when(read["surveillance_due"]) == add_months(arrived, 12)
-    assert await lifecycle.run(now=late) == []
+    assert await _run(now=late) == []
     assert await _history(certified) == ["issued", "surveillance_overdue", "surveillance_received"]
 
 
 async def test_expiry(certified: Certified, clock: Clock) -> None:
     valid_until = _when(certified.certificate["valid_until"])
     assert valid_until == add_months(_when(certified.certificate["valid_from"]), 36)
-    [expired] = [a for a in await lifecycle.run(now=valid_until) if a.action == "expired"]
+    [expired] = [a for a in await _run(now=valid_until) if a.action == "expired"]
     assert expired.certificate == certified.id
-    assert await lifecycle.run(now=valid_until) == []
-    assert await lifecycle.run(now=valid_until + DAY) == []
+    assert await _run(now=valid_until) == []
+    assert await _run(now=valid_until + DAY) == []
     events = await CertificateEventRow.select().where(
         (CertificateEventRow.certificate_id == certified.id)
         & (CertificateEventRow.action == "expired")
@@ -176,7 +182,7 @@ async def test_expired_certificate_is_not_suspended_for_a_critical_audit(
 ) -> None:
     await _surveillance(certified, core_fails=True)
     valid_until = _when(certified.certificate["valid_until"])
-    actions = await lifecycle.run(now=valid_until + DAY)
+    actions = await _run(now=valid_until + DAY)
     assert [a.action for a in actions] == ["expired"]
 
 
@@ -197,7 +203,7 @@ async def test_special_audit_counts_as_surveillance(certified: Certified) -> Non
     failing_core(world, doc)
     filed = await world.file(doc)
     assert filed.status_code == 201, filed.text
-    [action] = await lifecycle.run()
+    [action] = await _run()
     assert action.action == "suspended"
 
 
@@ -213,4 +219,4 @@ async def test_lifecycle_ignores_revoked(certified: Certified) -> None:
     await _surveillance(certified, core_fails=True)
     assert (await certified.change("revoke", "fraud")).status_code == 200
     valid_until = _when(certified.certificate["valid_until"])
-    assert await lifecycle.run(now=valid_until + DAY) == []
+    assert await _run(now=valid_until + DAY) == []
