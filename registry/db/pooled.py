@@ -466,7 +466,13 @@ class _PostgresReaders(_Readers):
         return await self.pool.acquire()
 
     async def _close_reader(self, connection: Any) -> None:
-        await self.pool.release(connection)
+        try:
+            await self.pool.release(connection)
+        except asyncpg.InternalClientError:
+            # A connection the server dropped (a failover) was already given back by the
+            # pool itself when it closed; releasing it again is refused. Anything else is a bug.
+            if not connection.is_closed():
+                raise
 
 
 class _Lagging(Exception):
