@@ -62,6 +62,11 @@ cluster-stop:
 cluster-status:
 	ops/cluster/cluster.sh status
 
+# Figure 9: mixed traffic with public reads on the standbys against the primary alone, on
+# `make cluster`'s cluster (~1.5 min).
+bench-replicas: $(STAMP) cluster
+	$(BIN)/python -m bench.replicas --seconds 20
+
 # The failover drill against `make cluster`'s cluster (~1 min a run; DRILL_RUNS=5 for five).
 drill: $(STAMP) cluster
 	$(BIN)/python -m tests.e2e.cluster.drill --runs $${DRILL_RUNS:-1}
