@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run init test unit test-sqlite test-postgres lint bench bench-scale clean tools
+.PHONY: run init test unit test-sqlite test-postgres lint bench bench-scale clean tools \
+	cluster cluster-stop cluster-status cluster-tools drill bench-replicas
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -41,6 +42,34 @@ tools:
 	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/wrk ] || [ ! -x /usr/bin/jq ] || [ ! -x /usr/bin/curl ]; } && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk jq curl; \
 	fi
+	@$(MAKE) --no-print-directory cluster-tools
+
+# The high-availability cluster's programs (Debian's etcd-server, patroni, PostgreSQL 15),
+# installed when missing and running as root; without them the drill test says it skips.
+cluster-tools:
+	@if { [ ! -x /usr/bin/etcd ] || [ ! -x /usr/bin/patroni ] || [ ! -x /usr/lib/postgresql/15/bin/postgres ]; } && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server patroni postgresql-15 curl; \
+	fi
+
+# etcd and three PostgreSQL 15 nodes under Patroni on 127.0.0.1, data in var/cluster/
+# (docs/operations.md, "High availability"); prints how to serve on it. Stopped by cluster-stop.
+cluster: cluster-tools
+	ops/cluster/cluster.sh start
+
+cluster-stop:
+	ops/cluster/cluster.sh stop
+
+cluster-status:
+	ops/cluster/cluster.sh status
+
+# Figure 9: mixed traffic with public reads on the standbys against the primary alone, on
+# `make cluster`'s cluster (~1.5 min).
+bench-replicas: $(STAMP) cluster
+	$(BIN)/python -m bench.replicas --seconds 20
+
+# The failover drill against `make cluster`'s cluster (~1 min a run; DRILL_RUNS=5 for five).
+drill: $(STAMP) cluster
+	$(BIN)/python -m tests.e2e.cluster.drill --runs $${DRILL_RUNS:-1}
 
 # Two workers; a module's tests stay on one (loadscope), so its real server or world is built once.
 test-sqlite: $(STAMP) tools

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from contextlib import nullcontext
 
 from litestar import Litestar
 from litestar.enums import ScopeType
@@ -14,6 +15,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from api.http.middleware.admission import admission_middleware
 from api.http.middleware.logging import access_log_middleware, configure_logging
 from api.http.middleware.ratelimit import any_of, exact, prefix, rate_limit_middleware
+from api.http.middleware.replica import public_read
 from api.http.middleware.request_checks import request_checks_middleware
 from api.http.middleware.security_headers import security_headers_hook
 from api.http.problems import EXCEPTION_HANDLERS, document_problems
@@ -45,6 +47,7 @@ from api.web import web_router
 from api.web.render.api_reference import ApiReferencePlugin
 from registry.db.database import close_pool, start_pool
 from registry.db.pooled import shared_reads
+from registry.db.replica import replica_reads
 from registry.settings import get_settings
 
 API_DESCRIPTION = """Rightsmark: core-rights standards as versioned rule sets, assessments
@@ -79,14 +82,16 @@ def _freeze_startup_objects() -> None:
 
 
 def shared_reads_middleware(app: ASGIApp) -> ASGIApp:
-    """The reads of one request share one database connection (registry.db.pooled)."""
+    """The reads of one request share one database connection (registry.db.pooled); public
+    reads may share one on a standby instead (api.http.middleware.replica)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         async with shared_reads():
-            await app(scope, receive, send)
+            with replica_reads() if public_read(scope) else nullcontext():
+                await app(scope, receive, send)
 
     return middleware
 

@@ -171,7 +171,11 @@ KEEP_LOG = "RIGHTSMARK_BENCH_KEEP_LOG"
 
 @contextmanager
 def loaded_server(
-    providers: int, certificates: int, database_url: str = "", workers: int = 1
+    providers: int,
+    certificates: int,
+    database_url: str = "",
+    workers: int = 1,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, Path, int]]:
     """(base URL, data directory, server pid) of a demo + bulk-loaded server, on SQLite in
     the data directory, or in `database_url` (an empty PostgreSQL database), serving with
@@ -194,6 +198,7 @@ def loaded_server(
             # RIGHTSMARK_BENCH_KEEP_LOG=PATH keeps the server's access log (each request's
             # path, status and milliseconds) there, to see where the time goes.
             "RIGHTSMARK_LOG_LEVEL": "info" if os.environ.get(KEEP_LOG) else "warning",
+            **(extra_env or {}),
         }
         bulk = [
             sys.executable,

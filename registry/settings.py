@@ -27,6 +27,12 @@ class Settings(BaseSettings):
         description="sqlite:///path/to.db or postgresql://user@host:port/db; "
         "empty means SQLite at <data_dir>/rightsmark.sqlite.",
     )
+    database_replica_url: str = Field(
+        default="",
+        description="PostgreSQL only: a standby for public reads, e.g. a multi-host URL with "
+        "target_session_attrs=prefer-standby; each read there first checks the standby has "
+        "replayed the primary's log far enough, else reads on the primary. Empty: none.",
+    )
     host: str = Field(default="127.0.0.1", description="Interface the server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
     public_url: str = Field(
@@ -105,6 +111,13 @@ class Settings(BaseSettings):
     def _known_scheme(cls, value: str) -> str:
         if value and urlsplit(value).scheme not in {"sqlite", "postgres", "postgresql"}:
             raise ValueError("RIGHTSMARK_DATABASE_URL must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("database_replica_url")
+    @classmethod
+    def _postgres_only(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"postgres", "postgresql"}:
+            raise ValueError("RIGHTSMARK_DATABASE_REPLICA_URL must start with postgresql://")
         return value
 
     @field_validator("public_url")

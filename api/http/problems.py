@@ -21,6 +21,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from pydantic import BaseModel, ConfigDict
 
 from audits.errors import AuditError
+from registry.db.failover import RETRY_AFTER_SECONDS, database_unavailable
 from registry.errors import (
     ConflictError,
     ForbiddenError,
@@ -157,6 +158,14 @@ def too_deep_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Re
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if database_unavailable(exc):  # a failover under way: nothing was acknowledged
+        log.warning("database_unavailable", path=request.url.path, error_type=type(exc).__name__)
+        return problem(
+            503,
+            "the database is failing over to another server; nothing of this request was "
+            "acknowledged: retry it (with the same Idempotency-Key for a filing)",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "an unexpected error occurred; it was logged")
 
@@ -207,7 +216,9 @@ _WHY: Final = {
     415: "The body's content type is not one this operation reads",
     422: "The body or a parameter is readable but its content is invalid",
     429: "Too many requests from this address this minute; see Retry-After",
-    503: "The registry cannot sign right now",
+    503: "The registry cannot sign right now, or its database is failing over to a standby "
+    "(nothing was acknowledged; retry after Retry-After seconds, a filing with the same "
+    "Idempotency-Key)",
 }
 _BODY_METHODS: Final = {"POST", "PUT", "PATCH"}
 

@@ -13,6 +13,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from api.web.render.html import page
+from registry.db.failover import RETRY_AFTER_SECONDS, database_unavailable
 from registry.errors import (
     ConflictError,
     ForbiddenError,
@@ -102,6 +103,10 @@ def on_not_found(request: Request[Any, Any, Any], exc: PageNotFound) -> Response
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
+    if database_unavailable(exc):  # a failover under way
+        response = error_page(503, "the registry is switching database servers: try again shortly")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     log.error("web_unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return error_page(500, "an unexpected error occurred; it was logged")
 

@@ -17,6 +17,7 @@ from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from registry.db import replica
 from registry.db.cache import read_cache
 from registry.db.pooled import (
     READ_POOL_SIZE,
@@ -101,10 +102,12 @@ async def changes_since(seen: int | None) -> tuple[int, frozenset[str] | None]:
     """The data version now, and the topics the transactions committed after version `seen`
     touched (None: anything may have changed, or they are no longer all on record)."""
     if seen is None:
+        replica.note_changes()
         return await data_version(), None
     rows = await engine().run_ddl(_CHANGES_SINCE.format(int(seen)))
     if not rows:
         return seen, frozenset()
+    replica.note_changes()  # standby reads must now include these commits
     versions = [int(row["version"]) for row in rows]
     if versions[0] != seen + 1:  # the records in between were deleted: catch up at once
         return versions[-1], None
@@ -201,6 +204,7 @@ async def write_transaction() -> AsyncIterator[Any]:
                 await engine().run_ddl(_FORGET_CHANGES.format(version - _KEEP_CHANGES))
     finally:
         _transaction.reset(token)
+    replica.note_commit()
     read_cache.invalidate(touched)
     for callback in transaction.after_commit:
         callback()

@@ -12,8 +12,15 @@ def make_engine() -> PooledPostgresEngine | PooledSQLiteEngine:
     settings = get_settings()
     if settings.is_postgres:
         dsn = settings.database_url.replace("postgres://", "postgresql://", 1)
-        # A write pool and a read pool (registry.db.pooled), both on this server for now.
-        return PooledPostgresEngine(config={"dsn": dsn}, log_queries=False)
+        # A write pool and a read pool on this server (a multi-host URL with
+        # target_session_attrs=read-write follows the primary after a failover), and a pool
+        # on a standby for public reads when one is named (registry.db.replica).
+        standby = settings.database_replica_url.replace("postgres://", "postgresql://", 1)
+        return PooledPostgresEngine(
+            config={"dsn": dsn},
+            replica_config={"dsn": standby} if standby and settings.is_postgres else None,
+            log_queries=False,
+        )
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # Persistent reader and writer connections instead of one per query (registry.db.pooled).
     # A generous busy timeout: writers in other processes wait for the lock, not fail.

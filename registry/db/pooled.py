@@ -46,7 +46,9 @@ on its own connection), so the wait can always end. A single pool would not do: 
 each holding one of its connections for their reads, all waiting for a second one for
 their transactions, would wait forever. And reads never take a write connection, so a
 burst of reads cannot hold up the writes. The read pool may be given its own server
-(`read_config`): where a read replica would go.
+(`read_config`). A third pool, on a standby (`replica_config`,
+`RIGHTSMARK_DATABASE_REPLICA_URL`), takes the reads of the requests that ask for it
+(`registry.db.replica`), each after a log-position check, with its own lease per request.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ import aiosqlite
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+
+from registry.db import replica
 
 # Reader connections per process and event loop. A request keeps its reader until it ends,
 # and one that finds none free borrows a lease between its owner's queries, which makes
@@ -96,23 +100,31 @@ class _Lease:
 
 
 _lease: ContextVar[_Lease | None] = ContextVar("rightsmark_db_lease", default=None)
+# The same for the standby pool (registry.db.replica), when a request reads there.
+_standby_lease: ContextVar[_Lease | None] = ContextVar("rightsmark_standby_lease", default=None)
 
 
 @asynccontextmanager
 async def shared_reads() -> AsyncIterator[None]:
     """Reads outside a transaction, within this block, share one connection (taken at the
-    first read, given back at the end). Nested blocks share the outer one's."""
+    first read, given back at the end): one of the read pool's, and one of the standby
+    pool's if the block reads there too. Nested blocks share the outer one's."""
     if _lease.get() is not None:
         yield
         return
-    lease = _Lease()
-    token = _lease.set(lease)
+    lease, standby = _Lease(), _Lease()
+    token, standby_token = _lease.set(lease), _standby_lease.set(standby)
     try:
         yield
     finally:
         _lease.reset(token)
-        if lease.release is not None:
-            await lease.release()
+        _standby_lease.reset(standby_token)
+        try:
+            if standby.release is not None:
+                await standby.release()
+        finally:
+            if lease.release is not None:
+                await lease.release()
 
 
 def _is_read(sql: str) -> bool:
@@ -130,7 +142,8 @@ class _Readers(ABC):
     waits for the next query or release to end and looks again. A reader is never waited
     for while held by a task that waits on the waiter."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, lease: ContextVar[_Lease | None] = _lease) -> None:
+        self.lease_var = lease
         self.readers = asyncio.Semaphore(size)
         self.leases: set[_Lease] = set()  # those holding a connection
         self._waiters: list[asyncio.Future[None]] = []
@@ -181,7 +194,7 @@ class _Readers(ABC):
     async def read(self, fetch: Callable[[Any], Awaitable[Any]]) -> Any:
         """`fetch(connection)` on the request's leased reader (taken now if none yet), on a
         reader of its own outside `shared_reads`, or on an idle lease's when none is free."""
-        lease = _lease.get()
+        lease = self.lease_var.get()
         while True:
             if lease is not None:
                 try:
@@ -443,27 +456,59 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
 class _PostgresReaders(_Readers):
     """The read pool's connections, leased as SQLite's readers are."""
 
-    def __init__(self, pool: asyncpg.Pool, size: int) -> None:
-        super().__init__(size)
+    def __init__(
+        self, pool: asyncpg.Pool, size: int, lease: ContextVar[_Lease | None] = _lease
+    ) -> None:
+        super().__init__(size, lease)
         self.pool = pool
 
     async def _open_reader(self) -> Any:
         return await self.pool.acquire()
 
     async def _close_reader(self, connection: Any) -> None:
-        await self.pool.release(connection)
+        try:
+            await self.pool.release(connection)
+        except asyncpg.InternalClientError:
+            # A connection the server dropped (a failover) was already given back by the
+            # pool itself when it closed; releasing it again is refused. Anything else is a bug.
+            if not connection.is_closed():
+                raise
+
+
+class _Lagging(Exception):
+    """The standby has not replayed the watermark yet: read on the primary."""
+
+
+# A standby that cannot answer (gone, restarting, promoted away): read on the primary.
+_STANDBY_DOWN = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
 
 
 class PooledPostgresEngine(PostgresEngine):
-    """Piccolo's PostgreSQL engine with a read pool beside its write pool: see the module's
-    docstring. Without a read pool (`start_read_pool` not called) it is Piccolo's engine."""
+    """Piccolo's PostgreSQL engine with a read pool beside its write pool, and optionally a
+    standby pool (`registry.db.replica`): see the module's docstring. Without a read pool
+    (`start_read_pool` not called) it is Piccolo's engine."""
 
     def __init__(
-        self, config: dict[str, Any], *, read_config: dict[str, Any] | None = None, **kw: Any
+        self,
+        config: dict[str, Any],
+        *,
+        read_config: dict[str, Any] | None = None,
+        replica_config: dict[str, Any] | None = None,
+        **kw: Any,
     ) -> None:
         super().__init__(config=config, **kw)
         self.read_config: dict[str, Any] = dict(read_config or config)
+        self.replica_config = dict(replica_config) if replica_config else None
         self.readers: _PostgresReaders | None = None
+        self.standbys: _PostgresReaders | None = None
+        self.standby_check: replica.StandbyCheck | None = None
 
     @property
     def read_pool(self) -> asyncpg.Pool | None:
@@ -475,20 +520,50 @@ class PooledPostgresEngine(PostgresEngine):
                 **self.read_config, min_size=min_size, max_size=max_size, reset=_keep_session
             )
             self.readers = _PostgresReaders(pool, max_size)
+        if self.standbys is None and self.replica_config is not None:
+            # min_size 0: a standby that is down must not keep the server from starting.
+            pool = await asyncpg.create_pool(
+                **self.replica_config, min_size=0, max_size=max_size, reset=_keep_session
+            )
+            self.standbys = _PostgresReaders(pool, max_size, _standby_lease)
+            self.standby_check = replica.StandbyCheck(replica.Watermark(self._primary_position))
+            replica.install(self.standby_check)
+
+    async def _primary_position(self) -> int:
+        rows = await self.run_ddl(replica.PRIMARY_POSITION)
+        return int(rows[0]["lsn"])
 
     async def close_read_pool(self) -> None:
+        standbys, self.standbys = self.standbys, None
+        if standbys is not None:
+            replica.install(None)
+            self.standby_check = None
+            await standbys.pool.close()
         readers, self.readers = self.readers, None
         if readers is not None:
             await readers.pool.close()
 
     async def run_querystring(self, querystring: Any, in_pool: bool = True) -> Any:
         """A SELECT outside a transaction on the read pool (the request's leased connection,
-        if it has one); anything else as Piccolo does: in the transaction, or on the write
-        pool."""
+        if it has one), or on the standby pool when the request asked for it and the standby
+        has replayed the watermark; anything else as Piccolo does: in the transaction, or on
+        the write pool."""
         readers = self.readers
         if readers is None or not in_pool or self.current_transaction.get() is not None:
             return await super().run_querystring(querystring, in_pool)
         query, args = querystring.compile_string(engine_type=self.engine_type)
         if not _is_read(query):
             return await super().run_querystring(querystring, in_pool)
+        standbys, check = self.standbys, self.standby_check
+        if standbys is not None and check is not None and replica.wanted():
+
+            async def on_standby(connection: Any) -> Any:
+                if not await check.fresh(connection):
+                    raise _Lagging
+                return await connection.fetch(query, *args)
+
+            try:
+                return await standbys.read(on_standby)
+            except (_Lagging, *_STANDBY_DOWN):
+                pass  # the primary answers instead
         return await readers.read(lambda connection: connection.fetch(query, *args))
