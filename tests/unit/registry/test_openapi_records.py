@@ -58,7 +58,7 @@ def test_detail_is_the_application_with_its_events() -> None:
     detail = schemas.ApplicationDetailOut(**msgspec.structs.asdict(_APPLICATION), events=[event])
     assert msgspec.json.encode(detail) == msgspec.json.encode(_APPLICATION)[:-1] + (
         b',"events":[{"from_state":null,"to_state":"submitted","actor":"p","reason":null,'
-        b'"at":"2026-09-01T00:00:00Z"}]}'
+        b'"at":"2026-09-01T00:00:00Z"}],"self_assessment":null}'
     )
 
 
