@@ -14,6 +14,11 @@ certificate's history, so a second run in the same situation changes nothing.
 5. Corrective actions (`registry.corrective.enforcement`): a plan not submitted in time is
    reported, an action not closed in time is escalated, and an escalated one suspends the
    certificate once the standard's grace has run out.
+6. Surveillance overdue by more than the standard's `surveillance_overdue_grace_days`
+   suspends the certificate, once per due date (none set: only the flag of rule 3).
+7. The surveillance cycle (`registry.schedule.planning`): the next surveillance audit is
+   scheduled with an auditor the registry picks once it is within the lead time of being
+   due, and recertification is opened within its lead time of expiry.
 
 Each certificate changes in its own transaction: one failure does not undo the others.
 """
@@ -32,6 +37,7 @@ from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.clock import add_months, iso_utc, utc_now
 from registry.corrective.enforcement import enforce, mark_suspending
 from registry.db.database import write_transaction
+from registry.schedule import planning
 from registry.standards.service import get_ruleset
 from registry.transparency.log import append_event
 from standards.model import RuleSet
@@ -44,7 +50,8 @@ class Action:
     certificate: str
     code: str
     # suspended | revoked | surveillance_overdue | surveillance_received | expired |
-    # corrective_plan_overdue | corrective_escalated
+    # corrective_plan_overdue | corrective_escalated | surveillance_scheduled |
+    # surveillance_unassigned | recertification_opened | recertification_unassigned
     action: str
     reason: str
 
@@ -94,7 +101,11 @@ async def _one(row: dict[str, Any], ruleset: RuleSet, now: dt.datetime) -> list[
         actions = await _corrective(row, ruleset, now)
         if any(a.action == "suspended" for a in actions):
             return actions
-        return actions + await _surveillance_due(row, audits, ruleset, now)
+        actions += await _surveillance_due(row, audits, ruleset, now)
+        action = await _suspend_overdue(row, audits, ruleset, now)
+        if action:
+            return [*actions, action]
+        return actions + await _plan(row, audits, ruleset, now)
     if row["state"] == "suspended":
         actions = await _corrective(row, ruleset, now)
         action = await _revoke_long_suspension(row, ruleset, now)
@@ -178,11 +189,47 @@ async def _revoke_long_suspension(
     return _action(row, "revoked", reason)
 
 
+def _due(row: dict[str, Any], audits: list[dict[str, Any]], ruleset: RuleSet) -> dt.datetime:
+    since = audits[-1]["filed_at"] if audits else row["valid_from"]
+    return add_months(since, ruleset.certificate.surveillance_interval_months)
+
+
+async def _suspend_overdue(
+    row: dict[str, Any], audits: list[dict[str, Any]], ruleset: RuleSet, now: dt.datetime
+) -> Action | None:
+    """Overdue surveillance past the standard's grace suspends, once per due date: a
+    certificate the secretariat reinstated is not suspended again for the same audit."""
+    grace = ruleset.certificate.surveillance_overdue_grace_days
+    due = _due(row, audits, ruleset)
+    if grace is None or now <= due + dt.timedelta(days=grace) or due >= row["valid_until"]:
+        return None
+    cause = f"surveillance:{due.date().isoformat()}"
+    if await _happened(row, "suspended", cause):
+        return None
+    reason = (
+        f"surveillance audit due by {iso_utc(due)} not received within the {grace}-day "
+        f"grace {ruleset.ref} allows"
+    )
+    await service.apply_change(row, "suspend", reason, ACTOR, at=now, cause=cause)
+    return _action(row, "suspended", reason)
+
+
+async def _plan(
+    row: dict[str, Any], audits: list[dict[str, Any]], ruleset: RuleSet, now: dt.datetime
+) -> list[Action]:
+    """Scheduled surveillance and recertification (`registry.schedule.planning`)."""
+    await planning.settle_filed(row, audits, now)
+    planned = [
+        await planning.plan_surveillance(row, ruleset, _due(row, audits, ruleset), now),
+        await planning.plan_recertification(row, ruleset, now),
+    ]
+    return [_action(row, p.action, p.reason) for p in planned if p is not None]
+
+
 async def _surveillance_due(
     row: dict[str, Any], audits: list[dict[str, Any]], ruleset: RuleSet, now: dt.datetime
 ) -> list[Action]:
-    since = audits[-1]["filed_at"] if audits else row["valid_from"]
-    due = add_months(since, ruleset.certificate.surveillance_interval_months)
+    due = _due(row, audits, ruleset)
     overdue = now > due
     if due == row["surveillance_due"] and overdue == row["surveillance_overdue"]:
         return []

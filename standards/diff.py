@@ -227,6 +227,19 @@ def _corrective_bump(path: str, before: Any, after: Any) -> tuple[Bump, str] | N
         if after:
             return Bump.MAJOR, f"{path}: closure now needs a follow-up visit"
         return Bump.MINOR, f"{path}: closure no longer needs a visit"
+    if name == "surveillance_overdue_grace_days":
+        if after is None:
+            return Bump.MINOR, f"{path} removed: overdue surveillance no longer suspends"
+        if before is None or after < before:
+            return Bump.MAJOR, f"{path} shortened: overdue surveillance suspends sooner"
+        return Bump.MINOR, f"{path} lengthened"
+    if name == "unannounced_surveillance":
+        if after:
+            return Bump.MAJOR, f"{path}: surveillance audits are now unannounced"
+        return Bump.MINOR, f"{path}: surveillance audits are announced again"
+    if name in ("surveillance_lead_days", "recertification_lead_days"):
+        # When the registry plans the work, not what a certificate promises.
+        return Bump.MINOR, f"{path} changed: the registry plans at another lead time"
     if name == "secretariat_desk_review":
         return Bump.MINOR, f"{path}: who may review on paper changed"
     return None

@@ -173,9 +173,46 @@ def _rules(rs: RuleSet) -> Iterator[Finding]:
             message,
             ("surveillance-exceeds-validity"),
         )
+    yield from _surveillance_cycle(rs)
     if rs.supersedes is not None and parse_version(rs.supersedes) >= parse_version(rs.version):
         message = f"supersedes {rs.supersedes}, which is not older than {rs.version}"
         yield ("supersedes",), message, "supersedes-not-older"
+
+
+def _surveillance_cycle(rs: RuleSet) -> Iterator[Finding]:
+    """Lead times and grace that the surveillance cycle could never honour. A month counts
+    as 28 days here: the shortest, so a lead that fits it fits every month."""
+    cert = rs.certificate
+    interval_days = cert.surveillance_interval_months * 28
+    lead = cert.surveillance_lead_days
+    if lead is not None and lead >= interval_days:
+        message = (
+            f"scheduling {lead} days ahead of a surveillance due every "
+            f"{cert.surveillance_interval_months} months overlaps the previous interval"
+        )
+        yield ("certificate", "surveillance_lead_days"), message, "lead-exceeds-interval"
+    grace = cert.surveillance_overdue_grace_days
+    if grace is not None and grace >= interval_days:
+        message = (
+            f"a {grace}-day grace outlasts the {cert.surveillance_interval_months}-month "
+            "surveillance interval: the next audit falls due before an overdue one suspends"
+        )
+        yield (
+            ("certificate", "surveillance_overdue_grace_days"),
+            message,
+            "grace-exceeds-interval",
+        )
+    recert = cert.recertification_lead_days
+    if recert is not None and recert >= cert.validity_months * 28:
+        message = (
+            f"recertification {recert} days before expiry starts before a "
+            f"{cert.validity_months}-month certificate is issued"
+        )
+        yield (
+            ("certificate", "recertification_lead_days"),
+            message,
+            "lead-exceeds-validity",
+        )
 
 
 CHECKS: tuple[Check, ...] = (_ids, _categories, _indicators, _grades, _rules)

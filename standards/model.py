@@ -121,6 +121,18 @@ class NonConformityRule(_Frozen):
 class CertificateRules(_Frozen):
     validity_months: int = Field(ge=1, le=120)
     surveillance_interval_months: int = Field(ge=1, le=120)
+    # The surveillance cycle (docs/assurance.md, "The surveillance cycle"). All default to
+    # None and are left out of the published document, so versions published before these
+    # fields existed keep their digests; None means the registry's documented default.
+    # Days before a surveillance audit is due that the registry schedules it (default 60).
+    surveillance_lead_days: int | None = Field(default=None, ge=1, le=365)
+    # Surveillance audits are unannounced: the provider is not told the date or the auditor.
+    unannounced_surveillance: bool | None = None
+    # Days past its due date that a missing surveillance audit suspends the certificate
+    # (None: it is only flagged overdue).
+    surveillance_overdue_grace_days: int | None = Field(default=None, ge=0, le=365)
+    # Days before expiry that the registry opens the next cycle's application (default 90).
+    recertification_lead_days: int | None = Field(default=None, ge=1, le=730)
 
 
 class RuleSet(_Frozen):

@@ -41,5 +41,6 @@ APP_REGISTRY = AppRegistry(
         "registry.self_assessments.piccolo_app",
         "registry.registers.piccolo_app",
         "registry.corrective.piccolo_app",
+        "registry.schedule.piccolo_app",
     ]
 )

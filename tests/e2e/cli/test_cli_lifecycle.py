@@ -71,11 +71,13 @@ def test_long_suspension_is_revoked_and_surveillance_flagged_once(server: Regist
     still = server.cli("verify", kept["url"], "--registry", server.url)
     assert still.returncode == 0, still.stdout + still.stderr
 
-    # 400 days on, the yearly surveillance audit is overdue: flagged once, shown as a table.
+    # 400 days on, the yearly surveillance audit is overdue: flagged once, shown as a table,
+    # and scheduled at once with an auditor (docs/assurance.md, "The surveillance cycle").
     table = server.cli("lifecycle", "run", "--now", at(400))
     assert table.returncode == 0, table.stderr
     assert kept["id"] in table.stdout
     assert kept["code"] in table.stdout
     assert "surveillance_overdue" in table.stdout
-    assert "1 action(s)" in table.stdout
+    assert "surveillance_scheduled" in table.stdout
+    assert "2 action(s)" in table.stdout
     assert actions(server.cli("lifecycle", "run", "--now", at(400), "--json")) == []

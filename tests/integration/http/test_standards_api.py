@@ -47,6 +47,7 @@ async def test_list_and_read_published_version(published: Client, library: Path)
         "core-rights@1.0.0",
         "core-rights@1.1.0",
         "core-rights@2.0.0",
+        "core-rights@3.0.0",
     ]
     response = await published.get(V100)
     assert response.status_code == 200
@@ -87,29 +88,29 @@ async def test_bad_reads_are_precise(published: Client, path: str, status: int) 
 async def test_upload_publish_retire_lifecycle(
     published: Client, secretariat: dict[str, str], library: Path
 ) -> None:
-    document = _library_doc(library, "2.0.0")
-    document.update(version="2.1.0", supersedes="2.0.0", title="Core rights, draft 2.1")
+    document = _library_doc(library, "3.0.0")
+    document.update(version="3.1.0", supersedes="3.0.0", title="Core rights, draft 3.1")
     created = await published.post(
         "/api/v1/standards", content=_as_yaml(document), headers={**secretariat, **YAML}
     )
     assert created.status_code == 201, created.text
     assert created.json()["status"] == "draft"
     # drafts are invisible to the public, visible to the secretariat
-    assert_problem(await published.get("/api/v1/standards/core-rights/versions/2.1.0"), 404)
-    draft = await published.get("/api/v1/standards/core-rights/drafts/2.1.0", headers=secretariat)
-    assert draft.json()["rule_set"]["title"] == "Core rights, draft 2.1"
+    assert_problem(await published.get("/api/v1/standards/core-rights/versions/3.1.0"), 404)
+    draft = await published.get("/api/v1/standards/core-rights/drafts/3.1.0", headers=secretariat)
+    assert draft.json()["rule_set"]["title"] == "Core rights, draft 3.1"
     # replacing a draft is allowed (200), as JSON this time
-    document["title"] = "Core rights 2.1"
+    document["title"] = "Core rights 3.1"
     replaced = await published.post("/api/v1/standards", json=document, headers=secretariat)
     assert replaced.status_code == 200
-    url = "/api/v1/standards/core-rights/versions/2.1.0"
+    url = "/api/v1/standards/core-rights/versions/3.1.0"
     first = await published.post(f"{url}/publish", headers=secretariat)
     assert first.status_code == 200
     assert first.json()["status"] == "published"
     again = await published.post(f"{url}/publish", headers=secretariat)
     assert again.json() == first.json()  # idempotent: the same published version
     public = (await published.get(url)).json()
-    assert public["title"] == "Core rights 2.1"
+    assert public["title"] == "Core rights 3.1"
     # the identical rule set uploaded again is a no-op
     same = await published.post("/api/v1/standards", json=document, headers=secretariat)
     assert same.status_code == 200
@@ -239,6 +240,6 @@ async def test_publishing_unknown_draft_is_404(
     published: Client, secretariat: dict[str, str]
 ) -> None:
     response = await published.post(
-        "/api/v1/standards/core-rights/versions/3.0.0/publish", headers=secretariat
+        "/api/v1/standards/core-rights/versions/4.0.0/publish", headers=secretariat
     )
     assert_problem(response, 404)

@@ -261,43 +261,43 @@ async def test_secretariat_uploads_publishes_and_retires_a_standard(
     body = await _page(client, page)
     assert "core-rights@1.1.0" in body
     csrf = _csrf(body)
-    source = (get_settings().standards_library / "core-rights" / "2.0.0.yaml").read_text()
-    broken = source.replace("version: 2.0.0", "version: 2.1.0").replace("weight: 3", "weight: -3")
+    source = (get_settings().standards_library / "core-rights" / "3.0.0.yaml").read_text()
+    broken = source.replace("version: 3.0.0", "version: 3.1.0").replace("weight: 3", "weight: -3")
     refused = await client.post(
         page,
         data={"csrf": csrf},
-        files={"file": ("2.1.0.yaml", broken.encode(), "application/yaml")},
+        files={"file": ("3.1.0.yaml", broken.encode(), "application/yaml")},
     )
     assert refused.status_code == 422
     assert "Not stored:" in refused.text
     assert "non-positive-weight" in refused.text or "out-of-range" in refused.text
     assert "line " in refused.text
-    draft = source.replace("version: 2.0.0", "version: 2.1.0").replace(
-        "supersedes: 1.1.0", "supersedes: 2.0.0"
+    draft = source.replace("version: 3.0.0", "version: 3.1.0").replace(
+        "supersedes: 2.0.0", "supersedes: 3.0.0"
     )
     stored = await client.post(page, data={"csrf": csrf, "source": draft})
     assert stored.status_code == 303, stored.text[:3000]
     body = await _page(client, page)
-    assert "Draft core-rights@2.1.0 stored." in body
-    assert "Publish core-rights@2.1.0" in body
+    assert "Draft core-rights@3.1.0 stored." in body
+    assert "Publish core-rights@3.1.0" in body
     older = await client.post(
         page,
         data={
             "csrf": csrf,
-            "source": source.replace("version: 2.0.0", "version: 1.0.1").replace(
-                "supersedes: 1.1.0\n", ""
+            "source": source.replace("version: 3.0.0", "version: 1.0.1").replace(
+                "supersedes: 2.0.0\n", ""
             ),
         },
     )
     assert older.status_code == 409  # versions only increase: refused, nothing stored
-    assert "is not greater than published version 2.0.0" in older.text
+    assert "is not greater than published version 3.0.0" in older.text
     assert "Not done, nothing stored" in older.text
     assert "core-rights@1.0.1" not in older.text.split("Not done")[1]
-    published = await client.post(f"{page}/core-rights/2.1.0/publish", data={"csrf": csrf})
+    published = await client.post(f"{page}/core-rights/3.1.0/publish", data={"csrf": csrf})
     assert published.status_code == 303
     summary = {v.version: v.status for v in await standards.list_versions(include_drafts=True)}
-    assert summary["2.1.0"] == "published"
-    assert (await client.get("/api/v1/standards/core-rights/versions/2.1.0")).status_code == 200
+    assert summary["3.1.0"] == "published"
+    assert (await client.get("/api/v1/standards/core-rights/versions/3.1.0")).status_code == 200
     retired = await client.post(f"{page}/core-rights/1.0.0/retire", data={"csrf": csrf})
     assert retired.status_code == 303
     again = await client.post(f"{page}/core-rights/1.0.0/retire", data={"csrf": csrf})

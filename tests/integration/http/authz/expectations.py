@@ -657,12 +657,12 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "POST /api/v1/standards/{slug:str}/versions/{version:str}/publish",
-        body(lambda w: "/api/v1/standards/core-rights/versions/2.1.0/publish"),
+        body(lambda w: "/api/v1/standards/core-rights/versions/3.1.0/publish"),
         api({Who.SECRETARIAT: 200}),
     ),
     Spec(
         "POST /api/v1/standards/{slug:str}/versions/{version:str}/retire",
-        body(lambda w: "/api/v1/standards/core-rights/versions/2.1.0/retire"),
+        body(lambda w: "/api/v1/standards/core-rights/versions/3.1.0/retire"),
         api({Who.SECRETARIAT: 200}),
     ),
     Spec(
@@ -1129,12 +1129,12 @@ SPECS: list[Spec] = [
     ),
     Spec(
         "POST /portal/secretariat/standards",
-        form(lambda w: "/portal/secretariat/standards", source=draft_yaml("2.2.0", "2.1.0")),
+        form(lambda w: "/portal/secretariat/standards", source=draft_yaml("3.2.0", "3.1.0")),
         page({Who.SECRETARIAT: allow(303, "/portal/secretariat/standards#*")}),
     ),
     Spec(
         "POST /portal/secretariat/standards/{slug:str}/{version:str}/{step:str}",
-        form(lambda w: "/portal/secretariat/standards/core-rights/2.2.0/publish"),
+        form(lambda w: "/portal/secretariat/standards/core-rights/3.2.0/publish"),
         page({Who.SECRETARIAT: allow(303, "/portal/secretariat/standards#*")}),
     ),
     Spec(

@@ -71,12 +71,12 @@ def csrf_of(body: str) -> str:
     return found.group(1)
 
 
-def draft_yaml(version: str = "2.1.0", supersedes: str = "2.0.0") -> str:
-    """The library's latest core-rights (2.0.0) renumbered, as the README derives a new
+def draft_yaml(version: str = "3.1.0", supersedes: str = "3.0.0") -> str:
+    """The library's latest core-rights (3.0.0) renumbered, as the README derives a new
     version."""
-    text = (LIBRARY / "core-rights" / "2.0.0.yaml").read_text()
-    text = re.sub(r"(?m)^version: 2\.0\.0$", f"version: {version}", text)
-    text = re.sub(r"(?m)^supersedes: 1\.1\.0$", f"supersedes: {supersedes}", text)
+    text = (LIBRARY / "core-rights" / "3.0.0.yaml").read_text()
+    text = re.sub(r"(?m)^version: 3\.0\.0$", f"version: {version}", text)
+    text = re.sub(r"(?m)^supersedes: 2\.0\.0$", f"supersedes: {supersedes}", text)
     return re.sub(r"(?m)^effective_date: .*$", "effective_date: 2027-01-01", text)
 
 

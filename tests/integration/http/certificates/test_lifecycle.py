@@ -15,12 +15,23 @@ from tests.support.certified import Certified, Clock, failing_core
 from tests.support.http import assert_problem
 
 DAY = dt.timedelta(days=1)
+PLANNING = {
+    "surveillance_scheduled",
+    "surveillance_unassigned",
+    "recertification_opened",
+    "recertification_unassigned",
+}
 
 
 async def _run(now: dt.datetime | None = None) -> list[lifecycle.Action]:
     """What the lifecycle does to certificates themselves: a critical finding's corrective
-    action is also escalated once past its deadline (tests/integration/http/corrective)."""
-    return [a for a in await lifecycle.run(now) if not a.action.startswith("corrective_")]
+    action is also escalated once past its deadline (tests/integration/http/corrective), and
+    surveillance and recertification are planned (tests/integration/http/schedule)."""
+    return [
+        a
+        for a in await lifecycle.run(now)
+        if not a.action.startswith("corrective_") and a.action not in PLANNING
+    ]
 
 
 def _when(text: str) -> dt.datetime:

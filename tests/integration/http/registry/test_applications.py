@@ -106,10 +106,10 @@ async def test_out_of_scope_or_invalid_application_is_refused(
 
 
 async def test_draft_standard_is_refused(client: Client, provider: tuple[str, Headers]) -> None:
-    document = yaml.safe_load((LIBRARY / "core-rights" / "2.0.0.yaml").read_text())
-    document.update(version="2.1.0", supersedes="2.0.0")
+    document = yaml.safe_load((LIBRARY / "core-rights" / "3.0.0.yaml").read_text())
+    document.update(version="3.1.0", supersedes="3.0.0")
     await service.save_draft(document, actor="test")
-    response = await apply(client, provider[1], standard="core-rights@2.1.0")
+    response = await apply(client, provider[1], standard="core-rights@3.1.0")
     assert_problem(response, 422, "standard")
 
 

@@ -1,0 +1,2 @@
+"""The surveillance cycle driven by the registry: scheduled surveillance audits and
+recertifications (docs/assurance.md, "The surveillance cycle")."""
