@@ -281,14 +281,14 @@ def test_secretariat_accredits_and_assigns_a_chosen_auditor_who_uploads_evidence
 def test_secretariat_uploads_and_publishes_a_standard_version(
     server: PortalServer, page: Page, tmp_path: Path
 ) -> None:
-    # The next minor version after the library's newest (2.0.0).
-    source = (PROJECT_ROOT / "standards" / "library" / "core-rights" / "2.0.0.yaml").read_text()
-    good = source.replace("version: 2.0.0", "version: 2.1.0").replace(
-        "supersedes: 1.1.0", "supersedes: 2.0.0"
+    # The next minor version after the library's newest (3.0.0).
+    source = (PROJECT_ROOT / "standards" / "library" / "core-rights" / "3.0.0.yaml").read_text()
+    good = source.replace("version: 3.0.0", "version: 3.1.0").replace(
+        "supersedes: 2.0.0", "supersedes: 3.0.0"
     )
-    broken = tmp_path / "core-rights-2.1.0-broken.yaml"
+    broken = tmp_path / "core-rights-3.1.0-broken.yaml"
     broken.write_text(good.replace("weight: 3", "weight: -3", 1))
-    draft = tmp_path / "core-rights-2.1.0.yaml"
+    draft = tmp_path / "core-rights-3.1.0.yaml"
     draft.write_text(good)
 
     sign_in(page, server, server.token("secretariat"))
@@ -301,15 +301,15 @@ def test_secretariat_uploads_and_publishes_a_standard_version(
     page.get_by_label("Rule-set file (YAML or JSON)").set_input_files(str(draft))
     page.get_by_role("button", name="Upload as draft").click()
     expect(page.get_by_role("status")).to_have_text(
-        "Draft core-rights@2.1.0 stored. Publish it below."
+        "Draft core-rights@3.1.0 stored. Publish it below."
     )
     shot(page, "standards-draft")
-    page.get_by_role("button", name="Publish core-rights@2.1.0").click()
-    expect(page.get_by_role("status")).to_have_text("core-rights@2.1.0 published.")
-    expect(page.get_by_role("button", name="Retire core-rights@2.1.0")).to_be_visible()
+    page.get_by_role("button", name="Publish core-rights@3.1.0").click()
+    expect(page.get_by_role("status")).to_have_text("core-rights@3.1.0 published.")
+    expect(page.get_by_role("button", name="Retire core-rights@3.1.0")).to_be_visible()
     shot(page, "standards-published")
     page.goto(server.url + "/standards")
-    expect(page.get_by_text("2.1.0").first).to_be_visible()
+    expect(page.get_by_text("3.1.0").first).to_be_visible()
 
 
 def test_provider_sees_its_organisation_and_certificates(server: PortalServer, page: Page) -> None:
