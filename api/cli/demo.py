@@ -27,6 +27,8 @@ from registry.assessments import decisions
 from registry.assessments import service as assessments
 from registry.certificates import service as certificates
 from registry.clock import utc_now
+from registry.corrective import queries as corrective_queries
+from registry.corrective import workflow as corrective_workflow
 from registry.db.tables import ProviderRow
 from registry.providers import Licence, ProviderInput
 from registry.settings import get_settings
@@ -159,9 +161,16 @@ async def seed() -> list[str]:
             ),
             secretariat,
         )
-        if demo.outcome == "gold":  # one provider account, to see a provider's own view
-            await _account(f"{demo.name} (staff)", Role.PROVIDER, tokens, provider_id=org["id"])
+        staff = None
+        # Provider accounts, to see a provider's own view: the gold one's (listed first),
+        # and the silver one's, whose corrective actions are open.
+        if demo.outcome in ("gold", "silver"):
+            staff = await _account(
+                f"{demo.name} (staff)", Role.PROVIDER, tokens, provider_id=org["id"]
+            )
         lines.append(await _application(demo, org["id"], ruleset, secretariat, auditor))
+        if demo.outcome == "silver" and staff is not None:
+            lines.append(await _corrective_plan(demo, staff))
     # The expired certificate's expiry is recorded (history and log) as cron would do it.
     for action in await lifecycle.run():
         lines.append(f"lifecycle: {action.code} {action.action} ({action.reason})")
@@ -171,6 +180,23 @@ async def seed() -> list[str]:
         json.dump(tokens, handle, indent=2)
     lines.append(f"demo account tokens: {path}")
     return lines
+
+
+async def _corrective_plan(demo: DemoProvider, staff: Actor) -> str:
+    """The silver certificate's audit found non-conformities, each an open corrective
+    action (shown on its certificate page): one has a plan awaiting the auditor's review."""
+    listed = (await corrective_queries.list_actions(staff)).items
+    first = next(a for a in reversed(listed) if a.class_ == "major")
+    await corrective_workflow.submit_plan(
+        first.id,
+        staff,
+        root_cause="Demo: recruitment fees were not checked against the fee schedule.",
+        plan="Demo: a fee check on every contract by the compliance officer from next month.",
+    )
+    return (
+        f"{demo.name}: {len(listed)} corrective actions open; {first.id} ({first.indicator}) "
+        "has a plan awaiting the auditor's review"
+    )
 
 
 async def _application(

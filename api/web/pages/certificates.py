@@ -18,6 +18,7 @@ from registry.certificates import service as certificates
 from registry.certificates.records import CertificateSummary
 from registry.clock import utc_now
 from registry.complaints import statistics
+from registry.corrective import queries as corrective
 from registry.db.cache import Region, read_cache
 
 Ref = Annotated[str, PathParameter(max_length=64, description="crt_... or RM-7K3Q-9XPD")]
@@ -70,6 +71,7 @@ async def _certificate_page(ref: str) -> Built:
         scope=shown.scope,
         page_url=url,
         complaints=complaints,
+        open_actions=await corrective.open_by_class(found.application_id),
     )
     # The page shows the certificate and its provider (with the provider's other ones).
     topics = frozenset(certificates.certificate_topics(found.id, found.provider.id))

@@ -9,6 +9,7 @@ from api.web.pages import statistics as stats
 from api.web.render import charts
 from api.web.render.html import page
 from registry.complaints import statistics as complaint_statistics
+from registry.corrective import queries as corrective
 
 STATUS_COLOURS = {
     "valid": "#1a7f37",
@@ -84,4 +85,5 @@ class StatisticsPages(Controller):
             charts=charts_,
             timelines=timelines,
             complaints=await complaint_statistics.registry_statistics(),
+            closure=await corrective.closure_times(),
         )

@@ -15,6 +15,8 @@ from api.web.render import explain
 from api.web.render.html import page
 from registry.certificates import service as certificates
 from registry.certificates.verifier import verify
+from registry.corrective import queries as corrective
+from registry.corrective.records import OpenByClass
 from registry.errors import NotFoundError
 from registry.settings import get_settings
 from registry.trust.verify.engine import Verdict
@@ -50,9 +52,23 @@ async def _by_code(code: str) -> tuple[Any, str]:
     return msgspec.json.decode(await certificates.credential(found.id)), found.code
 
 
-def _result(verdict: Verdict, source: str) -> dict[str, Any]:
+async def _open_actions(verdict: Verdict) -> tuple[OpenByClass, ...] | None:
+    """A genuine certificate's open corrective actions by class (counts and dates), as the
+    API's verify answer has them; None for anything else (a forgery names no provider)."""
+    if verdict.status in ("invalid", "not_yet_valid") or not verdict.certificate:
+        return None
+    ident = str(verdict.certificate.get("id") or "").rpartition("/")[2]
+    try:
+        row = await certificates.find(ident)
+    except NotFoundError:
+        return None
+    return await corrective.open_by_class(row["application_id"])
+
+
+async def _result(verdict: Verdict, source: str) -> dict[str, Any]:
     return {
         "verdict": verdict,
+        "open_actions": await _open_actions(verdict),
         "source": source,
         "headline": explain.HEADLINES.get(verdict.status, verdict.status),
         "advice": explain.ADVICE.get(verdict.status, ""),
@@ -104,9 +120,8 @@ class VerifyPages(Controller):
             credential, canonical = await _by_code(code)
         except Refused as refused:
             return _form(refused.status, error=str(refused), code=code)
-        return _form(
-            result=_result(await verify(credential), f"the certificate {canonical}"), code=canonical
-        )
+        verdict = await verify(credential)
+        return _form(result=await _result(verdict, f"the certificate {canonical}"), code=canonical)
 
     @post("/", name="web:verify-submit", status_code=200)
     async def submit(self, request: Request[Any, Any, Any]) -> Response[str]:
@@ -129,4 +144,4 @@ class VerifyPages(Controller):
                 raise Refused(400, "choose a file, paste a certificate or type a code")
         except Refused as refused:
             return _form(refused.status, error=str(refused), code=code, pasted=pasted[:4000])
-        return _form(result=_result(await verify(credential), source), code=code)
+        return _form(result=await _result(await verify(credential), source), code=code)

@@ -13,6 +13,8 @@ from api.web.portal import auditor as portal_auditor
 from api.web.portal import base as portal
 from api.web.portal import complaints as portal_complaints
 from api.web.portal import conflicts as portal_conflicts
+from api.web.portal import corrective as portal_corrective
+from api.web.portal import corrective_review as portal_corrective_review
 from api.web.portal import decide as portal_decide
 from api.web.portal import directory as portal_directory
 from api.web.portal import evidence as portal_evidence
@@ -45,6 +47,8 @@ portal_router = Router(
         *portal_conflicts.HANDLERS,
         *portal_own_conflicts.HANDLERS,
         *portal_self_assessments.HANDLERS,
+        *portal_corrective.HANDLERS,
+        *portal_corrective_review.HANDLERS,
     ],
     middleware=[SESSION.middleware],
     exception_handlers={portal.NotSignedIn: portal.to_sign_in},

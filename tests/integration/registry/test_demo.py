@@ -70,3 +70,17 @@ async def test_demo_is_seeded_only_into_an_empty_registry(
     client: httpx.AsyncClient, seeded: list[str]
 ) -> None:
     assert not await demo.needed()
+
+
+async def test_demo_certificate_shows_open_corrective_actions(
+    client: httpx.AsyncClient, seeded: list[str]
+) -> None:
+    """`make run` shows corrective actions: the silver certificate has open ones (on its
+    page), and one has a plan awaiting the demo auditor's review."""
+    assert any("has a plan awaiting the auditor's review" in line for line in seeded)
+    listed = (await client.get("/api/v1/certificates", params={"limit": 200})).json()["items"]
+    silver = next(c for c in listed if c["status"] == "valid" and c["grade"] == "silver")
+    read = (await client.get(f"/api/v1/certificates/{silver['code']}")).json()
+    assert sum(o["open"] for o in read["open_corrective_actions"]) > 0
+    shown = await client.get(f"/certificates/{silver['code']}")
+    assert "Open corrective actions, by class" in shown.text
