@@ -63,7 +63,6 @@ async def test_several_wrong_filters_are_all_explained(seeded: Demo) -> None:
         ({"corridor": "Nepal-Qatar"}, ["Kathmandu Fair Recruitment Pvt. Ltd."]),
         ({"q": "nepal"}, ["Kathmandu Fair Recruitment Pvt. Ltd."]),
         ({"q": "manpower pakistan"}, ["Lahore Manpower Agency"]),
-        ({"q": "lic-pk-0005"}, ["Lahore Manpower Agency"]),
     ],
 )
 async def test_countries_by_name_and_numbers_find(
