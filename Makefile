@@ -62,8 +62,9 @@ cluster-stop:
 cluster-status:
 	ops/cluster/cluster.sh status
 
-# Figure 9: mixed traffic with public reads on the standbys against the primary alone, on
-# `make cluster`'s cluster (~1.5 min).
+# Figure 10a alone on `make cluster`'s cluster (~1.5 min): mixed traffic with public reads on
+# the standbys against the primary alone. `make bench` measures it (and the failover figures
+# 10b, 10c) on a cluster of its own.
 bench-replicas: $(STAMP) cluster
 	$(BIN)/python -m bench.replicas --seconds 20
 
@@ -82,7 +83,9 @@ test-postgres: $(STAMP)
 		echo "*** PostgreSQL at $(PG_URL) is not reachable: SKIPPING the PostgreSQL run ***"; \
 	fi
 
-# Every figure: the pure and server figures with the mixed load (~4 min), then the scale run.
+# Every figure: the pure and server figures with the mixed load (~4 min), the cluster figures
+# 10a-10c on a Patroni cluster of its own when etcd, patroni and PostgreSQL 15 are installed
+# (~3 min; skipped with a message otherwise), then the scale run.
 bench: $(STAMP)
 	@if $(BIN)/python -m tests.support.pg_available "$${RIGHTSMARK_BENCH_POSTGRES:-$(BENCH_PG_URL)}"; then \
 		$(BIN)/python -m bench --load-postgres; \

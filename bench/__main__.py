@@ -15,9 +15,10 @@ from bench.timing import SECONDS_ENV, bench_seconds, one_core
 
 BENCHES = (
     "scoring", "proofs", "merkle", "foundation", "credentials", "public", "transparency", "load",
-    "cli",
+    "cli", "cluster",
 )  # fmt: skip
 LOAD_SECONDS = 60.0
+CLUSTER_SECONDS = 20.0
 
 
 def _run(name: str, seconds: float, python_load: bool, load: argparse.Namespace) -> list[Figure]:
@@ -41,6 +42,19 @@ def _run(name: str, seconds: float, python_load: bool, load: argparse.Namespace)
         from bench.public import bench_public
 
         return bench_public(seconds)
+    if name == "cluster":  # figures 10a-10c on a Patroni cluster of its own
+        from bench.replicas import bench_cluster
+        from tests.e2e.cluster.control import missing_programs
+
+        missing = missing_programs()
+        if missing:
+            print(
+                f"*** {', '.join(missing)} missing (make cluster-tools, as root): "
+                "SKIPPING figures 10a-10c (replicas, failover) ***",
+                flush=True,
+            )
+            return []
+        return bench_cluster(load.cluster_seconds)
     if name == "cli":  # whole processes: start-up is what is measured
         from bench.startup import bench_startup
 
@@ -83,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--load-postgres", action="store_true",
         help="also run the mixed load on a scratch PostgreSQL database (figures 7 pg)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--cluster-seconds", type=float, default=CLUSTER_SECONDS,
+        help=f"seconds of each mixed load of figure 10a (default {CLUSTER_SECONDS:g})",
     )  # fmt: skip
     parser.add_argument("--output", type=Path, default=LATEST, help="JSON report path")
     args = parser.parse_args(arguments)

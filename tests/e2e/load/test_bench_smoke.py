@@ -163,3 +163,29 @@ def test_transparency_figures_with_small_logs() -> None:
     assert [f["id"] for f in figures] == ["5a log", "5b log", "5c log", "5d log"]
     assert int(figures[0]["details"]["appends"]) >= 20
     assert "inclusion_us_1024" in figures[1]["details"]
+
+
+def test_cluster_figures_hold_their_targets() -> None:
+    """Figures 10a-10c from measurements (the cluster run itself is `make bench`'s): a lost
+    write misses 10c, a duplicate or a log that does not verify is an error."""
+    from bench.replicas import failover_figures, replicas_figure
+    from tests.e2e.cluster.drill import Result
+
+    load = {"rps": 700.0, "p50_ms": 60.0, "p99_ms": 900.0, "errors": 0}
+    ratio = replicas_figure(load, {**load, "rps": 1120.0})
+    assert (ratio["id"], round(ratio["value"], 2), ratio["passed"]) == ("10a replicas", 1.6, True)
+    assert not replicas_figure(load, {**load, "rps": 800.0})["passed"]
+
+    good = Result(acknowledged=48, log_verifies=True, lists_match=True)
+    good.seconds_without_leader, good.old_leader, good.new_leader = 3.1, "node1", "node2"
+    leader, lost = failover_figures(good)
+    assert (leader["id"], leader["value"], leader["passed"]) == ("10b failover", 3.1, True)
+    assert (lost["id"], lost["value"], lost["passed"]) == ("10c failover lost", 0.0, True)
+
+    bad = Result(acknowledged=48, lost=1, duplicated=1, log_verifies=False, lists_match=True)
+    bad.seconds_without_leader, bad.new_leader = 40.0, "node2"
+    leader, lost = failover_figures(bad)
+    assert not leader["passed"]
+    assert not lost["passed"]
+    assert lost["value"] == 1.0
+    assert leader["errors"] == 2  # the duplicate and the log
