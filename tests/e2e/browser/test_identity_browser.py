@@ -57,7 +57,7 @@ def _sign_in(page: Page, server: Server, token: str) -> None:
 
 
 def test_a_rename_is_asked_on_a_phone_and_approved_by_the_secretariat(
-    server: Server, phone: BrowserContext, page: Page
+    server: Server, phone: BrowserContext, page: Page, browser: Browser
 ) -> None:
     mine = httpx.get(
         f"{server.url}/api/v1/accounts/me",
@@ -95,6 +95,18 @@ def test_a_rename_is_asked_on_a_phone_and_approved_by_the_secretariat(
     card = page.locator("article.card", has_text=before["legal_name"])
     expect(card.get_by_text("Harbour Light Recruitment Ltd")).to_be_visible()
     screenshot(page, "identity-queue")
+    # The same queue on the secretariat's own phone (its own cookies): no sideways scroll.
+    secretariat_phone = browser.new_context(
+        java_script_enabled=False, viewport=PHONE, is_mobile=True, device_scale_factor=2
+    )
+    on_phone = secretariat_phone.new_page()
+    _sign_in(on_phone, server, server.token("secretariat"))
+    on_phone.goto(f"{server.url}/portal/secretariat/identity-changes")
+    expect(on_phone.get_by_role("button", name="Approve")).to_be_visible()
+    screenshot(on_phone, "identity-queue-phone")
+    width = on_phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    secretariat_phone.close()
     card.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status")).to_contain_text("Approved: the change of")
 
