@@ -469,9 +469,10 @@ class _PostgresReaders(_Readers):
         try:
             await self.pool.release(connection)
         except asyncpg.InternalClientError:
-            # A connection the server dropped (a failover) was already given back by the
-            # pool itself when it closed; releasing it again is refused. Anything else is a bug.
-            if not connection.is_closed():
+            # A connection the server dropped (a failover) was already taken back by the pool
+            # itself when it closed: the proxy is detached (asking it anything, `is_closed()`
+            # included, raises) and releasing it again is refused. Anything else is a bug.
+            if getattr(connection, "_con", None) is not None:
                 raise
 
 

@@ -131,7 +131,8 @@ class Result:
 
     def line(self) -> str:
         return (
-            f"acknowledged {self.acknowledged}, lost {self.lost}, duplicated log entries "
+            f"acknowledged {self.acknowledged}, unfinished {self.unfinished}, lost {self.lost}, "
+            f"duplicated log entries "
             f"{self.duplicated}, log verifies {'yes' if self.log_verifies else 'NO'}, status "
             f"lists match {'yes' if self.lists_match else 'NO'}, no leader for "
             f"{self.seconds_without_leader:.1f} s ({self.old_leader} -> {self.new_leader}), "

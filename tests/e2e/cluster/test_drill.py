@@ -30,6 +30,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 def test_failover_loses_no_acknowledged_write(cluster: Cluster, tmp_path: Path) -> None:
     result = run_drill(cluster, tmp_path / "registry")
     print(result.line())
+    for problem in result.problems:  # each on its own line: an assertion message is cut short
+        print(problem)
     assert result.passed, (result.line(), result.problems)
     assert result.acknowledged > 0
     assert result.seconds_without_leader <= 30
