@@ -35,6 +35,9 @@ class Role(StrEnum):
     SECRETARIAT = "secretariat"
     AUDITOR = "auditor"
     PROVIDER = "provider"
+    # Watches public data (watchlists, webhooks, alerts): needs no approval, sees nothing
+    # private of anyone.
+    EMPLOYER = "employer"
 
 
 @dataclass(frozen=True)

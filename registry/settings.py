@@ -101,6 +101,23 @@ class Settings(BaseSettings):
         description="Days after a refusal, suspension, revocation or complaint outcome within "
         "which it may be appealed.",
     )
+    smtp_host: str = Field(
+        default="",
+        description="SMTP server for e-mail (sign-up confirmations, alerts, digests). Empty: "
+        "no server; each message is written as an .eml file under <data_dir>/mail instead.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS before sending."
+    )
+    smtp_username: str = Field(default="", description="SMTP user name; empty: no login.")
+    smtp_password: SecretStr = Field(
+        default=SecretStr(""), description="SMTP password (never logged)."
+    )
+    mail_from: str = Field(
+        default="Rightsmark registry <registry@localhost>",
+        description="The From address of every e-mail the registry sends.",
+    )
     standards_library: Path = Field(
         default=PROJECT_ROOT / "standards" / "library",
         description="Folder of <slug>/<version>.yaml rule sets published at start-up.",
