@@ -149,7 +149,11 @@ async def test_the_scheduled_auditor_files_it_from_its_portal(certified: Certifi
     )
     assert '<option value="initial"' not in shown  # the type is fixed
 
-    fields = {**assessment_form(world.ruleset), "audit_type": "initial", "do": "file"}
+    fields: dict[str, str | list[str]] = {
+        **assessment_form(world.ruleset),
+        "audit_type": "initial",
+        "do": "file",
+    }
     missing = next(k for k in fields if k.startswith("value-"))
     refused = await submit(auditor, form_page, form_page, {**fields, missing: ""}, expect=422)
     assert f'id="{missing}-error"' in refused.text  # at its field, the answers kept
