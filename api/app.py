@@ -40,6 +40,7 @@ from api.http.routes.health import health, live
 from api.http.routes.identity import IdentityChangesController, LicenceChecksController
 from api.http.routes.log import LogController
 from api.http.routes.providers import ProvidersController
+from api.http.routes.schedule import ScheduleController
 from api.http.routes.self_assessments import SelfAssessmentsController
 from api.http.routes.standards import StandardsController
 from api.http.routes.verify import VerifyController
@@ -120,6 +121,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             ComplaintsController,
             AppealsController,
             CorrectiveActionsController,
+            ScheduleController,
             get_credential,
             get_log_proof,
             get_context,

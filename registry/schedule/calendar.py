@@ -20,6 +20,7 @@ from registry.assessments.records import Assessment
 from registry.assessments.service import filing_transaction, full_view, latest
 from registry.certificates.tables import CertificateRow
 from registry.clock import utc_now
+from registry.db.tables import ApplicationRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from registry.schedule.tables import ScheduledAuditRow
 
@@ -91,10 +92,62 @@ def _require_secretariat(actor: Actor) -> None:
         raise ForbiddenError("only the secretariat sees the surveillance calendar")
 
 
+# A recertification is filed as its application's assessment, not through `file`: once the
+# application is past the audit, the planned work is done.
+_RECERTIFIED = (
+    ApplicationState.ASSESSED.value,
+    ApplicationState.CERTIFIED.value,
+    ApplicationState.NOT_CERTIFIED.value,
+)
+
+
+async def _still_due(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Leave off the work nobody will do any more: anything for a revoked certificate, and
+    a recertification whose application has been assessed (or decided since)."""
+    certificates = sorted({r["certificate_id"] for r in rows})
+    revoked = {
+        r["public_id"]
+        for r in (
+            await CertificateRow.select(CertificateRow.public_id).where(
+                CertificateRow.public_id.is_in(certificates) & (CertificateRow.state == "revoked")
+            )
+            if certificates
+            else []
+        )
+    }
+    recertifications = sorted(
+        {
+            r["application_id"]
+            for r in rows
+            if r["kind"] == "recertification" and r["application_id"]
+        }
+    )
+    done = {
+        r["public_id"]
+        for r in (
+            await ApplicationRow.select(ApplicationRow.public_id).where(
+                ApplicationRow.public_id.is_in(recertifications)
+                & ApplicationRow.state.is_in(list(_RECERTIFIED))
+            )
+            if recertifications
+            else []
+        )
+    }
+    return [
+        r
+        for r in rows
+        if r["certificate_id"] not in revoked
+        and not (r["kind"] == "recertification" and r["application_id"] in done)
+    ]
+
+
 async def calendar(actor: Actor) -> tuple[list[Planned], list[Overdue]]:
-    """What is due, soonest first: planned work not yet filed, and overdue surveillance."""
+    """What is due, soonest first: planned work not yet filed (unassigned work included,
+    with the reason), and overdue surveillance."""
     _require_secretariat(actor)
-    rows = await ScheduledAuditRow.select().where(ScheduledAuditRow.state != "filed")
+    rows = await _still_due(
+        await ScheduledAuditRow.select().where(ScheduledAuditRow.state != "filed")
+    )
     overdue = await CertificateRow.select(
         CertificateRow.public_id,
         CertificateRow.code,
@@ -127,7 +180,7 @@ async def assigned_to(actor: Actor) -> list[Planned]:
         & (ScheduledAuditRow.kind == "surveillance")
         & (ScheduledAuditRow.state == "scheduled")
     )
-    return await _views(rows)
+    return await _views(await _still_due(rows))
 
 
 async def _row(audit_id: str) -> dict[str, Any]:

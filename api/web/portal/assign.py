@@ -26,6 +26,7 @@ from registry.certificates import service as certificates
 from registry.conflicts import Conflict
 from registry.db.names import provider_names
 from registry.errors import ConflictError, InvalidRequestError
+from registry.schedule import calendar
 
 AppId = Annotated[str, PathParameter(max_length=64)]
 Req = Request[Any, Any, Any]
@@ -68,6 +69,7 @@ async def _queue(
         pending.setdefault(c.provider_id, []).append((c, names.get(c.auditor_id, c.auditor_id)))
     refused = refused or {}
     queued = {a.id for a in to_assign}
+    planned, overdue = await calendar.calendar(actor)  # its counts, linking to the calendar
     return portal_page(
         "portal_secretariat.html",
         request,
@@ -85,6 +87,12 @@ async def _queue(
         today=today.isoformat(),
         automatic=AUTOMATIC,
         pending_conflicts=pending,
+        surveillance={
+            "planned": len(planned),
+            "unassigned": sum(1 for p in planned if p.state == "unassigned"),
+            "overdue": len(overdue),
+            "next": planned[0] if planned else None,
+        },
     )
 
 

@@ -37,6 +37,7 @@ from registry.complaints import statistics as complaint_statistics
 from registry.db import names
 from registry.db.names import provider_names
 from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
+from registry.schedule import calendar
 from registry.self_assessments import service as self_assessments
 from registry.settings import get_settings
 from registry.standards.service import get_ruleset
@@ -62,16 +63,22 @@ async def auditor(request: Req) -> Response[str]:
     others = [a for a in mine if a.state != ApplicationState.AUDITOR_ASSIGNED]
     # What the engine made of each filed assessment, with a link to its report.
     filed = await queue.with_facts(others)
+    # Surveillance the registry scheduled to it (unannounced ones marked: the provider is
+    # never told), to file from here.
+    scheduled = await calendar.assigned_to(actor)
     return portal_page(
         "portal_auditor.html",
         request,
         actor,
         special=await special_audits.assigned_to(actor),
+        scheduled=scheduled,
         to_assess=to_assess,
         filed=filed,
         states={a.id: a.state for a in others},
         others=[a for a in others if a.id not in {f.application_id for f in filed}],
-        provider_names=await provider_names(a.provider_id for a in mine),
+        provider_names=await provider_names(
+            [*(a.provider_id for a in mine), *(p.provider_id for p in scheduled)]
+        ),
         drafts=drafts,
     )
 
@@ -211,6 +218,7 @@ async def assessment_form(
     context.setdefault("general", [])
     context.setdefault("form_action", f"/portal/auditor/applications/{application.id}")
     context.setdefault("special", None)
+    context.setdefault("scheduled", None)  # a surveillance audit the registry scheduled
     context.setdefault("amending", None)  # the assessment an amendment corrects
     try:
         uploaded = await evidence.list_for_application(application.id, actor)
@@ -219,7 +227,7 @@ async def assessment_form(
     # The provider's self-assessment, beside the first filing only, and only for the
     # application's own auditor (a special audit's auditor may be another).
     attached = None
-    first_filing = not context["special"] and not context["amending"]
+    first_filing = not (context["special"] or context["scheduled"] or context["amending"])
     if first_filing and application.auditor_id == actor.account_id:
         attached = await self_assessments.attached_to(application)
     return portal_page(
@@ -236,6 +244,8 @@ async def assessment_form(
         scale=SCALE,
         audit_types=[AuditType.SPECIAL.value]
         if context["special"]
+        else [AuditType.SURVEILLANCE.value]
+        if context["scheduled"]
         else [t.value for t in AuditType],
         evidence=uploaded,
         evidence_field=portal_evidence.FIELD,
@@ -263,7 +273,7 @@ async def assessment(request: Req, application_id: AppId) -> Response[str]:
     )
 
 
-async def _kept_as_draft(
+async def kept_as_draft(
     request: Req, draft: str, items: list[dict[str, Any]], **fixed: str
 ) -> dict[str, str]:
     """The form's answers (the evidence ticked for each indicator joined), kept in the
@@ -285,7 +295,7 @@ async def _kept_as_draft(
     return fields
 
 
-def _drop_draft(request: Req, draft: str) -> None:
+def drop_draft(request: Req, draft: str) -> None:
     drafts = {k: v for k, v in (request.session.get("drafts") or {}).items() if k != draft}
     request.set_session({**request.session, "drafts": drafts})
 
@@ -303,7 +313,7 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
     items = indicators(application, ruleset)
     posted_fields = await posted(request)
     form = await request.form()
-    fields = await _kept_as_draft(request, application_id, items)
+    fields = await kept_as_draft(request, application_id, items)
     path = f"/portal/auditor/applications/{application_id}"
     if upload := portal_evidence.chosen_file(form.get(portal_evidence.FIELD)):
         try:
@@ -347,7 +357,7 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
             errors=errors,
             general=general,
         )
-    _drop_draft(request, application_id)
+    drop_draft(request, application_id)
     flash(request, f"Assessment of {application_id} filed as {filed.id}: {engine_said(filed)}.")
     # The report the engine made of it: score, grade, non-conformities and their deadlines.
     return see_other(f"/portal/assessments/{filed.id}")
@@ -399,7 +409,7 @@ async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
     ordered, application, ruleset = await _special(audit_id, actor)
     items = indicators(application, ruleset)
     posted_fields = await posted(request)
-    fields = await _kept_as_draft(request, audit_id, items, audit_type=AuditType.SPECIAL.value)
+    fields = await kept_as_draft(request, audit_id, items, audit_type=AuditType.SPECIAL.value)
     path = f"/portal/auditor/special-audits/{audit_id}"
     if posted_fields.get("do") != "file":
         return see_other(f"{path}?saved=1")
@@ -432,7 +442,7 @@ async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
             special=ordered,
             form_action=path,
         )
-    _drop_draft(request, audit_id)
+    drop_draft(request, audit_id)
     flash(request, f"Special audit {audit_id} filed as {filed.id}.")
     return see_other("/portal/auditor")
 

@@ -25,6 +25,7 @@ from api.web.portal import provider_organisation as portal_provider_organisation
 from api.web.portal import reports as portal_reports
 from api.web.portal import self_assessments as portal_self_assessments
 from api.web.portal import standards as portal_standards
+from api.web.portal import surveillance as portal_surveillance
 from api.web.portal.session import SESSION
 
 portal_router = Router(
@@ -49,6 +50,7 @@ portal_router = Router(
         *portal_self_assessments.HANDLERS,
         *portal_corrective.HANDLERS,
         *portal_corrective_review.HANDLERS,
+        *portal_surveillance.HANDLERS,
     ],
     middleware=[SESSION.middleware],
     exception_handlers={portal.NotSignedIn: portal.to_sign_in},

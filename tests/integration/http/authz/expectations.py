@@ -1194,3 +1194,9 @@ from tests.integration.http.authz.corrective import CORRECTIVE_SPECS  # noqa: E4
 
 _SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
 SPECS[_SIGN_IN:_SIGN_IN] = CORRECTIVE_SPECS
+
+# Issue 17's rows (the surveillance calendar and scheduled audits), likewise.
+from tests.integration.http.authz.schedule import SCHEDULE_SPECS  # noqa: E402
+
+_SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
+SPECS[_SIGN_IN:_SIGN_IN] = SCHEDULE_SPECS

@@ -6,9 +6,11 @@ its portal and the transparency log."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from registry import identity
@@ -20,6 +22,7 @@ from registry.registers import formats, service
 from registry.registers.model import file_digest
 from registry.registers.tables import LicenceFindingRow, RegisterImportRow
 from registry.transparency.log import current_size, read_entries
+from registry.trust.statuslist import StatusList
 from tests.support.certified import Certified
 from tests.support.portal import page, sign_in
 
@@ -119,8 +122,22 @@ async def test_cancelled_licence_suspends_and_every_path_shows_it(certified: Cer
     assert "Cancelled</strong> in the national register" in body
     body = (await certified.client.get(f"/certificates/{code}")).text
     assert "Cancelled</strong> in the national register" in body
+    assert html.escape(reason) in body  # why it is suspended
     assert NUMBER in body
     assert "LAW-1" in body
+
+    # The public provider page: the licence's state and date, the suspension's reason.
+    body = (await certified.client.get(f"/providers/{certified.world.provider_id}")).text
+    assert "Cancelled</strong> in the national register" in body
+    assert check["checked_at"][:10] in body
+    assert html.escape(reason) in body
+
+    # The credential's status: the bit is set in the signed suspension list it points to.
+    entry = certified.status_entry("suspension")
+    listed = await certified.client.get(httpx.URL(entry["statusListCredential"]).path)
+    assert listed.status_code == 200, listed.text
+    bits = StatusList.decode(listed.json()["credentialSubject"]["encodedList"])
+    assert bits.get(int(entry["statusListIndex"]))
 
     # The provider's portal says so.
     await sign_in(certified.client, _token(certified))
