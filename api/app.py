@@ -36,6 +36,7 @@ from api.http.routes.complaints import ComplaintsController
 from api.http.routes.corrective import CorrectiveActionsController
 from api.http.routes.did import did_document
 from api.http.routes.evidence import EvidenceController
+from api.http.routes.feeds import FeedsController
 from api.http.routes.health import health, live
 from api.http.routes.identity import IdentityChangesController, LicenceChecksController
 from api.http.routes.log import LogController
@@ -127,6 +128,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             get_status_list,
             VerifyController,
             LogController,
+            FeedsController,
             web_router,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
