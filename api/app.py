@@ -40,6 +40,7 @@ from api.http.routes.feeds import FeedsController
 from api.http.routes.health import health, live
 from api.http.routes.identity import IdentityChangesController, LicenceChecksController
 from api.http.routes.log import LogController
+from api.http.routes.open_data import get_open_data_file
 from api.http.routes.providers import ProvidersController
 from api.http.routes.self_assessments import SelfAssessmentsController
 from api.http.routes.standards import StandardsController
@@ -129,6 +130,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             VerifyController,
             LogController,
             FeedsController,
+            get_open_data_file,
             web_router,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
