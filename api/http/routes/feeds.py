@@ -53,7 +53,7 @@ _TOPICS: Final = frozenset({"log"})
 
 
 async def _render(scope: feeds.Scope, fmt: str, before: int | None) -> Rendered:
-    page = await feeds.page(scope, before)
+    page = await feeds.page(scope, before, feeds.PAGE_SIZE)  # read here: tests page by 2
     body = _FORMATS[fmt][0](page)
     when = updated(page)
     return Rendered(body, entity_tag(body), format_datetime(when, usegmt=True), when.timestamp())
