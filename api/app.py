@@ -36,9 +36,11 @@ from api.http.routes.complaints import ComplaintsController
 from api.http.routes.corrective import CorrectiveActionsController
 from api.http.routes.did import did_document
 from api.http.routes.evidence import EvidenceController
+from api.http.routes.feeds import FeedsController
 from api.http.routes.health import health, live
 from api.http.routes.identity import IdentityChangesController, LicenceChecksController
 from api.http.routes.log import LogController
+from api.http.routes.open_data import get_open_data_file
 from api.http.routes.providers import ProvidersController
 from api.http.routes.schedule import ScheduleController
 from api.http.routes.self_assessments import SelfAssessmentsController
@@ -129,6 +131,8 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             get_status_list,
             VerifyController,
             LogController,
+            FeedsController,
+            get_open_data_file,
             web_router,
         ],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -56,6 +56,17 @@ PROVIDER: Final = PublicPath("/api/v1/providers/{provider_id}")
 EVIDENCE: Final = PublicPath("/api/v1/evidence/{sha256}")
 AMENDMENTS: Final = PublicPath("/api/v1/assessments/{assessment_id}/amendments")
 CERTIFICATE_PAGE: Final = PublicPath("/certificates/{ref}")
+PROVIDER_PAGE: Final = PublicPath("/providers/{provider_id}")
+# The status feeds (docs/notifications.md), each as Atom and as JSON Feed.
+FEED_ATOM: Final = PublicPath("/feeds/status.atom")
+FEED_JSON: Final = PublicPath("/feeds/status.json")
+PROVIDER_FEED_ATOM: Final = PublicPath("/feeds/providers/{provider_id}/status.atom")
+PROVIDER_FEED_JSON: Final = PublicPath("/feeds/providers/{provider_id}/status.json")
+COUNTRY_FEED_ATOM: Final = PublicPath("/feeds/countries/{country}/status.atom")
+COUNTRY_FEED_JSON: Final = PublicPath("/feeds/countries/{country}/status.json")
+# The open data exports (docs/open-data.md): the index page and each export's files.
+OPEN_DATA: Final = PublicPath("/open-data")
+OPEN_DATA_FILE: Final = PublicPath("/open-data/{export_name}/{name}")
 # Not public to read (its owner, the secretariat, the assigned auditor), but a path all the same.
 SELF_ASSESSMENT: Final = PublicPath("/api/v1/self-assessments/{self_assessment_id}")
 
@@ -75,6 +86,15 @@ ALL: Final = (
     EVIDENCE,
     AMENDMENTS,
     CERTIFICATE_PAGE,
+    PROVIDER_PAGE,
+    FEED_ATOM,
+    FEED_JSON,
+    PROVIDER_FEED_ATOM,
+    PROVIDER_FEED_JSON,
+    COUNTRY_FEED_ATOM,
+    COUNTRY_FEED_JSON,
+    OPEN_DATA,
+    OPEN_DATA_FILE,
     SELF_ASSESSMENT,
 )
 
@@ -164,3 +184,38 @@ def log_origin(base: str | None = None) -> str:
 def certificate_page_url(code: str, base: str | None = None) -> str:
     """The certificate's page, what its QR code encodes."""
     return public_base(base) + certificate_page_path(code)
+
+
+def provider_page_url(provider_id: str, base: str | None = None) -> str:
+    """A provider's public page (its certificates and their histories)."""
+    return public_base(base) + PROVIDER_PAGE.path(provider_id=provider_id)
+
+
+_FEEDS: Final = {
+    ("all", "atom"): FEED_ATOM,
+    ("all", "json"): FEED_JSON,
+    ("provider", "atom"): PROVIDER_FEED_ATOM,
+    ("provider", "json"): PROVIDER_FEED_JSON,
+    ("country", "atom"): COUNTRY_FEED_ATOM,
+    ("country", "json"): COUNTRY_FEED_JSON,
+}
+
+
+def feed_path(fmt: str, scope: str = "all", value: str = "") -> str:
+    """A status feed: `fmt` atom or json; `scope` all, provider (`value` its id) or country
+    (`value` its ISO code)."""
+    path = _FEEDS[(scope, fmt)]
+    if scope == "provider":
+        return path.path(provider_id=value)
+    if scope == "country":
+        return path.path(country=value)
+    return path.path()
+
+
+def feed_url(fmt: str, scope: str = "all", value: str = "", base: str | None = None) -> str:
+    return public_base(base) + feed_path(fmt, scope, value)
+
+
+def open_data_file_url(export: str, name: str, base: str | None = None) -> str:
+    """A file of an open data export (`export` its date, or `latest`)."""
+    return public_base(base) + OPEN_DATA_FILE.path(export_name=export, name=name)

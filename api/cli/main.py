@@ -52,6 +52,10 @@ LAZY_COMMANDS: Final = {
         "What time and surveillance audits do to certificates.",
     ),
     "log": LazyCommand("api.cli.log:log_group", "The registry's public transparency log."),
+    "opendata": LazyCommand(
+        "api.cli.opendata:opendata_group",
+        "The public register as signed open data: export it, verify an export.",
+    ),
     "standards": LazyCommand(
         "api.cli.standards:standards_group", "Author, check and publish standard versions."
     ),

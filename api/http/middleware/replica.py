@@ -23,6 +23,7 @@ _PREFIXES: Final = (
     "/api/v1/status",
     "/log/",
     "/api/v1/log",
+    "/feeds/",
 )
 _EXACT: Final = frozenset({"/", "/api/v1/providers", "/log"})
 _CREDENTIALS: Final = (b"authorization", b"complaint-key", b"cookie")

@@ -19,6 +19,7 @@ from tests.support.server import cli
 EVERY_COMMAND = (
     "accounts", "audits", "complaints", "export", "import", "init", "keys", "licences", "lifecycle",
     "log",
+    "opendata",
     "serve",
     "standards", "verify",
 )  # fmt: skip

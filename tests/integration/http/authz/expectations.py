@@ -458,6 +458,14 @@ def _pages_without(*names: str) -> Check:
     return check
 
 
+async def _open_data_export(w: World) -> None:
+    """Today's open data export, so its files answer 200 (`rightsmark lifecycle run` writes
+    it in production)."""
+    from registry.opendata import export
+
+    await export.export(export.default_folder())
+
+
 def _role(who: Who) -> str:
     if who in AUDITORS:
         return "auditor"
@@ -532,6 +540,36 @@ SPECS: list[Spec] = [
         get("/log/proof/consistency", **{"from": 1, "to": 2}),
         public(),
     ),
+    # --- public: the status feeds and the open data (docs/notifications.md, open-data.md) --
+    Spec("GET /feeds/status.atom", get("/feeds/status.atom"), public()),
+    Spec("GET /feeds/status.json", get("/feeds/status.json", before=10), public()),
+    Spec(
+        "GET /feeds/providers/{provider_id:str}/status.atom",
+        get(lambda w: f"/feeds/providers/{w.provider_a}/status.atom"),
+        public(),
+    ),
+    Spec(
+        "GET /feeds/providers/{provider_id:str}/status.json",
+        get(lambda w: f"/feeds/providers/{w.provider_a}/status.json"),
+        public(),
+    ),
+    Spec(
+        "GET /feeds/countries/{country:str}/status.atom",
+        get("/feeds/countries/PH/status.atom"),
+        public(),
+    ),
+    Spec(
+        "GET /feeds/countries/{country:str}/status.json",
+        get("/feeds/countries/ph/status.json"),
+        public(),
+    ),
+    Spec(
+        "GET /open-data/{export_name:str}/{name:str}",
+        get("/open-data/latest/manifest.json"),
+        public(),
+        before=_open_data_export,
+    ),
+    Spec("GET /open-data", get("/open-data/"), public()),
     # --- public web pages ----------------------------------------------------------------
     Spec("GET /", get("/"), public()),
     Spec("GET /providers/{provider_id:str}", get(lambda w: f"/providers/{w.provider_a}"), public()),
