@@ -56,6 +56,7 @@ PROVIDER: Final = PublicPath("/api/v1/providers/{provider_id}")
 EVIDENCE: Final = PublicPath("/api/v1/evidence/{sha256}")
 AMENDMENTS: Final = PublicPath("/api/v1/assessments/{assessment_id}/amendments")
 CERTIFICATE_PAGE: Final = PublicPath("/certificates/{ref}")
+UNSUBSCRIBE: Final = PublicPath("/unsubscribe/{token}")
 # Not public to read (its owner, the secretariat, the assigned auditor), but a path all the same.
 SELF_ASSESSMENT: Final = PublicPath("/api/v1/self-assessments/{self_assessment_id}")
 
@@ -76,6 +77,7 @@ ALL: Final = (
     AMENDMENTS,
     CERTIFICATE_PAGE,
     SELF_ASSESSMENT,
+    UNSUBSCRIBE,
 )
 
 
@@ -164,3 +166,8 @@ def log_origin(base: str | None = None) -> str:
 def certificate_page_url(code: str, base: str | None = None) -> str:
     """The certificate's page, what its QR code encodes."""
     return public_base(base) + certificate_page_path(code)
+
+
+def unsubscribe_url(token: str, base: str | None = None) -> str:
+    """One-click unsubscribe from e-mail alerts (RFC 8058): GET confirms, POST ends."""
+    return public_base(base) + UNSUBSCRIBE.path(token=token)
