@@ -17,6 +17,7 @@ from api.web.pages.complaints import ComplaintPages
 from api.web.pages.registry import RegistryPages
 from api.web.pages.standards import StandardPages
 from api.web.pages.stats import StatisticsPages
+from api.web.pages.unsubscribe import UnsubscribePages
 from api.web.pages.verify import VerifyPages
 from api.web.portal.router import portal_router
 from api.web.render.html import STATIC
@@ -38,6 +39,7 @@ web_router = Router(
         ComplaintPages,
         StandardPages,
         StatisticsPages,
+        UnsubscribePages,
         portal_router,
         static_files,
     ],

@@ -71,7 +71,12 @@ async def fan_out(now: dt.datetime | None = None, batch: int = FAN_OUT_BATCH) ->
         scopes = [(row, Scope.of_row(row)) for row in subscriptions]
         rows: list[DeliveryRow] = []
         for event in events:
-            targets = [(r, s) for r, s in scopes if wants(s, event["kind"])]
+            # A subscription gets the events that happened after it was made.
+            targets = [
+                (r, s)
+                for r, s in scopes
+                if wants(s, event["kind"]) and r["created_at"] <= event["occurred_at"]
+            ]
             watching = None
             if any(s.watchlist is not None for _, s in targets):
                 watching = await watching_lists(event["certificate_id"], event["provider_id"])

@@ -32,6 +32,13 @@ class UnsafeAddressError(Exception):
     """A delivery's host resolves to an address the registry does not send to."""
 
 
+class RefusedUrlError(InvalidRequestError):
+    """A webhook URL the registry will not deliver to: a 400 naming `url`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="url")
+
+
 def is_public(address: IPAddress) -> bool:
     """Globally routable unicast: not loopback, private, link-local, shared, reserved,
     unspecified, documentation or multicast (an IPv4-mapped IPv6 address counts as its
@@ -64,25 +71,23 @@ async def checked_address(host: str, port: int, *, allow_private: bool) -> IPAdd
 
 
 async def check_url(url: str, *, allow_private: bool) -> str:
-    """The URL, normalised, or InvalidRequestError naming `url`."""
+    """The URL, or RefusedUrlError (a 400 naming `url`)."""
     if len(url) > MAX_URL or any(c in url for c in "\x00\r\n\t "):
-        raise InvalidRequestError(
-            f"url must be at most {MAX_URL} characters, no spaces", field="url"
-        )
+        raise RefusedUrlError(f"url must be at most {MAX_URL} characters, no spaces")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InvalidRequestError(f"url is not a valid URL: {exc}", field="url") from exc
+        raise RefusedUrlError(f"url is not a valid URL: {exc}") from exc
     schemes = {"https", "http"} if allow_private else {"https"}
     if parts.scheme not in schemes:
-        raise InvalidRequestError("url must be an https:// URL", field="url")
+        raise RefusedUrlError("url must be an https:// URL")
     if not parts.hostname:
-        raise InvalidRequestError("url must name a host", field="url")
+        raise RefusedUrlError("url must name a host")
     if parts.username is not None or parts.password is not None:
-        raise InvalidRequestError("url must not carry a user name or password", field="url")
+        raise RefusedUrlError("url must not carry a user name or password")
     if parts.fragment:
-        raise InvalidRequestError("url must not have a #fragment", field="url")
+        raise RefusedUrlError("url must not have a #fragment")
     try:
         await checked_address(
             parts.hostname,
@@ -90,9 +95,7 @@ async def check_url(url: str, *, allow_private: bool) -> str:
             allow_private=allow_private,
         )
     except UnsafeAddressError as exc:
-        raise InvalidRequestError(
-            f"url: {exc}; webhooks are delivered to public addresses only", field="url"
-        ) from exc
+        raise RefusedUrlError(f"url: {exc}; webhooks go to public addresses only") from exc
     return url
 
 
