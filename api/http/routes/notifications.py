@@ -35,10 +35,9 @@ class WebhooksController(Controller):
     path = "/api/v1/webhooks"
     tags = ["notifications"]
     dependencies = {"actor": Provide(provide_actor)}
-    guards = [_employers]
 
     @post("/", operation_id="createWebhook", summary="Subscribe a webhook endpoint",
-          status_code=201)  # fmt: skip
+          status_code=201, guards=[_employers])  # fmt: skip
     async def create(self, data: JSONBody[WebhookIn], actor: ActorDep) -> CreatedWebhook:
         """The answer carries the endpoint's `whsec_...` signing secret, shown this once.
         Deliveries follow the Standard Webhooks specification (`webhook-id`,
@@ -50,29 +49,39 @@ class WebhooksController(Controller):
             providers=data.providers, watchlist=data.watchlist,
         )  # fmt: skip
 
-    @get("/", operation_id="listWebhooks", summary="Your webhook endpoints")
+    @get("/", operation_id="listWebhooks", summary="Your webhook endpoints", guards=[_employers])
     async def list_all(self, actor: ActorDep) -> list[Subscription]:
         """The live ones, oldest first; never their secrets."""
         return await subscriptions.list_subscriptions(actor, "webhook")
 
-    @get("/{webhook_id:str}", operation_id="getWebhook", summary="One webhook endpoint")
+    @get(
+        "/{webhook_id:str}",
+        operation_id="getWebhook",
+        summary="One webhook endpoint",
+        guards=[_employers],
+    )
     async def read(self, webhook_id: WebhookId, actor: ActorDep) -> Subscription:
         return await subscriptions.get_subscription(actor, webhook_id, "webhook")
 
-    @delete("/{webhook_id:str}", operation_id="deleteWebhook", summary="Delete a webhook")
+    @delete(
+        "/{webhook_id:str}",
+        operation_id="deleteWebhook",
+        summary="Delete a webhook",
+        guards=[_employers],
+    )
     async def remove(self, webhook_id: WebhookId, actor: ActorDep) -> None:
         """Nothing more is sent to it; its pending deliveries end as failed."""
         await subscriptions.end(actor, webhook_id, "webhook")
 
     @post("/{webhook_id:str}/rotate", operation_id="rotateWebhookSecret",
-          summary="Rotate the signing secret", status_code=200)  # fmt: skip
+          summary="Rotate the signing secret", status_code=200, guards=[_employers])  # fmt: skip
     async def rotate(self, webhook_id: WebhookId, actor: ActorDep) -> CreatedWebhook:
         """A new secret, shown this once. For 24 hours deliveries carry two signatures
         (the new and the previous secret's), so the receiver can switch without a gap."""
         return await subscriptions.rotate(actor, webhook_id)
 
     @get("/{webhook_id:str}/deliveries", operation_id="listWebhookDeliveries",
-         summary="The delivery log of a webhook")  # fmt: skip
+         summary="The delivery log of a webhook", guards=[_employers])  # fmt: skip
     async def log(
         self, webhook_id: WebhookId, actor: ActorDep, status_filter: StatusFilter = None,
         limit: Limit = 50, offset: Offset = 0,
@@ -84,7 +93,7 @@ class WebhooksController(Controller):
 
     @post("/{webhook_id:str}/deliveries/{delivery_id:str}/retry",
           operation_id="retryWebhookDelivery", summary="Deliver a message again",
-          status_code=202)  # fmt: skip
+          status_code=202, guards=[_employers])  # fmt: skip
     async def retry(
         self, webhook_id: WebhookId, delivery_id: DeliveryId, actor: ActorDep
     ) -> Delivery:
@@ -97,10 +106,9 @@ class EmailAlertsController(Controller):
     path = "/api/v1/email-alerts"
     tags = ["notifications"]
     dependencies = {"actor": Provide(provide_actor)}
-    guards = [_employers]
 
     @post("/", operation_id="createEmailAlert", summary="Subscribe to e-mail alerts",
-          status_code=201)  # fmt: skip
+          status_code=201, guards=[_employers])  # fmt: skip
     async def create(self, data: JSONBody[EmailAlertIn], actor: ActorDep) -> Subscription:
         """Alerts go to the account's e-mail address, one message per event or one daily
         digest; each message has a one-click unsubscribe link (RFC 8058)."""
@@ -109,16 +117,26 @@ class EmailAlertsController(Controller):
             providers=data.providers, watchlist=data.watchlist,
         )  # fmt: skip
 
-    @get("/", operation_id="listEmailAlerts", summary="Your e-mail alert subscriptions")
+    @get(
+        "/",
+        operation_id="listEmailAlerts",
+        summary="Your e-mail alert subscriptions",
+        guards=[_employers],
+    )
     async def list_all(self, actor: ActorDep) -> list[Subscription]:
         return await subscriptions.list_subscriptions(actor, "email")
 
-    @delete("/{alert_id:str}", operation_id="deleteEmailAlert", summary="Stop e-mail alerts")
+    @delete(
+        "/{alert_id:str}",
+        operation_id="deleteEmailAlert",
+        summary="Stop e-mail alerts",
+        guards=[_employers],
+    )
     async def remove(self, alert_id: AlertId, actor: ActorDep) -> None:
         await subscriptions.end(actor, alert_id, "email")
 
     @get("/{alert_id:str}/deliveries", operation_id="listEmailAlertDeliveries",
-         summary="The delivery log of an e-mail subscription")  # fmt: skip
+         summary="The delivery log of an e-mail subscription", guards=[_employers])  # fmt: skip
     async def log(
         self, alert_id: AlertId, actor: ActorDep, status_filter: StatusFilter = None,
         limit: Limit = 50, offset: Offset = 0,

@@ -1194,3 +1194,8 @@ from tests.integration.http.authz.corrective import CORRECTIVE_SPECS  # noqa: E4
 
 _SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
 SPECS[_SIGN_IN:_SIGN_IN] = CORRECTIVE_SPECS
+
+from tests.integration.http.authz.notifications import NOTIFICATION_SPECS  # noqa: E402
+
+_SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
+SPECS[_SIGN_IN:_SIGN_IN] = NOTIFICATION_SPECS
