@@ -187,9 +187,20 @@ class Result:
     duration_ms: int
 
 
-async def record(row: dict[str, Any], result: Result, now: dt.datetime, tally: Pass) -> None:
-    """The attempt's outcome: delivered; or retried later; or, past the retry window,
-    failed. Released from the lease either way."""
+async def record(
+    outcomes: list[tuple[dict[str, Any], Result]], now: dt.datetime, tally: Pass
+) -> None:
+    """The attempts' outcomes, in one transaction (one commit for a run of deliveries):
+    delivered; or retried later; or, past the retry window, failed. Released from the lease
+    either way. A worker killed before this commit has its run sent again: at least once."""
+    if not outcomes:
+        return
+    async with write_transaction():
+        for row, result in outcomes:
+            await _record_one(row, result, now, tally)
+
+
+async def _record_one(row: dict[str, Any], result: Result, now: dt.datetime, tally: Pass) -> None:
     attempts = int(row["attempts"]) + 1
     values: dict[Any, Any] = {
         DeliveryRow.attempts: attempts,
@@ -209,20 +220,19 @@ async def record(row: dict[str, Any], result: Result, now: dt.datetime, tally: P
         else:
             values[DeliveryRow.next_attempt_at] = again
             tally.retrying += 1
-    async with write_transaction():
-        await DeliveryRow.update(values).where(
-            (DeliveryRow.id == row["id"]) & (DeliveryRow.status == "pending")
+    await DeliveryRow.update(values).where(
+        (DeliveryRow.id == row["id"]) & (DeliveryRow.status == "pending")
+    )
+    await AttemptRow.insert(
+        AttemptRow(
+            delivery_id=row["public_id"],
+            at=now,
+            status_code=result.status_code,
+            error=result.error,
+            duration_ms=result.duration_ms,
+            ok=result.ok,
         )
-        await AttemptRow.insert(
-            AttemptRow(
-                delivery_id=row["public_id"],
-                at=now,
-                status_code=result.status_code,
-                error=result.error,
-                duration_ms=result.duration_ms,
-                ok=result.ok,
-            )
-        ).run()
+    ).run()
 
 
 async def _release(rows: list[dict[str, Any]]) -> None:
@@ -268,9 +278,9 @@ async def _deliver_run(
             sub["email"], sub["public_id"], [payloads[d["event_id"]] for d in c.deliveries]
         )
         result = await _mail(message, started)
-        for row in c.deliveries:
-            await record(row, result, now, tally)
+        await record([(row, result) for row in c.deliveries], now, tally)
         return
+    outcomes: list[tuple[dict[str, Any], Result]] = []
     for index, row in enumerate(c.deliveries):
         body = payloads[row["event_id"]]
         if sub["channel"] == "email":
@@ -278,10 +288,12 @@ async def _deliver_run(
             result = await _mail(email.alert(sub["email"], sub["public_id"], body), started)
         else:
             result = await post_webhook(client, sub, row, body)
-        await record(row, result, now, tally)
+        outcomes.append((row, result))
         if not result.ok:  # the rest wait behind it, in order
+            await record(outcomes, now, tally)
             await _release(c.deliveries[index + 1 :])
             return
+    await record(outcomes, now, tally)
 
 
 async def _mail(message: Any, started: float) -> Result:
