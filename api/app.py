@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from contextlib import nullcontext
 
@@ -40,6 +42,7 @@ from api.http.routes.feeds import FeedsController
 from api.http.routes.health import health, live
 from api.http.routes.identity import IdentityChangesController, LicenceChecksController
 from api.http.routes.log import LogController
+from api.http.routes.notifications import EmailAlertsController, WebhooksController
 from api.http.routes.open_data import get_open_data_file
 from api.http.routes.providers import ProvidersController
 from api.http.routes.schedule import ScheduleController
@@ -51,6 +54,7 @@ from api.web.render.api_reference import ApiReferencePlugin
 from registry.db.database import close_pool, start_pool
 from registry.db.pooled import shared_reads
 from registry.db.replica import replica_reads
+from registry.notifications.worker import run_forever
 from registry.settings import get_settings
 
 API_DESCRIPTION = """Rightsmark: core-rights standards as versioned rule sets, assessments
@@ -99,11 +103,39 @@ def shared_reads_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar:
-    """The application. `manage_pool=False` leaves the PostgreSQL pool to the caller (tests
+class DeliveryWorker:
+    """The notification delivery worker as a background task of the server process
+    (registry.notifications.worker): started with the app, stopped before the pool closes.
+    Each `serve --workers N` process runs one; their leases keep them from colliding."""
+
+    def __init__(self) -> None:
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(run_forever(self._stop), name="rightsmark-deliver")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._task, timeout=30)
+            self._task = None
+
+
+def create_app(
+    *, access_log: bool = True, manage_pool: bool = True, delivery_worker: bool | None = None
+) -> Litestar:
+    """The application. `delivery_worker`: run the notification worker in this process
+    (default: a server that manages its pool does, unless RIGHTSMARK_DELIVERY_WORKER=false).
+    `manage_pool=False` leaves the PostgreSQL pool to the caller (tests
     that share one event loop and one pool with the app)."""
     settings = get_settings()
     configure_logging(settings.log_level)
+    if delivery_worker is None:
+        delivery_worker = manage_pool and settings.delivery_worker
+    deliverer = DeliveryWorker()
     app = Litestar(
         route_handlers=[
             health,
@@ -133,14 +165,23 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             LogController,
             FeedsController,
             get_open_data_file,
+            WebhooksController,
+            EmailAlertsController,
             web_router,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers_hook(hsts=settings.public_url.startswith("https://"))],
         # The database connections: PostgreSQL's pool, SQLite's persistent connections
         # (opened on first use), closed at shutdown; per process with `serve --workers N`.
-        on_startup=[*([start_pool] if manage_pool else []), _freeze_startup_objects],
-        on_shutdown=[close_pool] if manage_pool else [],
+        on_startup=[
+            *([start_pool] if manage_pool else []),
+            _freeze_startup_objects,
+            *([deliverer.start] if delivery_worker else []),
+        ],
+        on_shutdown=[
+            *([deliverer.stop] if delivery_worker else []),
+            *([close_pool] if manage_pool else []),
+        ],
         middleware=[
             request_checks_middleware,
             rate_limit_middleware(per_minute=settings.verify_rate_per_minute, matches=VERIFY),

@@ -15,7 +15,7 @@ from bench.timing import SECONDS_ENV, bench_seconds, one_core
 
 BENCHES = (
     "scoring", "proofs", "merkle", "foundation", "credentials", "public", "transparency", "load",
-    "cli", "cluster",
+    "notifications", "cli", "cluster",
 )  # fmt: skip
 LOAD_SECONDS = 60.0
 CLUSTER_SECONDS = 20.0
@@ -59,6 +59,10 @@ def _run(name: str, seconds: float, python_load: bool, load: argparse.Namespace)
         from bench.startup import bench_startup
 
         return bench_startup()
+    if name == "notifications":  # a child process with its own database and receiver
+        from bench.notifications import bench_notifications
+
+        return bench_notifications(seconds)
     if name == "transparency":  # child processes, each with its own database
         from bench.transparency import bench_transparency
 

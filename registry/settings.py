@@ -114,6 +114,24 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = Field(
         default=SecretStr(""), description="SMTP password (never logged)."
     )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Allow webhook deliveries to loopback, private, link-local and other "
+        "non-public addresses, and over plain HTTP (tests, intranets). Off: HTTPS to public "
+        "addresses only, checked when subscribing and again at every connection.",
+    )
+    delivery_worker: bool = Field(
+        default=True,
+        description="Run the notification delivery worker inside `rightsmark serve` (in each "
+        "server process). Off: run `rightsmark deliver --loop` apart.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=60,
+        description="How long one webhook delivery may take (connect, send, answer) before "
+        "it counts as failed and is retried later.",
+    )
     mail_from: str = Field(
         default="Rightsmark registry <registry@localhost>",
         description="The From address of every e-mail the registry sends.",

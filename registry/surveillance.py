@@ -37,6 +37,12 @@ from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.clock import add_months, iso_utc, utc_now
 from registry.corrective.enforcement import enforce, mark_suspending
 from registry.db.database import write_transaction
+from registry.outbox.events import (
+    CERTIFICATE_EXPIRED,
+    CERTIFICATE_EXPIRING,
+    EXPIRY_WARNINGS,
+    certificate_event,
+)
 from registry.schedule import planning
 from registry.standards.service import get_ruleset
 from registry.transparency.log import append_event
@@ -95,6 +101,7 @@ async def run(now: dt.datetime | None = None) -> list[Action]:
 async def _one(row: dict[str, Any], ruleset: RuleSet, now: dt.datetime) -> list[Action]:
     audits = await _surveillance_audits(row)
     if row["state"] == "active" and now < row["valid_until"]:
+        await _expiring(row, now)
         action = await _suspend_on_critical(row, audits, ruleset, now)
         if action:
             return [action]
@@ -260,10 +267,30 @@ async def _expired(row: dict[str, Any], now: dt.datetime) -> list[Action]:
         return []
     reason = f"validity ended on {iso_utc(row['valid_until'])}"
     await service.record_event(row["public_id"], "expired", ACTOR, reason, now, cause="validUntil")
-    await append_event(
+    index = await append_event(
         "certificate.expired",
         {"certificate": row["public_id"], "code": row["code"]},
         actor_role="system",
         at=now,
     )
+    await certificate_event(
+        CERTIFICATE_EXPIRED, row, at=now, log_index=index, status="expired",
+        valid_until=iso_utc(row["valid_until"]),
+    )  # fmt: skip
     return [_action(row, "expired", reason)]
+
+
+async def _expiring(row: dict[str, Any], now: dt.datetime) -> None:
+    """`certificate.expiring` 90, 30 and 7 days before expiry, each once: the nearest
+    warning due is sent (a run that missed the 90-day one sends the 30-day one only). It
+    changes nothing, so it carries the issuance's log index."""
+    left = row["valid_until"] - now
+    due = [days for days in EXPIRY_WARNINGS if left <= dt.timedelta(days=days)]
+    if not due:
+        return
+    days = min(due)
+    await certificate_event(
+        CERTIFICATE_EXPIRING, row, at=now, log_index=row["log_index"], status="valid",
+        days=days, valid_until=iso_utc(row["valid_until"]),
+        dedupe=f"expiring:{row['public_id']}:{days}",
+    )  # fmt: skip

@@ -67,6 +67,7 @@ COUNTRY_FEED_JSON: Final = PublicPath("/feeds/countries/{country}/status.json")
 # The open data exports (docs/open-data.md): the index page and each export's files.
 OPEN_DATA: Final = PublicPath("/open-data")
 OPEN_DATA_FILE: Final = PublicPath("/open-data/{export_name}/{name}")
+UNSUBSCRIBE: Final = PublicPath("/unsubscribe/{token}")
 # Not public to read (its owner, the secretariat, the assigned auditor), but a path all the same.
 SELF_ASSESSMENT: Final = PublicPath("/api/v1/self-assessments/{self_assessment_id}")
 
@@ -96,6 +97,7 @@ ALL: Final = (
     OPEN_DATA,
     OPEN_DATA_FILE,
     SELF_ASSESSMENT,
+    UNSUBSCRIBE,
 )
 
 
@@ -219,3 +221,8 @@ def feed_url(fmt: str, scope: str = "all", value: str = "", base: str | None = N
 def open_data_file_url(export: str, name: str, base: str | None = None) -> str:
     """A file of an open data export (`export` its date, or `latest`)."""
     return public_base(base) + OPEN_DATA_FILE.path(export_name=export, name=name)
+
+
+def unsubscribe_url(token: str, base: str | None = None) -> str:
+    """One-click unsubscribe from e-mail alerts (RFC 8058): GET confirms, POST ends."""
+    return public_base(base) + UNSUBSCRIBE.path(token=token)

@@ -29,6 +29,10 @@ LAZY_COMMANDS: Final = {
         "api.cli.complaints:complaints_group",
         "Erase complainants' personal data on request or after the retention period.",
     ),
+    "deliver": LazyCommand(
+        "api.cli.deliver:deliver_command",
+        "Fan out and deliver notifications (webhooks, e-mail) once, or with --loop.",
+    ),
     "export": LazyCommand(
         "api.cli.backup:export_command",
         "Write a consistent snapshot of the registry to the new zip file ARCHIVE while it "

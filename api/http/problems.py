@@ -29,6 +29,7 @@ from registry.errors import (
     NotFoundError,
     RegistryError,
 )
+from registry.notifications.ssrf import RefusedUrlError
 from registry.signing.errors import SigningUnavailableError
 from standards.errors import (
     LifecycleError,
@@ -140,6 +141,8 @@ def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) 
         return problem(409, str(exc), errors=named)
     if isinstance(exc, ForbiddenError):
         return problem(403, str(exc))
+    if isinstance(exc, RefusedUrlError):  # a bad address, not a bad shape: 400
+        return problem(400, str(exc), errors=[{"field": "url", "message": str(exc)}])
     if isinstance(exc, InvalidRequestError):
         errors = [{"field": exc.field, "message": str(exc)}] if exc.field else None
         return problem(422, str(exc), errors=errors)

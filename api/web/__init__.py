@@ -18,6 +18,7 @@ from api.web.pages.open_data import OpenDataPages
 from api.web.pages.registry import RegistryPages
 from api.web.pages.standards import StandardPages
 from api.web.pages.stats import StatisticsPages
+from api.web.pages.unsubscribe import UnsubscribePages
 from api.web.pages.verify import VerifyPages
 from api.web.portal.router import portal_router
 from api.web.render.html import STATIC
@@ -40,6 +41,7 @@ web_router = Router(
         StandardPages,
         StatisticsPages,
         OpenDataPages,
+        UnsubscribePages,
         portal_router,
         static_files,
     ],

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from typing import Protocol
+from typing import Any, Protocol
 
 from registry import urls
 from registry.applications import Application
@@ -23,6 +23,7 @@ from registry.certificates.records import CertificateSummary
 from registry.certificates.service import certificate_row, credential_url, record_event, summary
 from registry.certificates.tables import CertificateRow
 from registry.clock import add_months, iso_utc, utc_now, whole_seconds
+from registry.outbox.events import CERTIFICATE_GRADE_CHANGED, CERTIFICATE_ISSUED, certificate_event
 from registry.providers import provider_row
 from registry.signing.signer import current_signer
 from registry.standards import service as standards
@@ -158,4 +159,32 @@ async def issue(
         .where(CertificateRow.public_id == public_id)
         .run()
     )
-    return summary(await certificate_row(public_id))
+    row = await certificate_row(public_id)
+    await _notify(row, log_index)
+    return summary(row)
+
+
+async def _notify(row: dict[str, Any], log_index: int) -> None:
+    """The outbox events of an issuance, in its transaction: issued, and grade changed when
+    the provider's previous certificate under the same standard had another grade."""
+    at = row["issued_at"]
+    await certificate_event(
+        CERTIFICATE_ISSUED, row, at=at, log_index=log_index, status="valid", grade=row["grade"],
+        valid_until=iso_utc(row["valid_until"]),
+    )  # fmt: skip
+    slug = row["standard"].partition("@")[0]
+    previous = (
+        await CertificateRow.select(CertificateRow.grade, CertificateRow.public_id)
+        .where(
+            (CertificateRow.provider_id == row["provider_id"])
+            & (CertificateRow.public_id != row["public_id"])
+            & CertificateRow.standard.like(f"{slug}@%")
+        )
+        .order_by(CertificateRow.id, ascending=False)
+        .first()
+    )
+    if previous is not None and previous["grade"] != row["grade"]:
+        await certificate_event(
+            CERTIFICATE_GRADE_CHANGED, row, at=at, log_index=log_index, grade=row["grade"],
+            previous_grade=previous["grade"], previous_certificate=previous["public_id"],
+        )  # fmt: skip

@@ -32,6 +32,7 @@ from registry.clock import iso_utc, utc_now
 from registry.db.cache import Region, read_cache
 from registry.db.database import changes, lock_row, write_transaction
 from registry.errors import ConflictError, InvalidRequestError, NotFoundError
+from registry.outbox.events import certificate_event
 from registry.transparency.checkpoints import proof_bundle
 from registry.transparency.log import append_event
 from registry.trust.tlog_entries import actor_role
@@ -296,12 +297,18 @@ async def apply_change(
         if {row["state"], new_state} & {status.STATE_OF[purpose]}:
             await status.touch(purpose, row[f"{purpose}_list"])
     await record_event(row["public_id"], event, actor, reason, at, cause=cause)
-    await append_event(
+    index = await append_event(
         f"certificate.{event}",
         {"certificate": row["public_id"], "code": row["code"]},
         actor_role=actor_role(actor),
         at=at,
     )
+    # The notification, in this same transaction: it exists if and only if the change does.
+    shown = "valid" if new_state == "active" else new_state
+    await certificate_event(
+        f"certificate.{event}", row, at=at, log_index=index, status=shown,
+        reason=None if new_state == "active" else reason,
+    )  # fmt: skip
     return summary(await certificate_row(row["public_id"]))
 
 

@@ -145,7 +145,7 @@ def categories_token(categories: tuple[rules.Category, ...] | list[str]) -> str:
     return "+".join(sorted(str(c) for c in categories))
 
 
-async def log(kind: str, row: dict[str, Any], actor: str, **extra: str) -> None:
+async def log(kind: str, row: dict[str, Any], actor: str, **extra: str) -> int:
     """A complaint's log entry: the case reference, the provider (its registry id, or
     `unregistered` and a country), the categories; never a name or free text."""
     subject = {
@@ -156,7 +156,7 @@ async def log(kind: str, row: dict[str, Any], actor: str, **extra: str) -> None:
     }
     if row["provider_id"] is None and row["provider_country"]:
         subject["provider_country"] = row["provider_country"]
-    await append_event(
+    return await append_event(
         kind,
         subject,
         digests={"description": row["description_digest"]},

@@ -18,6 +18,7 @@ from registry.complaints.tables import ComplaintAttachmentRow, ComplaintRow
 from registry.db.database import write_transaction
 from registry.db.tables import AccountRow
 from registry.errors import ConflictError, ForbiddenError, InvalidRequestError
+from registry.outbox.events import COMPLAINT_SUBSTANTIATED, emit
 from registry.standards.service import get_ruleset
 
 MAX_TEXT: Final = 5_000
@@ -328,5 +329,28 @@ async def close(reference: str, outcome: rules.Outcome, reasons: str, actor: Act
                 body=f"Outcome: {outcome.value.replace('_', ' ')}. {reasons}",
             )
         await cases.record(reference, "closed", actor.label, outcome.value)
-        await cases.log("complaint.closed", row, actor.label, outcome=outcome.value)
+        index = await cases.log("complaint.closed", row, actor.label, outcome=outcome.value)
+        await _notify_substantiated(row, outcome, index, now)
         return await case_record(await cases.row_of(reference))
+
+
+async def _notify_substantiated(
+    row: dict[str, Any], outcome: rules.Outcome, log_index: int, at: dt.datetime
+) -> None:
+    """A registered provider's complaint closed as (partly) substantiated: notified with what
+    the log shows of it (reference, provider, categories, outcome), never the complainant,
+    the description or the reasons."""
+    substantiated = {rules.Outcome.SUBSTANTIATED, rules.Outcome.PARTLY_SUBSTANTIATED}
+    if outcome not in substantiated or row["provider_id"] is None:
+        return
+    data = {
+        "complaint": {
+            "reference": row["reference"],
+            "categories": sorted(str(c) for c in cases.categories_of(row)),
+            "outcome": outcome.value,
+        },
+        "provider": {"id": row["provider_id"]},
+    }
+    await emit(
+        COMPLAINT_SUBSTANTIATED, data, at=at, log_index=log_index, provider_id=row["provider_id"]
+    )

@@ -20,6 +20,8 @@ from registry.certificates import service as certificates
 from registry.corrective.rules import FINISHED, State, escalates, plan_overdue, suspends_on
 from registry.corrective.store import move
 from registry.corrective.tables import CorrectiveActionRow
+from registry.outbox.events import CORRECTIVE_ACTION_OVERDUE, certificate_event
+from registry.transparency.log import append_event
 from standards.model import NonConformityClass, RuleSet
 
 
@@ -51,6 +53,7 @@ async def enforce(
         if row["escalated_at"] is None and escalates(progress, row["close_by"], today):
             reason = f"{what}: not closed by {row['close_by']}"
             row = await move(row, "escalated", actor, reason, at=now, escalated_at=now)
+            await _notify_overdue(cert, row, now)
             done.append(Enforced("corrective_escalated", reason))
         rule = ruleset.non_conformities.get(NonConformityClass(row["klass"]))
         day = suspends_on(row["close_by"], rule) if rule else None
@@ -72,6 +75,23 @@ async def enforce(
             await move(row, "suspended_certificate", actor, reason, at=now, suspended_at=now)
             done.append(Enforced("suspended", reason))
     return done
+
+
+async def _notify_overdue(cert: dict[str, Any], row: dict[str, Any], now: dt.datetime) -> None:
+    """An action not closed by its deadline is public (the certificate page counts overdue
+    actions): logged with what the public sees (never the finding), and notified."""
+    subject = {
+        "certificate": cert["public_id"],
+        "corrective_action": row["public_id"],
+        "class": row["klass"],
+        "close_by": str(row["close_by"]),
+    }
+    index = await append_event("corrective.escalated", subject, actor_role="system", at=now)
+    await certificate_event(
+        CORRECTIVE_ACTION_OVERDUE, cert, at=now, log_index=index,
+        corrective_action={"id": row["public_id"], "class": row["klass"],
+                           "close_by": str(row["close_by"])},
+    )  # fmt: skip
 
 
 async def _suspend(

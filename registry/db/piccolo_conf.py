@@ -42,5 +42,7 @@ APP_REGISTRY = AppRegistry(
         "registry.registers.piccolo_app",
         "registry.corrective.piccolo_app",
         "registry.schedule.piccolo_app",
+        "registry.outbox.piccolo_app",
+        "registry.notifications.piccolo_app",
     ]
 )

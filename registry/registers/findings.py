@@ -25,6 +25,7 @@ from typing import Any, Final
 from registry.certificates import service as certificates
 from registry.certificates.tables import CertificateEventRow, CertificateRow
 from registry.clock import iso_utc
+from registry.outbox.events import LICENCE_INVALID, emit
 from registry.registers.model import ADVERSE, RegisterStatus, number_key
 from registry.registers.tables import LicenceFindingRow
 from registry.standards.service import get_ruleset
@@ -116,19 +117,28 @@ def summary(row: dict[str, Any]) -> dict[str, str | None]:
 
 
 async def _log(row: dict[str, Any], state: str, at: dt.datetime) -> None:
-    await append_event(
-        "provider.licence_finding",
-        {
-            "provider": row["provider_id"],
-            "finding": row["public_id"],
-            "licence_country": row["country"],
-            "indicator": row["indicator"],
-            "state": state,
-            "register_status": row["register_status"],
-        },
-        actor_role="system",
-        at=at,
-    )
+    subject = {
+        "provider": row["provider_id"],
+        "finding": row["public_id"],
+        "licence_country": row["country"],
+        "indicator": row["indicator"],
+        "state": state,
+        "register_status": row["register_status"],
+    }
+    index = await append_event("provider.licence_finding", subject, actor_role="system", at=at)
+    if state == "closed":
+        return
+    # The licence found invalid (a warning for an expired one, open for the rest): once per
+    # finding, state and register status, with what the log says of it.
+    data = {
+        "provider": {"id": row["provider_id"]},
+        "finding": {k: subject[k] for k in ("finding", "licence_country", "state")}
+        | {"register_status": row["register_status"]},
+    }
+    await emit(
+        LICENCE_INVALID, data, at=at, log_index=index, provider_id=row["provider_id"],
+        dedupe=f"licence:{row['public_id']}:{state}:{row['register_status']}",
+    )  # fmt: skip
 
 
 def _describe(seen: Seen) -> str:

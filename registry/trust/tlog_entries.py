@@ -53,6 +53,9 @@ EVENT_KINDS: Final = frozenset(
         # file's digest) and the findings it opens, escalates or closes under LAW-1.
         "register.imported",
         "provider.licence_finding",
+        # A corrective action not closed by its deadline (registry.corrective.enforcement):
+        # the certificate, the action's id and class and the deadline, never the finding.
+        "corrective.escalated",
     }
 )
 ACTOR_ROLES: Final = frozenset({"secretariat", "auditor", "provider", "system"})

@@ -103,6 +103,7 @@ CASES: list[tuple[Callable[..., str], dict[str, object], urls.PublicPath, str]] 
         BASE,
     ),
     (urls.providers_path, {}, urls.PROVIDERS, ""),
+    (urls.unsubscribe_url, {"token": "eml_0a1b.c2d3"}, urls.UNSUBSCRIBE, BASE),
     (urls.evidence_path, {"sha256": "ab" * 32}, urls.EVIDENCE, ""),
     (urls.amendments_path, {"assessment_id": "asm_0a1b"}, urls.AMENDMENTS, ""),
     (urls.certificate_page_path, {"code": "RM-ABCD-1234"}, urls.CERTIFICATE_PAGE, ""),

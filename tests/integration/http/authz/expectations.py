@@ -1238,3 +1238,7 @@ from tests.integration.http.authz.schedule import SCHEDULE_SPECS  # noqa: E402
 
 _SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
 SPECS[_SIGN_IN:_SIGN_IN] = SCHEDULE_SPECS
+from tests.integration.http.authz.notifications import NOTIFICATION_SPECS  # noqa: E402
+
+_SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
+SPECS[_SIGN_IN:_SIGN_IN] = NOTIFICATION_SPECS

@@ -1,0 +1,63 @@
+"""Issue 18's rows of the authorization matrix: webhooks, e-mail alerts and unsubscribing.
+
+The subscription routes are for employer accounts only; the matrix's callers have none, so
+every token is a 403 and no or a dead token a 401 (what an employer may do, and that another
+employer's subscription is a 404, is in tests/integration/http/notifications). The
+unsubscribe page and its one-click POST need no sign-in: the link's token is the proof, and
+the answer is the same for everybody."""
+
+from __future__ import annotations
+
+from registry import accounts
+from registry.accounts import Role, authenticate
+from registry.notifications import subscriptions
+from registry.notifications.secrets import unsubscribe_token
+from tests.integration.http.authz.expectations import Spec, api, body, get, public
+from tests.integration.http.authz.world import Who, World
+
+W = "/api/v1/webhooks"
+E = "/api/v1/email-alerts"
+DENIED: dict[Who, int] = {}  # no caller of the matrix is an employer
+
+
+async def _email_subscription(w: World) -> None:
+    _, token, _ = await accounts.create_account(
+        name="Matrix buyer", role=Role.EMPLOYER, actor="test", ttl_days=1,
+        email="matrix@buyer.example",
+    )  # fmt: skip
+    actor = await authenticate(token)
+    assert actor is not None
+    made = await subscriptions.create_email(actor, digest=False)
+    w.made["unsubscribe"] = f"/unsubscribe/{unsubscribe_token(made.id)}"
+
+
+NOTIFICATION_SPECS: list[Spec] = [
+    Spec(f"POST {W}", body(lambda w: W, {"url": "https://hooks.example/x"}), api(DENIED)),
+    Spec(f"GET {W}", get(W), api(DENIED)),
+    Spec(f"GET {W}/{{webhook_id:str}}", get(f"{W}/whk_x"), api(DENIED)),
+    Spec(f"DELETE {W}/{{webhook_id:str}}", get(f"{W}/whk_x"), api(DENIED)),
+    Spec(f"POST {W}/{{webhook_id:str}}/rotate", body(lambda w: f"{W}/whk_x/rotate"), api(DENIED)),
+    Spec(f"GET {W}/{{webhook_id:str}}/deliveries", get(f"{W}/whk_x/deliveries"), api(DENIED)),
+    Spec(
+        f"POST {W}/{{webhook_id:str}}/deliveries/{{delivery_id:str}}/retry",
+        body(lambda w: f"{W}/whk_x/deliveries/dlv_x/retry"),
+        api(DENIED),
+    ),
+    Spec(f"POST {E}", body(lambda w: E, {"digest": True}), api(DENIED)),
+    Spec(f"GET {E}", get(E), api(DENIED)),
+    Spec(f"DELETE {E}/{{alert_id:str}}", get(f"{E}/eml_x"), api(DENIED)),
+    Spec(f"GET {E}/{{alert_id:str}}/deliveries", get(f"{E}/eml_x/deliveries"), api(DENIED)),
+    Spec(
+        "GET /unsubscribe/{token:str}",
+        get(lambda w: w.made["unsubscribe"]),
+        public(200),
+        before=_email_subscription,
+    ),
+    Spec("POST /unsubscribe/{token:str}", body(lambda w: w.made["unsubscribe"]), public(200)),
+    Spec(
+        "GET /unsubscribe/{token:str}",
+        get("/unsubscribe/eml_0.forged"),
+        public(404),
+        variant="forged token",
+    ),
+]
