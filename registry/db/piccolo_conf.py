@@ -42,5 +42,6 @@ APP_REGISTRY = AppRegistry(
         "registry.registers.piccolo_app",
         "registry.corrective.piccolo_app",
         "registry.schedule.piccolo_app",
+        "registry.watchlists.piccolo_app",
     ]
 )
