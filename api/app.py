@@ -35,6 +35,11 @@ from api.http.routes.certificates import (
 from api.http.routes.complaints import ComplaintsController
 from api.http.routes.corrective import CorrectiveActionsController
 from api.http.routes.did import did_document
+from api.http.routes.employers import (
+    EmployerSignUpController,
+    SupplierChecksController,
+    WatchlistsController,
+)
 from api.http.routes.evidence import EvidenceController
 from api.http.routes.health import health, live
 from api.http.routes.identity import IdentityChangesController, LicenceChecksController
@@ -43,6 +48,7 @@ from api.http.routes.providers import ProvidersController
 from api.http.routes.self_assessments import SelfAssessmentsController
 from api.http.routes.standards import StandardsController
 from api.http.routes.verify import VerifyController
+from api.http.workers import start_supplier_worker, stop_supplier_worker
 from api.web import web_router
 from api.web.render.api_reference import ApiReferencePlugin
 from registry.db.database import close_pool, start_pool
@@ -60,6 +66,8 @@ each offending field. Write operations need `Authorization: Bearer rm_...`."""
 # The public endpoints with a per-client request limit (api.http.middleware.ratelimit).
 VERIFY = prefix("/api/v1/verify")
 SEARCH = exact("GET", ["/api/v1/providers", "/"])
+SIGN_UP = exact("POST", ["/api/v1/employers/sign-up", "/employers/sign-up"])
+SUPPLIER_CHECK = exact("POST", ["/api/v1/supplier-checks", "/supplier-check"])
 
 
 def complaint_channel(method: str, path: str) -> bool:
@@ -120,6 +128,9 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
             ComplaintsController,
             AppealsController,
             CorrectiveActionsController,
+            EmployerSignUpController,
+            WatchlistsController,
+            SupplierChecksController,
             get_credential,
             get_log_proof,
             get_context,
@@ -133,8 +144,13 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
         before_send=[security_headers_hook(hsts=settings.public_url.startswith("https://"))],
         # The database connections: PostgreSQL's pool, SQLite's persistent connections
         # (opened on first use), closed at shutdown; per process with `serve --workers N`.
-        on_startup=[*([start_pool] if manage_pool else []), _freeze_startup_objects],
-        on_shutdown=[close_pool] if manage_pool else [],
+        # The supplier-check worker resumes queued checks (after a restart too); it runs in
+        # a serving process only, not under tests that drive the app in their own loop.
+        on_startup=[
+            *([start_pool, start_supplier_worker] if manage_pool else []),
+            _freeze_startup_objects,
+        ],
+        on_shutdown=[stop_supplier_worker, close_pool] if manage_pool else [],
         middleware=[
             request_checks_middleware,
             rate_limit_middleware(per_minute=settings.verify_rate_per_minute, matches=VERIFY),
@@ -150,6 +166,14 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
                 per_minute=settings.complaint_rate_per_minute,
                 matches=complaint_channel,
                 what="complaint",
+            ),
+            rate_limit_middleware(
+                per_minute=settings.sign_up_rate_per_minute, matches=SIGN_UP, what="sign-up"
+            ),
+            rate_limit_middleware(
+                per_minute=settings.supplier_check_rate_per_minute,
+                matches=SUPPLIER_CHECK,
+                what="supplier-check",
             ),
             *([access_log_middleware] if access_log else []),
             admission_middleware(reading_posts=any_of(VERIFY, prefix("/verify"))),
@@ -174,6 +198,9 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
     )
     document_problems(
         app,
-        rate_limited=lambda m, p: VERIFY(m, p) or SEARCH(m, p) or complaint_channel(m, p),
+        rate_limited=lambda m, p: any(
+            limited(m, p)
+            for limited in (VERIFY, SEARCH, complaint_channel, SIGN_UP, SUPPLIER_CHECK)
+        ),
     )
     return app

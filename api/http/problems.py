@@ -30,6 +30,7 @@ from registry.errors import (
     RegistryError,
 )
 from registry.signing.errors import SigningUnavailableError
+from registry.watchlists.suppliers import SupplierListTooLarge
 from standards.errors import (
     LifecycleError,
     LintError,
@@ -142,7 +143,10 @@ def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) 
         return problem(403, str(exc))
     if isinstance(exc, InvalidRequestError):
         errors = [{"field": exc.field, "message": str(exc)}] if exc.field else None
-        return problem(422, str(exc), errors=errors)
+        # A supplier list over its limits is too large, not merely invalid.
+        return problem(
+            413 if isinstance(exc, SupplierListTooLarge) else 422, str(exc), errors=errors
+        )
     return problem(400, str(exc))
 
 

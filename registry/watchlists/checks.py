@@ -31,7 +31,7 @@ from registry.watchlists import service
 from registry.watchlists.lookup import facts_for
 from registry.watchlists.matcher import Facts, Match, Outcome, match_all
 from registry.watchlists.standing import Standing, of_providers
-from registry.watchlists.suppliers import SupplierRow, parse
+from registry.watchlists.suppliers import SupplierRow, parse, write
 from registry.watchlists.tables import SupplierCheckRow
 
 AT_ONCE: Final = 50  # lists up to this many rows are checked in the request itself
@@ -142,7 +142,7 @@ async def create(
         ).run()  # fmt: skip
     if len(rows) <= AT_ONCE:
         await step(public_id)
-    return await _get(public_id)
+    return await _get(public_id, actor)
 
 
 async def _get(check_id: str, actor: Actor | None = None) -> Check:
@@ -260,3 +260,32 @@ async def apply_upload(actor: Actor, check_id: str, choices: dict[int, str]) -> 
             {SupplierCheckRow.state: "applied", SupplierCheckRow.updated_at: utc_now()}
         ).where(SupplierCheckRow.public_id == check_id)
     return added
+
+
+REPORT_HEADER: Final = (
+    "line", "name", "country", "licence_number", "certificate_code", "outcome", "matched_by",
+    "registry_id", "registry_name", "certificate", "status", "grade", "valid_until",
+    "open_corrective_actions", "complaints_received", "complaints_open",
+    "complaints_substantiated_24_months", "note",
+)  # fmt: skip
+
+
+def report_line(row: ReportRow) -> list[object]:
+    """One row of the report as the CSV (and PDF) show it."""
+    s = row.standing
+    found: list[object] = [
+        row.line, row.name, row.country, row.licence_number, row.certificate_code, row.outcome,
+        row.rule, row.provider_id or "",
+    ]  # fmt: skip
+    if s is None:
+        return [*found, *([""] * 9), row.note]
+    return [
+        *found, s.provider_name, s.certificate_code or "", s.status, s.grade or "",
+        (s.valid_until or "")[:10], s.open_corrective_actions, s.complaints_received,
+        s.complaints_open, s.complaints_substantiated_24_months, row.note,
+    ]  # fmt: skip
+
+
+def report_csv(found: Check) -> bytes:
+    """The report as CSV, every cell defused against formula injection."""
+    return write(REPORT_HEADER, [report_line(r) for r in found.rows])

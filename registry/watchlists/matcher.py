@@ -189,7 +189,10 @@ def _match(row: SupplierRow, facts: Facts, index: _Index) -> Match:
         ids = index.by_licence.get((country, st.identifier_key(row.licence_number)), [])
         ids = list(dict.fromkeys(ids))
         if len(ids) == 1:
-            return Match(row, Outcome.MATCHED, ids[0], "licence number", certificate_code=code)
+            return Match(
+                row, Outcome.MATCHED, ids[0], "licence number", note="; ".join(notes),
+                certificate_code=code,
+            )  # fmt: skip
         if ids:
             return Match(
                 row, Outcome.DOUBTFUL, ids[0], "licence number", tuple(ids[:MAX_CANDIDATES]),
