@@ -33,7 +33,8 @@ async def test_a_short_list_is_checked_at_once(certified: Certified) -> None:
     assert answer.status_code == 202, answer.text
     body = answer.json()
     assert answer.headers["location"] == body["url"]
-    assert body["state"] == "done" and body["total"] == body["done"] == 4
+    assert body["state"] == "done"
+    assert body["total"] == body["done"] == 4
     assert (body["matched"], body["doubtful"], body["not_found"]) == (2, 1, 1)
     first, second, third, fourth = body["rows"]
     assert first["provider_id"] == certified.world.provider_id
@@ -42,9 +43,11 @@ async def test_a_short_list_is_checked_at_once(certified: Certified) -> None:
     assert second["provider_id"] == certified.world.other_provider_id
     assert second["standing"]["status"] == "not certified"
     assert third["outcome"] == "doubtful"
-    assert fourth["outcome"] == "not_found" and fourth["standing"] is None
+    assert fourth["outcome"] == "not_found"
+    assert fourth["standing"] is None
     report = await client.get(body["report_csv"].replace("http://127.0.0.1:8000", ""))
-    assert report.status_code == 200 and report.headers["content-type"].startswith("text/csv")
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
     assert rows[4][1] == '\'=HYPERLINK("http://evil")'
     assert rows[1][10] == "valid"
@@ -56,7 +59,9 @@ async def test_a_long_list_progresses_by_polling(certified: Certified) -> None:
     answer = await client.post(C, files={"file": ("suppliers.csv", data, "text/csv")})
     assert answer.status_code == 202, answer.text
     body = answer.json()
-    assert body["state"] == "queued" and body["done"] == 0 and body["total"] == 124
+    assert body["state"] == "queued"
+    assert body["done"] == 0
+    assert body["total"] == 124
     path = f"{C}/{body['id']}"
     seen = [0]
     while body["state"] == "queued":

@@ -36,7 +36,8 @@ async def test_a_watchlist_lists_providers_and_certificates_with_their_standing(
     listed = (await client.get(f"{W}/{wl}", headers=employer)).json()
     standings = {i["provider_id"]: i["standing"] for i in listed["items"]}
     mine = standings[certified.world.provider_id]
-    assert mine["status"] == "valid" and mine["certificate_code"] == code
+    assert mine["status"] == "valid"
+    assert mine["certificate_code"] == code
     assert mine["grade"] == certified.certificate["grade"]
     assert mine["valid_until"] == certified.certificate["valid_until"]
     assert standings[other]["status"] == "not certified"
