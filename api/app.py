@@ -37,6 +37,11 @@ from api.http.routes.certificates import (
 from api.http.routes.complaints import ComplaintsController
 from api.http.routes.corrective import CorrectiveActionsController
 from api.http.routes.did import did_document
+from api.http.routes.employers import (
+    EmployerSignUpController,
+    SupplierChecksController,
+    WatchlistsController,
+)
 from api.http.routes.evidence import EvidenceController
 from api.http.routes.feeds import FeedsController
 from api.http.routes.health import health, live
@@ -49,6 +54,7 @@ from api.http.routes.schedule import ScheduleController
 from api.http.routes.self_assessments import SelfAssessmentsController
 from api.http.routes.standards import StandardsController
 from api.http.routes.verify import VerifyController
+from api.http.workers import start_supplier_worker, stop_supplier_worker
 from api.web import web_router
 from api.web.render.api_reference import ApiReferencePlugin
 from registry.db.database import close_pool, start_pool
@@ -67,6 +73,8 @@ each offending field. Write operations need `Authorization: Bearer rm_...`."""
 # The public endpoints with a per-client request limit (api.http.middleware.ratelimit).
 VERIFY = prefix("/api/v1/verify")
 SEARCH = exact("GET", ["/api/v1/providers", "/"])
+SIGN_UP = exact("POST", ["/api/v1/employers/sign-up", "/employers/sign-up"])
+SUPPLIER_CHECK = exact("POST", ["/api/v1/supplier-checks", "/supplier-check"])
 
 
 def complaint_channel(method: str, path: str) -> bool:
@@ -156,6 +164,9 @@ def create_app(
             AppealsController,
             CorrectiveActionsController,
             ScheduleController,
+            EmployerSignUpController,
+            WatchlistsController,
+            SupplierChecksController,
             get_credential,
             get_log_proof,
             get_context,
@@ -173,14 +184,16 @@ def create_app(
         before_send=[security_headers_hook(hsts=settings.public_url.startswith("https://"))],
         # The database connections: PostgreSQL's pool, SQLite's persistent connections
         # (opened on first use), closed at shutdown; per process with `serve --workers N`.
+        # The supplier-check worker resumes queued checks (after a restart too); it runs in
+        # a serving process only, not under tests that drive the app in their own loop.
         on_startup=[
-            *([start_pool] if manage_pool else []),
+            *([start_pool, start_supplier_worker] if manage_pool else []),
             _freeze_startup_objects,
             *([deliverer.start] if delivery_worker else []),
         ],
         on_shutdown=[
             *([deliverer.stop] if delivery_worker else []),
-            *([close_pool] if manage_pool else []),
+            *([stop_supplier_worker, close_pool] if manage_pool else []),
         ],
         middleware=[
             request_checks_middleware,
@@ -197,6 +210,14 @@ def create_app(
                 per_minute=settings.complaint_rate_per_minute,
                 matches=complaint_channel,
                 what="complaint",
+            ),
+            rate_limit_middleware(
+                per_minute=settings.sign_up_rate_per_minute, matches=SIGN_UP, what="sign-up"
+            ),
+            rate_limit_middleware(
+                per_minute=settings.supplier_check_rate_per_minute,
+                matches=SUPPLIER_CHECK,
+                what="supplier-check",
             ),
             *([access_log_middleware] if access_log else []),
             admission_middleware(reading_posts=any_of(VERIFY, prefix("/verify"))),
@@ -221,6 +242,9 @@ def create_app(
     )
     document_problems(
         app,
-        rate_limited=lambda m, p: VERIFY(m, p) or SEARCH(m, p) or complaint_channel(m, p),
+        rate_limited=lambda m, p: any(
+            limited(m, p)
+            for limited in (VERIFY, SEARCH, complaint_channel, SIGN_UP, SUPPLIER_CHECK)
+        ),
     )
     return app

@@ -196,6 +196,10 @@ async def create_account(
 
     A provider account names an existing organisation by its registry id (RMP-...), or no
     provider_id at all: it is then pending and may register its own organisation."""
+    if role is Role.EMPLOYER and not email:
+        # Alerts and digests go to it; an employer account without one could not hear of
+        # anything it watches.
+        raise InvalidRequestError("an employer account needs an e-mail address", field="email")
     async with write_transaction():
         provider_id = await _provider_binding(role, provider_id)
         public_id = _public_id("acc")

@@ -79,6 +79,18 @@ class Settings(BaseSettings):
         description="Portal sign-in attempts per minute and client address (POST "
         "/portal/sign-in): a token cannot be guessed, but nobody should get to try.",
     )
+    sign_up_rate_per_minute: int = Field(
+        default=5,
+        ge=1,
+        description="Employer sign-ups per minute and client address (POST "
+        "/api/v1/employers/sign-up and the sign-up page).",
+    )
+    supplier_check_rate_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="Supplier-list uploads per minute and client address (POST "
+        "/api/v1/supplier-checks and the supplier-check page).",
+    )
     complaint_rate_per_minute: int = Field(
         default=20,
         ge=1,

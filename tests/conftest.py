@@ -48,6 +48,9 @@ os.environ.setdefault("RIGHTSMARK_KEY_PASSPHRASE", "test-only-passphrase")
 os.environ.setdefault("RIGHTSMARK_COMPLAINT_RATE_PER_MINUTE", "100000")
 # Likewise the portal's sign-in limit (tests/e2e/security/test_limits_and_headers.py tests it).
 os.environ.setdefault("RIGHTSMARK_SIGN_IN_RATE_PER_MINUTE", "100000")
+# Likewise employers' sign-up and supplier-check uploads.
+os.environ.setdefault("RIGHTSMARK_SIGN_UP_RATE_PER_MINUTE", "100000")
+os.environ.setdefault("RIGHTSMARK_SUPPLIER_CHECK_RATE_PER_MINUTE", "100000")
 
 
 def pytest_report_header() -> list[str]:

@@ -31,6 +31,7 @@ from registry.errors import (
 )
 from registry.notifications.ssrf import RefusedUrlError
 from registry.signing.errors import SigningUnavailableError
+from registry.watchlists.suppliers import SupplierListTooLarge
 from standards.errors import (
     LifecycleError,
     LintError,
@@ -145,7 +146,10 @@ def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) 
         return problem(400, str(exc), errors=[{"field": "url", "message": str(exc)}])
     if isinstance(exc, InvalidRequestError):
         errors = [{"field": exc.field, "message": str(exc)}] if exc.field else None
-        return problem(422, str(exc), errors=errors)
+        # A supplier list over its limits is too large, not merely invalid.
+        return problem(
+            413 if isinstance(exc, SupplierListTooLarge) else 422, str(exc), errors=errors
+        )
     return problem(400, str(exc))
 
 

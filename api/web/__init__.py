@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 from api.web.errors import HANDLERS
 from api.web.pages.certificates import CertificatePages
 from api.web.pages.complaints import ComplaintPages
+from api.web.pages.employers import EmployerPages
 from api.web.pages.open_data import OpenDataPages
 from api.web.pages.registry import RegistryPages
 from api.web.pages.standards import StandardPages
@@ -38,6 +39,7 @@ web_router = Router(
         CertificatePages,
         VerifyPages,
         ComplaintPages,
+        EmployerPages,
         StandardPages,
         StatisticsPages,
         OpenDataPages,

@@ -44,5 +44,6 @@ APP_REGISTRY = AppRegistry(
         "registry.schedule.piccolo_app",
         "registry.outbox.piccolo_app",
         "registry.notifications.piccolo_app",
+        "registry.watchlists.piccolo_app",
     ]
 )

@@ -13,29 +13,12 @@ watchlist applies to the next event without touching any subscription.
 
 from __future__ import annotations
 
-import inspect
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-
-class Watcher(Protocol):
-    account_id: str
-    watchlist_id: str
-
-
-# (certificate_id, provider_id) -> the watchlists that contain either.
-WatchersFn = Callable[[str | None, str | None], Any]
-
-
-async def _no_watchlists(certificate_id: str | None, provider_id: str | None) -> list[Watcher]:
-    return []
-
-
-# The seam: `registry.watchlists.watchers` once that package is merged (the lead wires it
-# here: `from registry.watchlists import watchers`). Until then a watchlist matches nothing.
-watchers: WatchersFn = _no_watchlists
+from registry.watchlists import watchers
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +69,6 @@ async def scope_matches(
 
 
 async def watching_lists(certificate_id: str | None, provider_id: str | None) -> list[str]:
-    found = watchers(certificate_id, provider_id)
-    if inspect.isawaitable(found):  # whichever the watchlists package provides
-        found = await found
-    return [w.watchlist_id for w in found]
+    if provider_id is None:  # every event names its provider; nothing to watch without one
+        return []
+    return [w.watchlist_id for w in await watchers(certificate_id, provider_id)]

@@ -19,6 +19,7 @@ from registry.notifications.records import CreatedWebhook, Subscription
 from registry.notifications.tables import SubscriptionRow
 from registry.outbox.events import KINDS
 from registry.settings import get_settings
+from registry.watchlists import service as watchlists_service
 
 MAX_LISTED: Final = 1000  # certificates or providers named by one subscription
 MAX_ACTIVE: Final = 20  # live subscriptions per account
@@ -111,9 +112,21 @@ def _scope_columns(
         "events": json.dumps(_events(events)),
         "certificates": json.dumps(_refs(certificates, "certificates")),
         "providers": json.dumps(_refs(providers, "providers")),
-        # Stored as given; registry.watchlists checks it is the account's own (at merge).
         "watchlist": watchlist,
     }
+
+
+async def _own_watchlist(actor: Actor, watchlist: str | None) -> None:
+    """A subscription may follow only its own account's watchlist: another's is refused as
+    if it did not exist."""
+    if watchlist is None:
+        return
+    try:
+        await watchlists_service.get(actor, watchlist)
+    except NotFoundError:
+        raise InvalidRequestError(
+            f"watchlist {watchlist} is not one of yours", field="watchlist"
+        ) from None
 
 
 async def create_webhook(
@@ -128,6 +141,7 @@ async def create_webhook(
     """A new endpoint and its secret, shown this once."""
     require_employer(actor)
     columns = _scope_columns(events, certificates, providers, watchlist)
+    await _own_watchlist(actor, watchlist)
     url = await ssrf.check_url(url, allow_private=get_settings().webhook_allow_private)
     public_id = "whk_" + random_ids.token_hex(12)
     secret = secrets.new_secret()
@@ -159,6 +173,7 @@ async def create_email(
     """E-mail alerts (one message per event) or a daily digest, to the account's address."""
     require_employer(actor)
     columns = _scope_columns(events, certificates, providers, watchlist)
+    await _own_watchlist(actor, watchlist)
     account = await get_account(actor.account_id)
     if not account.email:
         raise InvalidRequestError("the account has no e-mail address", field="email")

@@ -182,11 +182,15 @@ def serving(
 
 @contextmanager
 def registry_server(
-    data_dir: Path, *, startup_seconds: float = 60, demo: bool = False
+    data_dir: Path,
+    *,
+    startup_seconds: float = 60,
+    demo: bool = False,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[RegistryServer]:
     """`rightsmark init [--demo]` then `rightsmark serve` on a free port, with its own SQLite
-    file."""
-    env = server_env(data_dir, free_port())
+    file (and `extra_env`, e.g. a test SMTP server's settings)."""
+    env = {**server_env(data_dir, free_port()), **(extra_env or {})}
     initialised = cli("init", *(["--demo"] if demo else []), env=env)
     if initialised.returncode != 0:
         raise RuntimeError(f"rightsmark init failed: {initialised.stderr}")

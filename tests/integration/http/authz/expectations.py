@@ -82,6 +82,7 @@ class Req:
     content: bytes | None = None
     headers: Mapping[str, str] | None = None
     form: Mapping[str, str] | None = None  # a portal form: the session's CSRF token is added
+    files: Mapping[str, tuple[str, bytes, str]] | None = None  # with `form`: multipart
 
 
 Build = Callable[[World, Who], Req]
@@ -126,6 +127,8 @@ def api(ok: Mapping[Who, int], *, hidden: Iterable[Who] = ()) -> dict[Who, Expec
     """A guarded operation: `ok` callers get their status; no or a dead token 401; callers
     for whom the data does not exist (`hidden`) 404; everybody else 403."""
     hidden = set(hidden)
+    if {Who.PROV_B, Who.OTHER_AUDITOR} <= hidden:  # hidden from every non-party: employers too
+        hidden.add(Who.EMPLOYER)
     out: dict[Who, Expect] = {}
     for who in Who:
         if who in ok:
@@ -140,6 +143,8 @@ def api(ok: Mapping[Who, int], *, hidden: Iterable[Who] = ()) -> dict[Who, Expec
 def page(ok: Mapping[Who, int | Expect], *, hidden: Iterable[Who] = ()) -> dict[Who, Expect]:
     """A signed-in portal page or form: as `api`, with sessions instead of tokens."""
     hidden = set(hidden)
+    if {Who.PROV_B, Who.OTHER_AUDITOR} <= hidden:  # hidden from every non-party: employers too
+        hidden.add(Who.EMPLOYER)
     out: dict[Who, Expect] = {}
     for who in Who:
         if who in ok:
@@ -469,6 +474,8 @@ async def _open_data_export(w: World) -> None:
 def _role(who: Who) -> str:
     if who in AUDITORS:
         return "auditor"
+    if who is Who.EMPLOYER:
+        return "employer"
     return "secretariat" if who is Who.SECRETARIAT else "provider"
 
 
@@ -1242,3 +1249,18 @@ from tests.integration.http.authz.notifications import NOTIFICATION_SPECS  # noq
 
 _SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
 SPECS[_SIGN_IN:_SIGN_IN] = NOTIFICATION_SPECS
+# Issue 18's rows (employers: sign-up, watchlists, supplier checks, their pages), likewise.
+from tests.integration.http.authz.employers import EMPLOYER_SPECS  # noqa: E402
+
+_SIGN_IN = next(i for i, spec in enumerate(SPECS) if spec.route == "POST /portal/sign-in")
+SPECS[_SIGN_IN:_SIGN_IN] = EMPLOYER_SPECS
+
+# Routes hidden from every non-party by the data, but refused to an employer by their role
+# guard first (the guard names the roles that may call them): 403, not 404.
+_ROLE_GUARDED = {"POST /api/v1/evidence", "GET /portal/corrective-actions/{action_id:str}"}
+SPECS = [
+    Spec(s.route, s.request, {**s.expect, Who.EMPLOYER: deny(403)}, s.variant, s.before,
+         s.after, s.check)
+    if s.route in _ROLE_GUARDED else s
+    for s in SPECS
+]  # fmt: skip

@@ -1,10 +1,10 @@
 """Issue 18's rows of the authorization matrix: webhooks, e-mail alerts and unsubscribing.
 
-The subscription routes are for employer accounts only; the matrix's callers have none, so
-every token is a 403 and no or a dead token a 401 (what an employer may do, and that another
-employer's subscription is a 404, is in tests/integration/http/notifications). The
-unsubscribe page and its one-click POST need no sign-in: the link's token is the proof, and
-the answer is the same for everybody."""
+The subscription routes are for employer accounts only: every other token is a 403, no or a
+dead token a 401, and the matrix's employer reaches them (an unknown subscription is a 404 to
+it; that another employer's subscription is a 404 too is in
+tests/integration/http/notifications). The unsubscribe page and its one-click POST need no
+sign-in: the link's token is the proof, and the answer is the same for everybody."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from tests.integration.http.authz.world import Who, World
 
 W = "/api/v1/webhooks"
 E = "/api/v1/email-alerts"
-DENIED: dict[Who, int] = {}  # no caller of the matrix is an employer
+MINE: dict[Who, int] = {Who.EMPLOYER: 200}
+UNKNOWN: dict[Who, int] = {Who.EMPLOYER: 404}  # whk_x, eml_x: no such subscription
 
 
 async def _email_subscription(w: World) -> None:
@@ -32,21 +33,23 @@ async def _email_subscription(w: World) -> None:
 
 
 NOTIFICATION_SPECS: list[Spec] = [
-    Spec(f"POST {W}", body(lambda w: W, {"url": "https://hooks.example/x"}), api(DENIED)),
-    Spec(f"GET {W}", get(W), api(DENIED)),
-    Spec(f"GET {W}/{{webhook_id:str}}", get(f"{W}/whk_x"), api(DENIED)),
-    Spec(f"DELETE {W}/{{webhook_id:str}}", get(f"{W}/whk_x"), api(DENIED)),
-    Spec(f"POST {W}/{{webhook_id:str}}/rotate", body(lambda w: f"{W}/whk_x/rotate"), api(DENIED)),
-    Spec(f"GET {W}/{{webhook_id:str}}/deliveries", get(f"{W}/whk_x/deliveries"), api(DENIED)),
+    Spec(
+        f"POST {W}", body(lambda w: W, {"url": "https://hooks.example/x"}), api({Who.EMPLOYER: 400})
+    ),
+    Spec(f"GET {W}", get(W), api(MINE)),
+    Spec(f"GET {W}/{{webhook_id:str}}", get(f"{W}/whk_x"), api(UNKNOWN)),
+    Spec(f"DELETE {W}/{{webhook_id:str}}", get(f"{W}/whk_x"), api(UNKNOWN)),
+    Spec(f"POST {W}/{{webhook_id:str}}/rotate", body(lambda w: f"{W}/whk_x/rotate"), api(UNKNOWN)),
+    Spec(f"GET {W}/{{webhook_id:str}}/deliveries", get(f"{W}/whk_x/deliveries"), api(UNKNOWN)),
     Spec(
         f"POST {W}/{{webhook_id:str}}/deliveries/{{delivery_id:str}}/retry",
         body(lambda w: f"{W}/whk_x/deliveries/dlv_x/retry"),
-        api(DENIED),
+        api(UNKNOWN),
     ),
-    Spec(f"POST {E}", body(lambda w: E, {"digest": True}), api(DENIED)),
-    Spec(f"GET {E}", get(E), api(DENIED)),
-    Spec(f"DELETE {E}/{{alert_id:str}}", get(f"{E}/eml_x"), api(DENIED)),
-    Spec(f"GET {E}/{{alert_id:str}}/deliveries", get(f"{E}/eml_x/deliveries"), api(DENIED)),
+    Spec(f"POST {E}", body(lambda w: E, {"digest": True}), api({Who.EMPLOYER: 201})),
+    Spec(f"GET {E}", get(E), api(MINE)),
+    Spec(f"DELETE {E}/{{alert_id:str}}", get(f"{E}/eml_x"), api(UNKNOWN)),
+    Spec(f"GET {E}/{{alert_id:str}}/deliveries", get(f"{E}/eml_x/deliveries"), api(UNKNOWN)),
     Spec(
         "GET /unsubscribe/{token:str}",
         get(lambda w: w.made["unsubscribe"]),

@@ -158,6 +158,7 @@ async def send(w: World, spec: Spec, who: Who) -> httpx.Response:
             json=req.json,
             content=req.content,
             data=data,
+            files=req.files,
             headers=headers,
         )
     finally:

@@ -55,6 +55,7 @@ class Who(StrEnum):
     AUDITOR = "aud"  # assigned to A's application
     OTHER_AUDITOR = "aud2"  # accredited, assigned to none of A's applications
     EXPIRED_AUDITOR = "audX"  # accreditation expired; assigned to B's application
+    EMPLOYER = "empl"  # watches public data: its own watchlists and uploads only
     SECRETARIAT = "sec"
     REVOKED = "revok"  # a revoked secretariat token
     EXPIRED = "expir"  # an expired secretariat token
@@ -257,6 +258,9 @@ async def build_world(app: Litestar) -> World:
         ids[who], tokens[who] = await account(role="provider", provider_id=provider_id)
     for who in AUDITORS:
         ids[who], tokens[who] = await account(role="auditor")
+    ids[Who.EMPLOYER], tokens[Who.EMPLOYER] = await account(
+        role="employer", email="employer@example.org"
+    )
     spare_auditor, spare_token = await account(role="auditor")
     spare = await authenticate(spare_token)
     assert spare is not None
@@ -385,6 +389,6 @@ async def build_world(app: Litestar) -> World:
         conflict_by_provider=conflict_by_provider,
         spare_accreditation=spare_accreditation,
     )
-    for who in (Who.PROV_A, Who.PROV_B, *AUDITORS, Who.SECRETARIAT):
+    for who in (Who.PROV_A, Who.PROV_B, *AUDITORS, Who.EMPLOYER, Who.SECRETARIAT):
         await world.sign_in(clients[who], tokens[who])
     return world

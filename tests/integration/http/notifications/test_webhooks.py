@@ -12,11 +12,14 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from registry import accounts
+from registry.accounts import Role
 from registry.clock import utc_now
 from registry.notifications import worker
 from registry.outbox.tables import OutboxRow
 from registry.transparency.log import read_entries
 from tests.support.certified import Certified
+from tests.support.http import bearer
 from tests.support.smtp import registry_mail_to, smtp_server
 from tests.support.webhooks import Receiver
 
@@ -83,6 +86,49 @@ async def test_events_outside_the_scope_are_not_sent(
     done = await worker.run_once()
     assert done.fanned_out >= 1
     assert hooks.requests == []
+
+
+async def test_a_watchlist_scoped_webhook_follows_what_the_watchlist_holds(
+    certified: Certified, employer: Headers, hooks: Receiver
+) -> None:
+    client = certified.client
+    made = await client.post("/api/v1/watchlists", json={"name": "Suppliers"}, headers=employer)
+    assert made.status_code == 201, made.text
+    watchlist = made.json()["id"]
+    await subscribe(client, employer, url=hooks.url, watchlist=watchlist)
+    # Not on the watchlist yet: the suspension is not this subscription's.
+    assert (await certified.change("suspend")).status_code == 200
+    await worker.run_once()
+    assert hooks.requests == []
+    added = await client.post(
+        f"/api/v1/watchlists/{watchlist}/items",
+        json={"ref": certified.certificate["code"]},
+        headers=employer,
+    )
+    assert added.status_code == 201, added.text
+    # On it now: the next change arrives, without touching the subscription.
+    assert (await certified.change("reinstate")).status_code == 200
+    await worker.run_once()
+    assert [json.loads(r.body)["type"] for r in hooks.requests] == ["certificate.reinstated"]
+
+
+async def test_another_employers_watchlist_cannot_be_followed(
+    certified: Certified, employer: Headers, hooks: Receiver
+) -> None:
+    _, token, _ = await accounts.create_account(
+        name="Other buyer", role=Role.EMPLOYER, actor="test", ttl_days=1, email="o@buyer.example"
+    )
+    theirs = await certified.client.post(
+        "/api/v1/watchlists", json={"name": "Theirs"}, headers=bearer(token)
+    )
+    assert theirs.status_code == 201, theirs.text
+    refused = await certified.client.post(
+        "/api/v1/webhooks",
+        json={"url": hooks.url, "watchlist": theirs.json()["id"]},
+        headers=employer,
+    )
+    assert refused.status_code == 422, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == ["watchlist"]
 
 
 async def test_a_receiver_down_for_ten_minutes_gets_every_event_after_in_order(
@@ -209,13 +255,9 @@ async def test_the_outbox_row_and_the_change_commit_together(
 async def test_another_account_cannot_see_a_webhook(
     certified: Certified, employer: Headers, hooks: Receiver
 ) -> None:
-    from registry import accounts
-    from registry.accounts import Role
-    from tests.support.http import bearer
-
     created = await subscribe(certified.client, employer, url=hooks.url)
     _, token, _ = await accounts.create_account(
-        name="Other", role=Role.EMPLOYER, actor="test", ttl_days=1
+        name="Other", role=Role.EMPLOYER, actor="test", ttl_days=1, email="other@buyer.example"
     )
     other = bearer(token)
     webhook = created["webhook"]["id"]
