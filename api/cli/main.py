@@ -31,7 +31,8 @@ LAZY_COMMANDS: Final = {
     ),
     "deliver": LazyCommand(
         "api.cli.deliver:deliver_command",
-        "Fan out and deliver notifications (webhooks, e-mail) once, or with --loop.",
+        "Fan out the outbox's events to subscriptions and deliver what is due (webhooks and "
+        "e-mail), once (the default: until nothing is due) or with --loop.",
     ),
     "export": LazyCommand(
         "api.cli.backup:export_command",

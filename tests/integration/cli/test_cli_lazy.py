@@ -17,7 +17,8 @@ from api.cli.main import LAZY_COMMANDS, main
 from tests.support.server import cli
 
 EVERY_COMMAND = (
-    "accounts", "audits", "complaints", "export", "import", "init", "keys", "licences", "lifecycle",
+    "accounts", "audits", "complaints", "deliver", "export", "import", "init", "keys", "licences",
+    "lifecycle",
     "log",
     "opendata",
     "serve",

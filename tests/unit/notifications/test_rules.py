@@ -69,8 +69,9 @@ def test_scope_matches_explicit_lists_and_everything_without_any() -> None:
         assert await scope_matches(_scope(providers=("RMP-1",)), "crt_b", "RMP-1")
         assert not await scope_matches(_scope(certificates=("crt_a",)), "crt_b", "RMP-2")
         assert await scope_matches(_scope(providers=("RMP-1",)), None, "RMP-1")
-        # A watchlist, until registry.watchlists is wired in, matches through the seam only.
-        assert not await scope_matches(_scope(watchlist="wl_1"), "crt_a", "RMP-1")
+        # A watchlist matches when the lists watching the change include it (looked up in
+        # registry.watchlists when not given; that path is tested with the database).
+        assert not await scope_matches(_scope(watchlist="wl_1"), "crt_a", "RMP-1", ["wl_2"])
         assert await scope_matches(_scope(watchlist="wl_1"), "crt_a", "RMP-1", ["wl_1"])
 
     asyncio.run(check())
