@@ -53,7 +53,7 @@ cluster-tools:
 
 # etcd and three PostgreSQL 15 nodes under Patroni on 127.0.0.1, data in var/cluster/
 # (docs/operations.md, "High availability"); prints how to serve on it. Stopped by cluster-stop.
-cluster: cluster-tools
+cluster: $(STAMP) cluster-tools
 	ops/cluster/cluster.sh start
 
 cluster-stop:

@@ -17,7 +17,7 @@ or a server restart count as errors.
 8471-8473, 2509-2510, data in a temporary directory) and stops it after; it skips these
 figures, saying so, when etcd, patroni or PostgreSQL 15 is missing.
 
-    python -m bench.replicas [--seconds 20]       (figure 10a on `make cluster`'s cluster)
+    python -m bench.replicas [--seconds 20]       (figures 10a-10c on `make cluster`'s cluster)
 """
 
 from __future__ import annotations
@@ -159,7 +159,42 @@ def main() -> None:
             f"p99 {report['p99_ms']:.1f} ms  errors {report['errors']}"
         )
     figure = replicas_figure(primary, standby)
-    print(f"10a replicas: {figure['value']:.2f}x (target >= {TARGET_RATIO}x)")
+    print(f"10a replicas: {figure['value']:.2f}x (target >= {TARGET_RATIO}x)", flush=True)
+    print_failover(drill_on_make_cluster())
+
+
+def drill_on_make_cluster() -> Any:
+    """One drill (tests/e2e/cluster/drill.py) on `make cluster`'s cluster, for 10b and 10c."""
+    from tests.e2e.cluster.drill import Cluster, run_drill
+    from tests.support.paths import PROJECT_ROOT
+
+    directory = Path(os.environ.get("CLUSTER_DIR", "var/cluster"))
+    directory = directory if directory.is_absolute() else PROJECT_ROOT / directory
+    cluster = Cluster(
+        directory,
+        int(os.environ.get("CLUSTER_PG_PORT", "5441")),
+        int(os.environ.get("CLUSTER_REST_PORT", "8441")),
+    )
+    return run_drill(cluster, directory / "drill" / "bench")
+
+
+def print_failover(result: Any) -> None:
+    ten_b, ten_c = failover_figures(result)
+    details = ten_b["details"]
+    print(
+        f"10b failover: {ten_b['value']:.1f} s without a leader ({details['leaders']}; "
+        f"target <= {TARGET_SECONDS:.0f} s), no write acknowledged for "
+        f"{details['no_write_acknowledged_s']:.1f} s, errors {ten_b['errors']}"
+        f" -> {'PASS' if ten_b['passed'] else 'MISS'}"
+    )
+    print(
+        f"10c failover lost: {ten_c['value']:.0f} of {details['acknowledged']} acknowledged "
+        f"writes lost (target 0), duplicated log entries {details['duplicated_log_entries']}, "
+        f"log verifies {details['log_verifies']}, status lists match "
+        f"{details['status_lists_match']} -> {'PASS' if ten_c['passed'] else 'MISS'}"
+    )
+    for problem in ten_b["messages"]:
+        print(f"  problem: {problem}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,25 @@ _UNAVAILABLE: Final = (
 )
 
 
+# What asyncpg raises when a pooled connection is used after its server sent an error
+# nobody asked for, before the socket's end was read: a server ending the session (a
+# backend exiting because its postmaster was killed sends `FATAL: terminating connection
+# due to unexpected postmaster exit` to its idle clients) leaves the protocol consuming
+# that error (state 2, PROTOCOL_ERROR_CONSUME) until the connection closes, and the pool,
+# which only checks `is_closed()`, may hand it out in between. Its first statement then
+# fails before anything is sent: "cannot switch to state 15; another operation (2) is in
+# progress". The gap is short, so this shows when the machine is loaded (the drill, 1 run
+# in 8, answered 500 mid-failover).
+_ENDED_BY_SERVER: Final = ("cannot switch to state", "another operation (2) is in progress")
+
+
+def _ended_by_server(error: BaseException) -> bool:
+    message = str(error)
+    return isinstance(error, asyncpg.InternalClientError) and all(
+        part in message for part in _ENDED_BY_SERVER
+    )
+
+
 def database_unavailable(error: BaseException) -> bool:
     """Whether `error` (or what caused it) means the database is gone or changing primary:
     worth a retry, never a 500."""
@@ -42,6 +61,8 @@ def database_unavailable(error: BaseException) -> bool:
             return True
         if isinstance(current, asyncpg.InterfaceError) and "closed" in str(current):
             return True  # the connection was closed under the query
+        if _ended_by_server(current):
+            return True  # the server ended the session before this statement (above)
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return False

@@ -67,7 +67,7 @@ import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
-from registry.db import replica
+from registry.db import failover, replica
 
 # Reader connections per process and event loop. A request keeps its reader until it ends,
 # and one that finds none free borrows a lease between its owner's queries, which makes
@@ -567,4 +567,9 @@ class PooledPostgresEngine(PostgresEngine):
                 return await standbys.read(on_standby)
             except (_Lagging, *_STANDBY_DOWN):
                 pass  # the primary answers instead
+            except asyncpg.InternalClientError as error:
+                if not failover.database_unavailable(error):
+                    raise
+                # The standby ended this connection's session (restarted, rewound, promoted
+                # away) before its end was read: the primary answers instead.
         return await readers.read(lambda connection: connection.fetch(query, *args))

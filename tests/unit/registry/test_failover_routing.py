@@ -58,6 +58,11 @@ def test_failover_errors_are_retryable_and_others_are_not() -> None:
     wrapped = RuntimeError("outer")
     wrapped.__cause__ = asyncpg.exceptions.AdminShutdownError("terminating")
     assert database_unavailable(wrapped)
+    # A pooled connection whose server had ended the session (tests/integration/db/
+    # test_session_ended.py shows asyncpg raising exactly this).
+    ended = "cannot switch to state 15; another operation (2) is in progress"
+    assert database_unavailable(asyncpg.InternalClientError(ended))
+    assert not database_unavailable(asyncpg.InternalClientError("unknown error in protocol"))
     assert not database_unavailable(ValueError("a bug"))
     assert not database_unavailable(asyncpg.InterfaceError("another operation is in progress"))
     assert not database_unavailable(asyncpg.exceptions.UniqueViolationError("dup"))
