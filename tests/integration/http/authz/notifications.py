@@ -76,13 +76,13 @@ NOTIFICATION_SPECS: list[Spec] = [
         lambda w, _: Req(f"{P}/webhooks", form={"url": "https://127.0.0.1/x"}),
         page({Who.EMPLOYER: 422}),
         variant="not a public address",
-    ),  # fmt: skip
+    ),
     Spec(
         f"GET {P}/webhooks/{{webhook_id:str}}",
         get(lambda w: f"{P}/webhooks/{w.made['pwhk']}"),
         page({Who.EMPLOYER: 200}),
         before=_portal_webhook,
-    ),  # fmt: skip
+    ),
     Spec(
         f"POST {P}/webhooks/{{webhook_id:str}}/rotate",
         form(lambda w: f"{P}/webhooks/{w.made['pwhk']}/rotate"),
@@ -93,23 +93,23 @@ NOTIFICATION_SPECS: list[Spec] = [
         form(lambda w: f"{P}/webhooks/{w.made['pwhk']}/deliveries/dlv_x/redeliver"),
         page({Who.EMPLOYER: 404}),
         variant="unknown delivery",
-    ),  # fmt: skip
+    ),
     Spec(
         f"POST {P}/webhooks/{{webhook_id:str}}/delete",
         form(lambda w: f"{P}/webhooks/{w.made['pwhk']}/delete"),
         page({Who.EMPLOYER: allow(303, N)}),
-    ),  # fmt: skip
+    ),
     Spec(
         f"POST {P}/email-alerts",
         form(lambda w: f"{P}/email-alerts", digest="yes"),
         page({Who.EMPLOYER: allow(303, N)}),
-    ),  # fmt: skip
+    ),
     Spec(
         f"POST {P}/email-alerts/{{alert_id:str}}/delete",
         lambda w, _: Req(f"{P}/email-alerts/{w.made['peml']}/delete", form={}),
         page({Who.EMPLOYER: allow(303, N)}),
         before=_portal_alert,
-    ),  # fmt: skip
+    ),
     Spec(
         f"POST {W}", body(lambda w: W, {"url": "https://hooks.example/x"}), api({Who.EMPLOYER: 400})
     ),
