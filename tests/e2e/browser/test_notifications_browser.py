@@ -88,6 +88,8 @@ def test_an_employer_makes_a_webhook_and_sees_its_delivery_log(
     endpoint = f"{hooks.url}/{size}"
     page.get_by_label("Endpoint URL (HTTPS)").fill(endpoint)
     page.locator("#webhook-watchlist").select_option(label="Watchlist: Demo suppliers")
+    _narrow(page, viewport["width"])
+    screenshot(page, f"notifications-home-{size}")
     page.get_by_role("button", name="Create webhook").click()
     expect(page.get_by_role("heading", name="Webhook created")).to_be_visible()
     secret = page.locator("#secret").inner_text()
