@@ -30,9 +30,11 @@ from registry.clock import utc_now
 from registry.corrective import queries as corrective_queries
 from registry.corrective import workflow as corrective_workflow
 from registry.db.tables import ProviderRow
+from registry.notifications import subscriptions
 from registry.providers import Licence, ProviderInput
 from registry.settings import get_settings
 from registry.standards import service as standards
+from registry.watchlists import service as watchlists
 from standards.model import ProviderType, RuleSet
 
 STANDARD = ("core-rights", "1.0.0")
@@ -138,6 +140,7 @@ async def seed() -> list[str]:
         actor=secretariat,
     )
     lines: list[str] = []
+    watched: str | None = None  # the gold provider: what the demo employer watches
     for demo in PROVIDERS:
         org = await providers.register(
             ProviderInput(
@@ -162,6 +165,8 @@ async def seed() -> list[str]:
             secretariat,
         )
         staff = None
+        if demo.outcome == "gold":
+            watched = org["id"]
         # Provider accounts, to see a provider's own view: the gold one's (listed first),
         # and the silver one's, whose corrective actions are open.
         if demo.outcome in ("gold", "silver"):
@@ -174,12 +179,33 @@ async def seed() -> list[str]:
     # The expired certificate's expiry is recorded (history and log) as cron would do it.
     for action in await lifecycle.run():
         lines.append(f"lifecycle: {action.code} {action.action} ({action.reason})")
+    if watched is not None:
+        lines.append(await _employer(watched, tokens))
     path = settings.data_dir / "demo-tokens.json"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         json.dump(tokens, handle, indent=2)
     lines.append(f"demo account tokens: {path}")
     return lines
+
+
+async def _employer(provider_id: str, tokens: dict[str, str]) -> str:
+    """An employer who signs in to see a watchlist holding the gold certificate, followed by
+    e-mail alerts: what an employer's portal and notifications look like (issue 18)."""
+    employer = await _account(
+        "Demo employer (Gulf Builders)", Role.EMPLOYER, tokens, email="buyer@example.org"
+    )
+    page = await certificates.list_certificates(
+        provider=provider_id, status_filter="valid", limit=1, offset=0
+    )
+    code = page.items[0].code
+    made = await watchlists.create(employer, "Demo suppliers")
+    await watchlists.add(employer, made.id, code, label="Kathmandu Fair Recruitment")
+    alert = await subscriptions.create_email(employer, digest=False, watchlist=made.id)
+    return (
+        f"employer: watchlist {made.id} holds {code}; e-mail alerts {alert.id} follow it "
+        "(without an SMTP server: .eml files under <data_dir>/mail)"
+    )
 
 
 async def _corrective_plan(demo: DemoProvider, staff: Actor) -> str:

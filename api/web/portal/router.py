@@ -18,6 +18,7 @@ from api.web.portal import corrective_review as portal_corrective_review
 from api.web.portal import decide as portal_decide
 from api.web.portal import directory as portal_directory
 from api.web.portal import employer as portal_employer
+from api.web.portal import employer_notifications as portal_employer_notifications
 from api.web.portal import evidence as portal_evidence
 from api.web.portal import identity_changes as portal_identity_changes
 from api.web.portal import own_conflicts as portal_own_conflicts
@@ -53,6 +54,7 @@ portal_router = Router(
         *portal_corrective_review.HANDLERS,
         *portal_surveillance.HANDLERS,
         *portal_employer.HANDLERS,
+        *portal_employer_notifications.HANDLERS,
     ],
     middleware=[SESSION.middleware],
     exception_handlers={portal.NotSignedIn: portal.to_sign_in},

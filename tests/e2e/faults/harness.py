@@ -123,7 +123,7 @@ async def _admin(statement: str) -> None:
 
 
 @contextmanager
-def _database_url(engine: str) -> Iterator[str]:
+def database_url(engine: str) -> Iterator[str]:
     """ "" (SQLite in the data folder) or the URL of a new PostgreSQL database."""
     if engine == "sqlite":
         yield ""
@@ -219,12 +219,12 @@ class Registry:
 def registry(engine: str, data_dir: Path, *, workers: int = 1) -> Iterator[Registry]:
     """An initialised registry (not yet serving) on `engine`; stopped and dropped after."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    with _database_url(engine) as database_url:
-        env = {**server_env(data_dir, free_port()), "RIGHTSMARK_DATABASE_URL": database_url}
+    with database_url(engine) as url:
+        env = {**server_env(data_dir, free_port()), "RIGHTSMARK_DATABASE_URL": url}
         initialised = cli("init", env=env)
         if initialised.returncode != 0:
             raise RuntimeError(f"rightsmark init failed: {initialised.stderr}")
-        database = Database(database_url, data_dir / "rightsmark.sqlite")
+        database = Database(url, data_dir / "rightsmark.sqlite")
         server = Registry(engine, env, data_dir, database, workers)
         try:
             yield server

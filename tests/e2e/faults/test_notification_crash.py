@@ -7,13 +7,13 @@ certificate through the API; the server is killed while requests and deliveries 
 flight, then restarted. Afterwards the receiver must hold exactly one distinct `webhook-id`
 per certificate change the log recorded after the subscription (at least once: repeats of
 one id are allowed, as the specification says), each verifying with the Standard Webhooks
-library, and nothing else.
+library, and nothing else. On both engines: SQLite in the data folder, and a PostgreSQL
+database of its own (tests/e2e/faults/harness.py says which server).
 """
 
 from __future__ import annotations
 
 import signal
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -22,6 +22,7 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from tests.e2e.faults.harness import ENGINES, Database, database_url
 from tests.support.server import cli, free_port, server_env, serving
 from tests.support.webhooks import receiver
 
@@ -31,9 +32,17 @@ KILL_AFTER = 8
 KINDS = ("certificate.suspended", "certificate.reinstated")
 
 
-def test_sigkill_between_change_and_delivery_loses_and_invents_nothing(tmp_path: Path) -> None:
-    data_dir = tmp_path / "registry"
+@pytest.mark.parametrize("engine", ENGINES)
+def test_sigkill_between_change_and_delivery_loses_and_invents_nothing(
+    engine: str, tmp_path: Path
+) -> None:
+    with database_url(engine) as url:
+        _crash_and_recover(tmp_path / "registry", url)
+
+
+def _crash_and_recover(data_dir: Path, database: str) -> None:
     env = server_env(data_dir, free_port()) | {
+        "RIGHTSMARK_DATABASE_URL": database,
         "RIGHTSMARK_WEBHOOK_ALLOW_PRIVATE": "true",
         "RIGHTSMARK_WEBHOOK_TIMEOUT_SECONDS": "2",
     }
@@ -60,7 +69,7 @@ def test_sigkill_between_change_and_delivery_loses_and_invents_nothing(tmp_path:
             process.wait(timeout=10)
         assert acknowledged >= KILL_AFTER
         with serving(env, log):
-            expected = _logged_changes(data_dir, start)
+            expected = _logged_changes(Database(database, data_dir / "rightsmark.sqlite"), start)
             assert len(expected) >= acknowledged
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and _received(hooks, secret) != expected:
@@ -95,13 +104,13 @@ def _burst(url: str, sec: dict[str, str], certificates: list[str]) -> int:
     return acknowledged
 
 
-def _logged_changes(data_dir: Path, start: int) -> dict[int, str]:
+def _logged_changes(db: Database, start: int) -> dict[int, str]:
     """log index -> type of every certificate change the log holds after `start`."""
-    with sqlite3.connect(data_dir / "rightsmark.sqlite") as db:
-        rows = db.execute(
-            "SELECT position, kind FROM log_entries WHERE position >= ? AND kind IN (?, ?)",
-            (start, *KINDS),
-        ).fetchall()
+    rows = db.rows(
+        "SELECT position, kind FROM log_entries WHERE position >= ? AND kind IN (?, ?)",
+        start,
+        *KINDS,
+    )
     return {int(position): kind for position, kind in rows}
 
 

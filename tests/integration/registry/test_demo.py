@@ -84,3 +84,21 @@ async def test_demo_certificate_shows_open_corrective_actions(
     assert sum(o["open"] for o in read["open_corrective_actions"]) > 0
     shown = await client.get(f"/certificates/{silver['code']}")
     assert "Open corrective actions, by class" in shown.text
+
+
+async def test_demo_has_an_employer_watching_a_certificate_with_e_mail_alerts(
+    client: httpx.AsyncClient, seeded: list[str]
+) -> None:
+    """A newcomer signs in as an employer: its token is beside the others, its watchlist
+    holds a demo certificate, and e-mail alerts follow that watchlist."""
+    tokens = json.loads((get_settings().data_dir / "demo-tokens.json").read_text())
+    token = next(v for k, v in tokens.items() if k.startswith("employer:"))
+    headers = {"Authorization": f"Bearer {token}"}
+    (watchlist,) = (await client.get("/api/v1/watchlists", headers=headers)).json()["items"]
+    read = await client.get(f"/api/v1/watchlists/{watchlist['id']}", headers=headers)
+    assert read.status_code == 200, read.text
+    (entry,) = read.json()["items"]
+    assert entry["standing"]["status"] == "valid"
+    (alert,) = (await client.get("/api/v1/email-alerts", headers=headers)).json()
+    assert alert["watchlist"] == watchlist["id"]
+    assert any(line.startswith("employer: watchlist") for line in seeded)
