@@ -108,12 +108,7 @@ def from_accept_language(header: str | None) -> str | None:
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> str:
     """The page's language: `?lang=`, then the cookie, then `Accept-Language`, then English."""
-    return (
-        supported(query)
-        or supported(cookie)
-        or from_accept_language(accept_language)
-        or DEFAULT
-    )
+    return supported(query) or supported(cookie) or from_accept_language(accept_language) or DEFAULT
 
 
 def catalog_path(lang: str, suffix: str = ".po") -> Path:
@@ -154,7 +149,7 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return translations(current()).npgettext(context, singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the name extraction looks for
+def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; translated where it is shown."""
     return message
 

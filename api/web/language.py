@@ -93,9 +93,7 @@ def language_middleware(app: ASGIApp) -> ASGIApp:
                 headers = list(message.get("headers", []))
                 vary = [v for k, v in headers if k.lower() == b"vary"]
                 headers = [(k, v) for k, v in headers if k.lower() != b"vary"]
-                headers.append(
-                    (b"vary", b", ".join([*vary, b"Accept-Language, Cookie"]))
-                )
+                headers.append((b"vary", b", ".join([*vary, b"Accept-Language, Cookie"])))
                 headers.append((b"content-language", lang.encode()))
                 if from_query:
                     headers.append(

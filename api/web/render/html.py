@@ -79,7 +79,7 @@ def _environment() -> Environment:
     env.filters["country"] = i18n.country_name
     env.globals["lang"] = i18n.current
     env.globals["text_direction"] = i18n.direction
-    env.globals["languages"] = switcher
+    env.globals["language_choices"] = switcher
     return env
 
 
