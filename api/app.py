@@ -13,6 +13,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.http.middleware.admission import admission_middleware
+from api.http.middleware.language import api_language_middleware
 from api.http.middleware.logging import access_log_middleware, configure_logging
 from api.http.middleware.ratelimit import any_of, exact, prefix, rate_limit_middleware
 from api.http.middleware.replica import public_read
@@ -136,6 +137,7 @@ def create_app(*, access_log: bool = True, manage_pool: bool = True) -> Litestar
         on_startup=[*([start_pool] if manage_pool else []), _freeze_startup_objects],
         on_shutdown=[close_pool] if manage_pool else [],
         middleware=[
+            api_language_middleware,
             request_checks_middleware,
             rate_limit_middleware(per_minute=settings.verify_rate_per_minute, matches=VERIFY),
             rate_limit_middleware(

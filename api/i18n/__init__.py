@@ -44,6 +44,22 @@ COOKIE: Final = "lang"
 OWN_NAMES: Final = {"id": "Bahasa Indonesia"}
 
 _current: ContextVar[str] = ContextVar("rightsmark_language", default=DEFAULT)
+# The API's language for problem details only (Accept-Language alone): its answers are
+# otherwise English, and kept once for every language.
+_api: ContextVar[str] = ContextVar("rightsmark_api_language", default=DEFAULT)
+
+
+def api_language() -> str:
+    return _api.get()
+
+
+@contextmanager
+def api_using(lang: str) -> Iterator[str]:
+    token = _api.set(lang if lang in LANGUAGES else DEFAULT)
+    try:
+        yield _api.get()
+    finally:
+        _api.reset(token)
 
 
 def current() -> str:

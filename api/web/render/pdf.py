@@ -63,6 +63,7 @@ class _Writer:
         self.lang = lang
         self.pdf = FPDF(format="A4", unit="mm")
         self.pdf.set_auto_page_break(auto=False)
+        self.pdf.set_margins(16, 10, 16)  # lines wrap inside the border (10-200 mm)
         self.pdf.set_creator("Rightsmark registry")
         self.pdf.set_lang(lang)
         for family, file in FONT_FILES.items():
