@@ -145,3 +145,22 @@ async def test_the_printable_certificate_embeds_a_font_for_each_script(
     text = pypdfium2.PdfDocument(pdf.content)[0].get_textpage().get_text_bounded()
     assert "RIGHTSMARK CERTIFICATE" in text  # English first, then the reader's language
     assert word in text
+
+
+async def test_a_standard_page_shows_its_translation_and_the_same_digest(published: Demo) -> None:
+    client = published.client
+    english = await client.get("/standards/core-rights/3.0.0")
+    french = await client.get("/standards/core-rights/3.0.0", params={"lang": "fr"})
+    client.cookies.clear()
+    assert english.status_code == french.status_code == 200
+    assert "Aucun travailleur ne paie de commission de recrutement" in french.text
+    assert 'id="translation-note"' in french.text
+    assert "No worker pays any recruitment fee" in french.text  # the English, under it
+    assert 'id="translation-note"' not in english.text
+    digest = re.compile(r'<code class="digest">(sha256:[0-9a-f]+)</code>')
+    shown_en, shown_fr = digest.search(english.text), digest.search(french.text)
+    assert shown_en
+    assert shown_fr
+    assert shown_en.group(1) == shown_fr.group(1)
+    served = await client.get("/api/v1/standards/core-rights/versions/3.0.0")
+    assert served.json()["digest"] == shown_en.group(1)
