@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run init test unit test-sqlite test-postgres lint bench bench-scale clean tools \
+.PHONY: run init test unit test-sqlite test-postgres lint catalogs bench bench-scale clean tools \
 	cluster cluster-stop cluster-status cluster-tools drill bench-replicas
 
 $(STAMP): pyproject.toml
@@ -16,7 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-init: $(STAMP)
+# The pages' translations (docs/languages.md): each language's messages.po compiled to its
+# messages.mo, again whenever a .po changes. The .mo files are not committed; without them
+# the registry compiles the .po in memory.
+CATALOGS := $(wildcard api/i18n/locale/*/LC_MESSAGES/messages.po)
+$(CATALOGS:.po=.mo): %.mo: %.po $(STAMP)
+	$(BIN)/python -m api.i18n.compile
+
+catalogs: $(CATALOGS:.po=.mo)
+
+init: $(STAMP) catalogs
 	$(BIN)/rightsmark init --demo
 
 run: init
@@ -27,9 +36,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
+	$(BIN)/python -m api.i18n.check
 
 # Every test on SQLite; then every database test again on PostgreSQL when it answers.
-test: lint test-sqlite test-postgres
+test: lint catalogs test-sqlite test-postgres
 
 # The pure tests only (tests/unit: no database, no app, no server): seconds, one process.
 unit: $(STAMP)

@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.http.middleware.admission import admission_middleware
+from api.http.middleware.language import api_language_middleware
 from api.http.middleware.logging import access_log_middleware, configure_logging
 from api.http.middleware.ratelimit import any_of, exact, prefix, rate_limit_middleware
 from api.http.middleware.replica import public_read
@@ -196,6 +197,7 @@ def create_app(
             *([stop_supplier_worker, close_pool] if manage_pool else []),
         ],
         middleware=[
+            api_language_middleware,
             request_checks_middleware,
             rate_limit_middleware(per_minute=settings.verify_rate_per_minute, matches=VERIFY),
             rate_limit_middleware(

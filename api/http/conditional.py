@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from litestar import Request, Response
 
+from api import i18n
 from registry.db.cache import Region, Topics, read_cache
 
 
@@ -67,7 +68,8 @@ async def remembered(
     key: Hashable,
     build: Callable[[], Awaitable[Built]],
 ) -> Stored:
-    """The answer for `key`, built only when the region holds none still fresh."""
+    """The answer for `key` in the request's language (`api.i18n.current`: English for
+    the API), built only when the region holds none still fresh."""
 
     async def stored() -> Stored:
         built = await build()
@@ -81,7 +83,7 @@ async def remembered(
 
     return await read_cache.remembered(
         region,
-        key,
+        (i18n.current(), key),
         stored,
         fresh=lambda found: time.time() < found.fresh_until,
         depends_on=lambda found: found.depends_on,

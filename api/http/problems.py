@@ -18,8 +18,10 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from api import i18n
+from api.i18n import N_
 from audits.errors import AuditError
 from registry.db.failover import RETRY_AFTER_SECONDS, database_unavailable
 from registry.errors import (
@@ -44,20 +46,51 @@ from standards.errors import (
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("rightsmark.api")
 
+# Titles by status, in English; marked for the catalogs (docs/languages.md), so a client
+# that sends Accept-Language gets `title` (and a `detail` the catalogs have) in its language.
 _TITLES = {
-    400: "Bad request",
-    401: "Authentication required",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Request body too large",
-    415: "Unsupported media type",
-    422: "Invalid content",
-    429: "Too many requests",
-    500: "Internal error",
-    503: "Service unavailable",
+    400: N_("Bad request"),
+    401: N_("Authentication required"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("Request body too large"),
+    415: N_("Unsupported media type"),
+    422: N_("Invalid content"),
+    429: N_("Too many requests"),
+    500: N_("Internal error"),
+    503: N_("Service unavailable"),
 }
+# A stable code per status, the same in every language: what a client tests, not the title.
+CODES: Final = {
+    400: "bad_request",
+    401: "authentication_required",
+    403: "not_allowed",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_content",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+# Details the API writes itself, translated like the titles.
+TOO_LARGE: Final = N_("the request body exceeds the limit this endpoint accepts")
+TOO_DEEP: Final = N_("the body is not JSON this server can read: it is nested too deeply")
+UNEXPECTED: Final = N_("an unexpected error occurred; it was logged")
+CANNOT_SIGN: Final = N_("the registry cannot sign right now; the error was logged")
+
+
+def _localised(english: str) -> str:
+    """`english` in the language the client asked for (`api.i18n.api_language`), itself when
+    the catalogs have no translation."""
+    lang = i18n.api_language()
+    if lang == i18n.DEFAULT:
+        return english
+    return i18n.translations(lang).gettext(english)
 
 
 def problem(
@@ -71,14 +104,16 @@ def problem(
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {
         "type": type_,
-        "title": _TITLES.get(status, "Error"),
+        "title": _localised(_TITLES.get(status, "Error")),
         "status": status,
-        "detail": detail,
+        "code": CODES.get(status, "error"),
+        "detail": _localised(detail),
     }
     if errors:
         body["errors"] = errors
     body.update(extra)
-    return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    sent = {**(headers or {}), "Content-Language": i18n.api_language(), "Vary": "Accept-Language"}
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=sent)
 
 
 def _validation_errors(extra: Any) -> list[dict[str, Any]]:
@@ -106,7 +141,7 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         )
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if status == 413:
-        detail = "the request body exceeds the limit this endpoint accepts"
+        detail = TOO_LARGE
     return problem(status, detail, errors=errors, headers=exc.headers)
 
 
@@ -134,7 +169,7 @@ def standards_error_handler(request: Request[Any, Any, Any], exc: StandardsError
 def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) -> Response[Any]:
     if isinstance(exc, SigningUnavailableError):  # the operator's problem: details in the log
         log.error("signing_unavailable", error_type=type(exc).__name__, error=str(exc))
-        return problem(503, "the registry cannot sign right now; the error was logged")
+        return problem(503, CANNOT_SIGN)
     if isinstance(exc, NotFoundError):
         return problem(404, str(exc))
     if isinstance(exc, ConflictError):
@@ -161,7 +196,7 @@ def audit_error_handler(request: Request[Any, Any, Any], exc: AuditError) -> Res
 
 def too_deep_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
     """JSON nested deeper than the decoder's recursion limit, on any endpoint: a 400."""
-    return problem(400, "the body is not JSON this server can read: it is nested too deeply")
+    return problem(400, TOO_DEEP)
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -174,7 +209,7 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "an unexpected error occurred; it was logged")
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, UNEXPECTED)
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
@@ -206,9 +241,10 @@ class ProblemDetail(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     type: str = "about:blank"
-    title: str
+    title: str = Field(description="In the language of Accept-Language where translated")
     status: int
-    detail: str
+    code: str = Field(description="A stable code for the kind of problem, whatever the language")
+    detail: str = Field(description="In the language of Accept-Language where translated")
     errors: list[ProblemField] | None = None
 
 

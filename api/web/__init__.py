@@ -12,6 +12,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 from api.web.errors import HANDLERS
+from api.web.language import language_middleware
 from api.web.pages.certificates import CertificatePages
 from api.web.pages.complaints import ComplaintPages
 from api.web.pages.employers import EmployerPages
@@ -48,6 +49,8 @@ web_router = Router(
         static_files,
     ],
     exception_handlers=HANDLERS,
+    # every page in the reader's language (docs/languages.md)
+    middleware=[language_middleware],
     include_in_schema=False,
 )
 

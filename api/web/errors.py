@@ -12,6 +12,8 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from api.i18n import N_
+from api.i18n import gettext as _
 from api.web.render.html import page
 from registry.db.failover import RETRY_AFTER_SECONDS, database_unavailable
 from registry.errors import (
@@ -26,16 +28,16 @@ from standards.errors import StandardNotFound, StandardsError
 log = structlog.get_logger("rightsmark.web")
 
 TITLES: Final = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Too large",
-    415: "Unsupported content",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Service unavailable",
+    400: N_("Bad request"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("Too large"),
+    415: N_("Unsupported content"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
 }
 
 
@@ -52,17 +54,18 @@ class PageNotFound(Exception):
 
 
 def error_page(status: int, detail: str) -> Response[str]:
-    return page("error.html", status=status, title=TITLES.get(status, "Error"), detail=detail)
+    title = _(TITLES[status]) if status in TITLES else _("Error")
+    return page("error.html", status=status, title=title, detail=detail)
 
 
 def _validation_detail(exc: ValidationException) -> str:
     items = exc.extra if isinstance(exc.extra, list) else []
     parts = [
-        f"{item.get('key') or 'request'}: {item.get('message', 'is not valid')}"
+        f"{item.get('key') or _('request')}: {item.get('message') or _('is not valid')}"
         for item in items
         if isinstance(item, dict)
     ]
-    return "; ".join(parts) or "the request is not valid"
+    return "; ".join(parts) or _("the request is not valid")
 
 
 def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[str]:
@@ -70,7 +73,7 @@ def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[str
         return error_page(400, _validation_detail(exc))
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if exc.status_code == 413:
-        detail = "what you sent is larger than this page accepts"
+        detail = _("what you sent is larger than this page accepts")
     response = error_page(exc.status_code, detail)
     response.headers.update(exc.headers or {})  # Retry-After of a 429, say
     return response
@@ -87,7 +90,7 @@ def on_registry(request: Request[Any, Any, Any], exc: RegistryError) -> Response
         name = f"{exc.field}: " if exc.field else ""
         return error_page(400, f"{name}{exc}")
     log.error("web_registry_error", path=request.url.path, error_type=type(exc).__name__)
-    return error_page(503, "the registry cannot answer this right now; the error was logged")
+    return error_page(503, _("the registry cannot answer this right now; the error was logged"))
 
 
 def on_standards(request: Request[Any, Any, Any], exc: StandardsError) -> Response[str]:
@@ -104,11 +107,13 @@ def on_not_found(request: Request[Any, Any, Any], exc: PageNotFound) -> Response
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
     if database_unavailable(exc):  # a failover under way
-        response = error_page(503, "the registry is switching database servers: try again shortly")
+        response = error_page(
+            503, _("the registry is switching database servers: try again shortly")
+        )
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     log.error("web_unhandled_error", path=request.url.path, error_type=type(exc).__name__)
-    return error_page(500, "an unexpected error occurred; it was logged")
+    return error_page(500, _("an unexpected error occurred; it was logged"))
 
 
 HANDLERS: Final[dict[type[Exception] | int, Any]] = {

@@ -22,7 +22,8 @@ from litestar.types import Message, Scope
 # Nothing outside the registry is ever fetched: styles, images and forms are same-origin.
 # No script runs at all (the pages work without JavaScript), and inline SVG needs no source.
 CSP: Final = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
 HSTS: Final = "max-age=31536000; includeSubDomains"

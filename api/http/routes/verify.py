@@ -24,6 +24,7 @@ def _out(verdict: Verdict) -> VerifyOut:
     return VerifyOut(
         valid=verdict.valid,
         status=verdict.status,
+        code=verdict.code,
         reason=verdict.reason,
         checks=[CheckOut(**check.to_dict()) for check in verdict.checks],
         certificate=verdict.certificate,

@@ -118,7 +118,12 @@ class CheckOut(BaseModel):
 class VerifyOut(BaseModel):
     valid: bool = Field(description="True only when every check passed")
     status: Literal["valid", "revoked", "suspended", "expired", "not_yet_valid", "invalid"]
-    reason: str
+    code: str = Field(
+        description="The reason as a stable code, the same whatever the language: the status, "
+        "or for an invalid certificate `not_genuine.<check>` (format, issuer, key, signature) "
+        "or `failed.<check>` naming the first check that failed (docs/languages.md)"
+    )
+    reason: str = Field(description="The reason in English words")
     checks: list[CheckOut]
     certificate: dict[str, Any] | None = Field(
         description="What the certificate says, if legible; for a genuine certificate of this "

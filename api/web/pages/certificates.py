@@ -9,7 +9,9 @@ from typing import Annotated, Any, Final
 from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter
 
+from api import i18n
 from api.http.conditional import Built, Stored, answer, remembered
+from api.i18n import gettext as _
 from api.web.pages import data
 from api.web.render import charts, qr
 from api.web.render.html import PAGE_HEADERS, render
@@ -56,7 +58,7 @@ async def _certificate_page(ref: str) -> Built:
     chart = charts.bar_chart(
         [charts.Bar(c.name, c.score) for c in shown.categories if c.score is not None],
         chart_id="category-scores",
-        title=f"Scores by category of certificate {found.code}",
+        title=_("Scores by category of certificate %(code)s") % {"code": found.code},
         maximum=100,
     )
     url = qr.page_url(found.code)
@@ -95,14 +97,15 @@ class CertificatePages(Controller):
         found = await certificates.find(ref)
         url = qr.page_url(found["code"])
         return Response(
-            qr.svg_document(url, label=f"QR code of {url}"),
+            qr.svg_document(url, label=f"QR code of {url}"),  # one image for every language
             media_type="image/svg+xml",
             headers={**PAGE_HEADERS, "Cache-Control": f"public, max-age={YEAR}, immutable"},
         )
 
     @get("/{ref:str}/certificate.pdf", name="web:certificate-pdf")
     async def printable(self, ref: Ref) -> Response[bytes]:
-        """A one-page PDF with the QR code of the certificate page and the short code."""
+        """A one-page PDF with the QR code of the certificate page and the short code, in
+        English and the reader's language (`?lang=`, cookie, `Accept-Language`)."""
         shown = await data.certificate_shown(ref)
         found = shown.certificate
         body = certificate_pdf(
@@ -111,6 +114,7 @@ class CertificatePages(Controller):
             shown.categories,
             shown.scope,
             printed_on=utc_now().date().isoformat(),
+            lang=i18n.current(),
         )
         return Response(
             body,

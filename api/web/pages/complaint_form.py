@@ -16,6 +16,9 @@ from typing import Final
 import pycountry
 from litestar.datastructures import FormMultiDict, UploadFile
 
+from api import i18n
+from api.i18n import N_
+from api.i18n import gettext as _
 from registry.assessments.sniff import (
     ContentCheck,
     UnsupportedContent,
@@ -29,30 +32,32 @@ from registry.errors import InvalidRequestError
 
 # What a worker reads next to each checkbox; the core's names are the values sent.
 CATEGORY_LABELS: Final[dict[Category, str]] = {
-    Category.FEES: "I was charged recruitment fees or costs",
-    Category.DOCUMENTS: "My passport or other documents were kept from me",
-    Category.CONTRACT: "My contract was changed, not given, or not explained",
-    Category.CONSENT: "I was forced, tricked or threatened",
-    Category.AGE_DISCRIMINATION: "Child labour, or unfair treatment (gender, religion, origin ...)",
-    Category.WAGES: "Wages were unpaid, late or lower than promised",
-    Category.MOVEMENT: "I was not free to move, leave or change job",
-    Category.DATA: "My personal data was misused",
-    Category.COMPLAINT_HANDLING: "My complaint to the recruiter was ignored",
-    Category.RETALIATION: "I was punished or threatened for complaining",
-    Category.ASSOCIATION: "I was stopped from joining a union or workers' group",
-    Category.SUBAGENTS: "A sub-agent or broker working for the recruiter did this",
-    Category.LICENCE: "The recruiter works without a licence or breaks the law",
-    Category.OTHER: "Something else",
+    Category.FEES: N_("I was charged recruitment fees or costs"),
+    Category.DOCUMENTS: N_("My passport or other documents were kept from me"),
+    Category.CONTRACT: N_("My contract was changed, not given, or not explained"),
+    Category.CONSENT: N_("I was forced, tricked or threatened"),
+    Category.AGE_DISCRIMINATION: N_(
+        "Child labour, or unfair treatment (gender, religion, origin ...)"
+    ),
+    Category.WAGES: N_("Wages were unpaid, late or lower than promised"),
+    Category.MOVEMENT: N_("I was not free to move, leave or change job"),
+    Category.DATA: N_("My personal data was misused"),
+    Category.COMPLAINT_HANDLING: N_("My complaint to the recruiter was ignored"),
+    Category.RETALIATION: N_("I was punished or threatened for complaining"),
+    Category.ASSOCIATION: N_("I was stopped from joining a union or workers' group"),
+    Category.SUBAGENTS: N_("A sub-agent or broker working for the recruiter did this"),
+    Category.LICENCE: N_("The recruiter works without a licence or breaks the law"),
+    Category.OTHER: N_("Something else"),
 }
 CHANNEL_LABELS: Final[dict[Channel, str]] = {
-    Channel.EMAIL: "Email",
-    Channel.PHONE: "Phone call",
-    Channel.SMS: "Text message (SMS)",
-    Channel.WHATSAPP: "WhatsApp",
-    Channel.NONE: "Do not contact me",
+    Channel.EMAIL: N_("Email"),
+    Channel.PHONE: N_("Phone call"),
+    Channel.SMS: N_("Text message (SMS)"),
+    Channel.WHATSAPP: N_("WhatsApp"),
+    Channel.NONE: N_("Do not contact me"),
 }
-# Languages of the main recruitment corridors, offered first; names in English so that
-# every screen (and font) shows them.
+# Languages of the main recruitment corridors, offered first; named in the page's language
+# (`languages()`), with the English name here for code that has no language.
 LANGUAGES: Final = (
     ("en", "English"),
     ("ne", "Nepali"),
@@ -74,6 +79,38 @@ LANGUAGES: Final = (
     ("es", "Spanish"),
     ("pt", "Portuguese"),
 )
+
+
+def category_labels() -> dict[Category, str]:
+    """The checkbox texts in the reader's language."""
+    return {value: _(text) for value, text in CATEGORY_LABELS.items()}
+
+
+def channel_labels() -> dict[Channel, str]:
+    return {value: _(text) for value, text in CHANNEL_LABELS.items()}
+
+
+def languages() -> list[tuple[str, str]]:
+    """The contact languages, each named in the reader's language (CLDR) and in itself, so
+    a worker finds theirs whatever language the page is in."""
+    here = i18n.locale(i18n.current())
+    named = []
+    for code, english in LANGUAGES:
+        tag = i18n.ALIASES.get(code, code)
+        local = here.languages.get(tag.replace("-", "_"), english)
+        own = i18n.native_name(tag) if tag in i18n.LANGUAGES else None
+        named.append((code, f"{local} ({own})" if own and own != local else local))
+    return named
+
+
+def countries() -> list[tuple[str, str]]:
+    """Every country by code, named (and sorted) in the reader's language (CLDR)."""
+    return sorted(
+        ((code, i18n.country_name(code)) for code, _name in COUNTRIES),
+        key=lambda pair: pair[1].casefold(),
+    )
+
+
 COUNTRIES: Final = tuple(
     sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
 )
@@ -128,7 +165,7 @@ def _date(raw: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
-        raise InvalidRequestError("write the date as YYYY-MM-DD", field="occurred_on") from None
+        raise InvalidRequestError(_("write the date as YYYY-MM-DD"), field="occurred_on") from None
 
 
 def _workers(raw: str) -> int:
@@ -136,7 +173,7 @@ def _workers(raw: str) -> int:
         return int(raw.strip() or "1")
     except ValueError:
         raise InvalidRequestError(
-            "write how many workers as a number, such as 1 or 25", field="workers_affected"
+            _("write how many workers as a number, such as 1 or 25"), field="workers_affected"
         ) from None
 
 
@@ -148,7 +185,7 @@ def _provider(data: Entered) -> str | NamedProvider:
     if name:
         return NamedProvider(name=name, country=data.get("provider_country").strip())
     raise InvalidRequestError(
-        "name the recruiter: its registry id or certificate code, or its name and country",
+        _("name the recruiter: its registry id or certificate code, or its name and country"),
         field="provider",
     )
 
@@ -159,7 +196,7 @@ def _corridor(data: Entered) -> str | None:
         return None
     if not origin or not destination:
         raise InvalidRequestError(
-            "choose both the country the workers left and the one they went to, or neither",
+            _("choose both the country the workers left and the one they went to, or neither"),
             field="corridor",
         )
     return f"{origin}-{destination}"
@@ -170,7 +207,7 @@ def _contact(data: Entered) -> Contact | None:
     try:
         channel = Channel(channel_raw) if channel_raw else None
     except ValueError:
-        raise InvalidRequestError("choose how to contact you", field="contact.channel") from None
+        raise InvalidRequestError(_("choose how to contact you"), field="contact.channel") from None
     contact = Contact(
         name=_optional(data.get("contact_name")),
         phone=_optional(data.get("contact_phone")),
@@ -187,7 +224,7 @@ def new_complaint(data: Entered) -> NewComplaint:
     """The registry's request from the form; a value the form alone can judge (a date, a
     number, half a corridor) is refused here with the same error type as the core's."""
     if not data.categories:
-        raise InvalidRequestError("tick at least one box: what happened", field="categories")
+        raise InvalidRequestError(_("tick at least one box: what happened"), field="categories")
     return NewComplaint(
         provider=_provider(data),
         categories=tuple(data.categories),

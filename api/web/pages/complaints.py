@@ -19,6 +19,7 @@ from litestar.params import QueryParameter
 from litestar.types import ASGIApp
 
 from api.http.middleware.ratelimit import rate_limit_middleware
+from api.i18n import gettext as _
 from api.web.pages import complaint_form as forms
 from api.web.render.html import page
 from registry.complaints import appeals, filing
@@ -64,10 +65,10 @@ def _new_form(
             section="complaint",
             data=data or forms.Entered({"workers_affected": "1"}),
             errors=errors or {},
-            categories=forms.CATEGORY_LABELS,
-            channels=forms.CHANNEL_LABELS,
-            languages=forms.LANGUAGES,
-            countries=forms.COUNTRIES,
+            categories=forms.category_labels(),
+            channels=forms.channel_labels(),
+            languages=forms.languages(),
+            countries=forms.countries(),
             max_mb=get_settings().evidence_max_bytes // (1024 * 1024),
         )
     )
@@ -106,7 +107,7 @@ def _case_page(
             notice=notice,
             errors=errors or {},
             entered=entered or {},
-            categories=forms.CATEGORY_LABELS,
+            categories=forms.category_labels(),
             may_review=case.outcome is not None and case.clocks.appeal_until is not None,
         )
     )
@@ -236,7 +237,7 @@ class ComplaintPages(Controller):
                 case, key, status=status, errors={where: str(exc)}, entered={"body": body}
             )
         case = await filing.complainant_case(reference, key)
-        return _case_page(case, key, notice="Thank you: the registry has your information.")
+        return _case_page(case, key, notice=_("Thank you: the registry has your information."))
 
     @post("/track/review", name="web:complaint-review", status_code=200)
     async def review(self, request: Req) -> Response[str]:
@@ -258,6 +259,9 @@ class ComplaintPages(Controller):
         return _case_page(
             case,
             key,
-            notice=f"Your request for a review was received ({appeal.id}). Another member of "
-            "the registry's staff, who took no part in the decision, will decide it.",
+            notice=_(
+                "Your request for a review was received (%(id)s). Another member of the "
+                "registry's staff, who took no part in the decision, will decide it."
+            )
+            % {"id": appeal.id},
         )

@@ -7,9 +7,13 @@ from typing import Annotated, Any
 from litestar import Controller, Response, get
 from litestar.params import PathParameter, QueryParameter
 
+from api import i18n
+from api.i18n import N_
+from api.i18n import gettext as _
 from api.web.errors import BadParameter
 from api.web.render.html import page
 from registry.standards import service as standards
+from standards import translations
 from standards.lifecycle import parse_version
 from standards.loader import load_document
 
@@ -25,24 +29,37 @@ def _checked(name: str, value: str) -> str:
     return value
 
 
-COMPARED = {"<": "less than", "<=": "at most", "==": "exactly", ">=": "at least", ">": "more than"}
+COMPARED = {
+    "<": N_("a number; passes when it is less than %(threshold)s"),
+    "<=": N_("a number; passes when it is at most %(threshold)s"),
+    "==": N_("a number; passes when it is exactly %(threshold)s"),
+    ">=": N_("a number; passes when it is at least %(threshold)s"),
+    ">": N_("a number; passes when it is more than %(threshold)s"),
+}
 
 
 def _plain(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
+    return i18n.format_number(int(number) if float(number).is_integer() else number)
 
 
 def _measure(measure: dict[str, Any]) -> str:
-    """A measure in words: how the auditor answers, and what passes."""
+    """A measure in words, in the reader's language: how the auditor answers, what passes."""
     kind = measure.get("type")
     if kind == "yes_no":
-        return f"yes or no; passes when the answer is {'yes' if measure['expected'] else 'no'}"
+        if measure["expected"]:
+            return _("yes or no; passes when the answer is yes")
+        return _("yes or no; passes when the answer is no")
     if kind == "scale":
-        return f"a scale from 0 to 4; passes at {measure['pass_mark']} or above"
+        return _("a scale from 0 to 4; passes at %(mark)s or above") % {
+            "mark": _plain(measure["pass_mark"])
+        }
     if kind == "numeric":
         unit = f" {measure['unit']}" if measure.get("unit") else ""
-        compared = COMPARED.get(measure["comparator"], measure["comparator"])
-        return f"a number; passes when it is {compared} {_plain(measure['threshold'])}{unit}"
+        threshold = _plain(measure["threshold"]) + unit
+        words = COMPARED.get(measure["comparator"])
+        if words is None:
+            return f"{measure['comparator']} {threshold}"
+        return _(words) % {"threshold": threshold}
     return str(kind)
 
 
@@ -54,7 +71,15 @@ class StandardPages(Controller):
     async def index(self) -> Response[str]:
         versions = [v.to_dict() for v in await standards.list_versions()]
         slugs = sorted({v["slug"] for v in versions})
-        return page("standards.html", versions=versions, slugs=slugs)
+        titles = {}  # a translated title where the version has a translation
+        for v in versions:
+            if not translations.path_of(v["slug"], v["version"], i18n.current()).is_file():
+                continue
+            body = await standards.get_version(v["slug"], v["version"])
+            shown = translations.load(v["slug"], v["version"], i18n.current(), body["rule_set"])
+            if shown.title:
+                titles[f"{v['slug']}@{v['version']}"] = shown.title
+        return page("standards.html", versions=versions, slugs=slugs, titles=titles)
 
     @get("/{slug:str}/compare", name="web:compare")
     async def compare(
@@ -69,13 +94,13 @@ class StandardPages(Controller):
             return page(
                 "error.html",
                 status=404,
-                title="Not found",
-                detail=f"no published standard is called {slug!r}",
+                title=_("Not found"),
+                detail=_("no published standard is called %(slug)s") % {"slug": repr(slug)},
             )
         difference = None
         if old or new:
             if not old or not new:
-                raise BadParameter("from" if not old else "to", "name both versions to compare")
+                raise BadParameter("from" if not old else "to", _("name both versions to compare"))
             difference = await standards.diff(slug, _checked("from", old), _checked("to", new))
         return page("compare.html", slug=slug, versions=versions, old=old, new=new, diff=difference)
 
@@ -89,6 +114,12 @@ class StandardPages(Controller):
             for _, indicator in rules.indicators()
         }
         others = [v.to_dict() for v in await standards.list_versions() if v.slug == slug]
+        shown = translations.load(slug, version, i18n.current(), body["rule_set"])
         return page(
-            "standard.html", standard=body, rules=body["rule_set"], measures=measures, others=others
+            "standard.html",
+            standard=body,
+            rules=body["rule_set"],
+            measures=measures,
+            others=others,
+            tr=shown,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get
 
+from api.i18n import gettext as _
 from api.web.pages import statistics as stats
 from api.web.render import charts
 from api.web.render.html import page
@@ -22,7 +23,7 @@ STATUS_COLOURS = {
 
 def _bars(rows: list[tuple[str, int]], colours: dict[str, str] | None = None) -> list[charts.Bar]:
     return [
-        charts.Bar(label.replace("_", " "), value, (colours or {}).get(label, charts.BAR))
+        charts.Bar(_(label.replace("_", " ")), value, (colours or {}).get(label, charts.BAR))
         for label, value in rows
     ]
 
@@ -35,10 +36,10 @@ class StatisticsPages(Controller):
     async def statistics(self) -> Response[str]:
         numbers = await stats.compute()
         sections = [
-            ("country", "Certified providers by country of registration", numbers.by_country),
-            ("corridor", "Certified providers by corridor", numbers.by_corridor),
-            ("type", "Certified providers by provider type", numbers.by_type),
-            ("grade", "Certified providers by grade", numbers.by_grade),
+            ("country", _("Certified providers by country of registration"), numbers.by_country),
+            ("corridor", _("Certified providers by corridor"), numbers.by_corridor),
+            ("type", _("Certified providers by provider type"), numbers.by_type),
+            ("grade", _("Certified providers by grade"), numbers.by_grade),
         ]
         charts_ = [
             {
@@ -49,7 +50,7 @@ class StatisticsPages(Controller):
             }
             for ident, title, rows in sections
         ]
-        status_title = "Providers by the status of their standing certificate"
+        status_title = _("Providers by the status of their standing certificate")
         charts_.append(
             {
                 "id": "status",
@@ -65,10 +66,10 @@ class StatisticsPages(Controller):
         over_time = [
             (
                 "certified-over-time",
-                "Certified providers at the end of each month",
+                _("Certified providers at the end of each month"),
                 numbers.certified_by_month,
             ),
-            ("issued-over-time", "Certificates issued each month", numbers.issued_by_month),
+            ("issued-over-time", _("Certificates issued each month"), numbers.issued_by_month),
         ]
         timelines = [
             {

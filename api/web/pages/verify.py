@@ -11,6 +11,7 @@ from litestar.datastructures import UploadFile
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import QueryParameter
 
+from api.i18n import gettext as _
 from api.web.render import explain
 from api.web.render.html import page
 from registry.certificates import service as certificates
@@ -35,20 +36,28 @@ class Refused(Exception):
 
 def _decode(raw: bytes) -> Any:
     if len(raw) > MAX_CREDENTIAL:
-        raise Refused(413, f"that is over {MAX_CREDENTIAL // 1024} KB; a certificate is smaller")
+        raise Refused(
+            413,
+            _("that is over %(size)s KB; a certificate is smaller")
+            % {"size": MAX_CREDENTIAL // 1024},
+        )
     try:
         return msgspec.json.decode(raw)
     except msgspec.DecodeError as exc:
-        raise Refused(400, f"that is not a certificate file (not JSON: {exc})") from exc
+        raise Refused(
+            400, _("that is not a certificate file (not JSON: %(error)s)") % {"error": exc}
+        ) from exc
     except RecursionError as exc:
-        raise Refused(400, "that is not a certificate file (JSON nested too deeply)") from exc
+        raise Refused(400, _("that is not a certificate file (JSON nested too deeply)")) from exc
 
 
 async def _by_code(code: str) -> tuple[Any, str]:
     try:
         found = await certificates.get(code.strip())
     except NotFoundError as exc:
-        raise Refused(404, f"no certificate has the code {code.strip()!r}") from exc
+        raise Refused(
+            404, _("no certificate has the code %(code)s") % {"code": repr(code.strip())}
+        ) from exc
     return msgspec.json.decode(await certificates.credential(found.id)), found.code
 
 
@@ -70,13 +79,15 @@ async def _result(verdict: Verdict, source: str) -> dict[str, Any]:
         "verdict": verdict,
         "open_actions": await _open_actions(verdict),
         "source": source,
-        "headline": explain.HEADLINES.get(verdict.status, verdict.status),
-        "advice": explain.ADVICE.get(verdict.status, ""),
+        "headline": explain.headline(verdict.status),
+        "advice": explain.advice(verdict.status),
+        "reason": explain.reason(verdict),
+        "code": verdict.code,
         "checks": [
             {
                 "name": check.name,
                 "result": check.result,
-                "answer": explain.RESULTS.get(check.result, check.result),
+                "answer": explain.answer(check.result),
                 "question": explain.question(check.name),
                 "why": explain.why(check.name),
                 "detail": check.detail,
@@ -121,27 +132,29 @@ class VerifyPages(Controller):
         except Refused as refused:
             return _form(refused.status, error=str(refused), code=code)
         verdict = await verify(credential)
-        return _form(result=await _result(verdict, f"the certificate {canonical}"), code=canonical)
+        source = _("the certificate %(code)s") % {"code": canonical}
+        return _form(result=await _result(verdict, source), code=canonical)
 
     @post("/", name="web:verify-submit", status_code=200)
     async def submit(self, request: Request[Any, Any, Any]) -> Response[str]:
         """An uploaded file first, else pasted text, else a code."""
         if request.headers.get("content-type", "").split(";")[0].strip() not in FORMS:
-            return _form(415, error="send the form from this page")
+            return _form(415, error=_("send the form from this page"))
         form = await request.form()
         upload, pasted, code = form.get("file"), form.get("credential"), form.get("code")
         pasted = pasted if isinstance(pasted, str) else ""
         code = code if isinstance(code, str) else ""
         try:
             if isinstance(upload, UploadFile) and (raw := await upload.read(MAX_CREDENTIAL + 1)):
-                credential, source = _decode(raw), f"the file {upload.filename or 'uploaded'}"
+                credential = _decode(raw)
+                source = _("the file %(name)s") % {"name": upload.filename or "uploaded"}
             elif pasted.strip():
-                credential, source = _decode(pasted.encode()), "the pasted certificate"
+                credential, source = _decode(pasted.encode()), _("the pasted certificate")
             elif code.strip():
                 credential, canonical = await _by_code(code)
-                source, code = f"the certificate {canonical}", canonical
+                source, code = _("the certificate %(code)s") % {"code": canonical}, canonical
             else:
-                raise Refused(400, "choose a file, paste a certificate or type a code")
+                raise Refused(400, _("choose a file, paste a certificate or type a code"))
         except Refused as refused:
             return _form(refused.status, error=str(refused), code=code, pasted=pasted[:4000])
         return _form(result=await _result(await verify(credential), source), code=code)

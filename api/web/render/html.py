@@ -7,14 +7,15 @@ nothing from the application object and cannot change how the API renders anythi
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any, Final
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Response
 
+from api import i18n
 from api.http.middleware.security_headers import CSP
+from api.web.language import switcher
 
 TEMPLATES: Final = Path(__file__).parents[1] / "templates"
 STATIC: Final = Path(__file__).parents[1] / "static"
@@ -27,17 +28,15 @@ PAGE_HEADERS: Final = {
 
 
 def _date(value: object) -> str:
-    """An ISO timestamp (or date) as the calendar date people read: 2026-11-30."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    return str(value)[:10]
+    """An ISO timestamp (or date) as the calendar date people read: 2026-11-30 in English,
+    the reader's language's long form otherwise (`api.i18n.format_day`)."""
+    return i18n.format_day(value)
 
 
 def _label(value: object) -> str:
-    """`welfare_return` -> `welfare return`: enum values as words."""
-    return str(value).replace("_", " ")
+    """`welfare_return` -> `welfare return`: enum values as words, in the reader's language
+    where the catalog has the value (`api.web.render.labels` lists them)."""
+    return i18n.gettext(str(value).replace("_", " "))
 
 
 def _plain(value: object) -> str:
@@ -60,10 +59,27 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # Jinja's i18n extension with callables that read the request's language
+    # (`api.i18n.current`), not one catalog installed per request: the environment is shared
+    # by concurrent requests in different languages. Newstyle: `_("%(n)s found", n=3)`
+    # escapes and formats in one step, and `ngettext` picks the language's plural form.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext,
+        ngettext=i18n.ngettext,
+        pgettext=i18n.pgettext,
+        npgettext=i18n.npgettext,
+        newstyle=True,
     )
     env.filters["date"] = _date
     env.filters["label"] = _label
     env.filters["plain"] = _plain
+    env.filters["number"] = i18n.format_number
+    env.filters["country"] = i18n.country_name
+    env.globals["lang"] = i18n.current
+    env.globals["text_direction"] = i18n.direction
+    env.globals["language_choices"] = switcher
     return env
 
 

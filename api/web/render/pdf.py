@@ -1,17 +1,19 @@
 """The printable certificate: one A4 page with the provider, grade, score, standard, scope,
-validity, short code and a QR code of the certificate page.
+validity, short code and a QR code of the certificate page; in English and, below each
+line, in the reader's language when that is another (docs/languages.md).
 
 Paper cannot change when the registry suspends or revokes a certificate, so the page says
 so in words and points to the page (and the QR code) that always shows the current status.
-The QR code is drawn as vector squares, crisp at any print size. Text uses DejaVu Sans when
-the system has it (every script a provider's name may be written in); otherwise the PDF core
-font, with characters it cannot show replaced.
+The QR code is drawn as vector squares, crisp at any print size. Text uses the Noto fonts
+the registry ships (api/web/static/fonts): Latin, with Arabic, Devanagari and Bengali as
+fallbacks for the characters Latin lacks, each embedded (subset) in the PDF and shaped by
+HarfBuzz, so joined Arabic letters and Indic conjuncts print right, right to left where
+they are written so.
 """
 
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +21,24 @@ from typing import Any, Final
 
 from fpdf import FPDF
 
+from api import i18n
+from api.i18n import gettext as _
 from api.web.render import qr
 from audits.published import score_text
 from registry.certificates.records import CertificateSummary
 
-FONT_CANDIDATES: Final = (
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
-)
+FONTS: Final = Path(__file__).parents[1] / "static" / "fonts"
+# Family name -> file; the first is the body font, the others fill in the scripts it lacks.
+FONT_FILES: Final = {
+    "NotoSans": "NotoSans-Regular.ttf",
+    "NotoSansArabic": "NotoSansArabic-Regular.ttf",
+    "NotoSansDevanagari": "NotoSansDevanagari-Regular.ttf",
+    "NotoSansBengali": "NotoSansBengali-Regular.ttf",
+}
 INK: Final = (27, 31, 36)
 ACCENT: Final = (11, 92, 173)
 ALERT: Final = (164, 14, 38)
+MUTED: Final = (87, 96, 106)
 
 # fontTools reports every font subset it makes at INFO: noise in the server's log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -47,35 +56,26 @@ class CategoryLine:
     score: float | None
 
 
-def _font_file() -> Path | None:
-    return next((path for path in FONT_CANDIDATES if path.is_file()), None)
-
-
 class _Writer:
-    """fpdf2 with one font family, Unicode when possible, Latin-1 otherwise."""
+    """fpdf2 with the bundled Noto fonts, shaped text, and lines in one or two languages."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
         self.pdf = FPDF(format="A4", unit="mm")
         self.pdf.set_auto_page_break(auto=False)
+        self.pdf.set_margins(16, 10, 16)  # lines wrap inside the border (10-200 mm)
         self.pdf.set_creator("Rightsmark registry")
-        font = _font_file()
-        self.unicode = font is not None
-        if font is not None:
-            self.pdf.add_font("body", "", str(font))
-            self.family = "body"
-        else:
-            self.family = "Helvetica"
+        self.pdf.set_lang(lang)
+        for family, file in FONT_FILES.items():
+            self.pdf.add_font(family, "", str(FONTS / file))
+        self.family = "NotoSans"
+        self.pdf.set_font(self.family, size=10)
+        self.pdf.set_fallback_fonts([f for f in FONT_FILES if f != self.family])
+        self.pdf.set_text_shaping(True)
         self.pdf.add_page()
 
     def text(self, value: str) -> str:
-        if self.unicode:
-            return value
-        folded = unicodedata.normalize("NFKD", value)
-        return (
-            "".join(ch for ch in folded if not unicodedata.combining(ch))
-            .encode("latin-1", "replace")
-            .decode("latin-1")
-        )
+        return value
 
     def line(
         self,
@@ -89,6 +89,20 @@ class _Writer:
         self.pdf.set_font(self.family, size=size)
         self.pdf.set_text_color(*colour)
         self.pdf.multi_cell(0, height, self.text(value), align=align, new_x="LMARGIN", new_y="NEXT")
+
+    def both(
+        self,
+        pair: tuple[str, str],
+        *,
+        size: float,
+        height: float,
+        colour: tuple[int, int, int] = INK,
+    ) -> None:
+        """The English line, then the same in the reader's language (smaller), if it differs."""
+        english, local = pair
+        self.line(english, size=size, height=height, colour=colour)
+        if local != english:
+            self.line(local, size=size * 0.8, height=height * 0.8, colour=colour)
 
 
 QR_TOP: Final = 185.0  # mm from the top of the page
@@ -145,6 +159,73 @@ def draw_qr(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:
             )
 
 
+@dataclass(frozen=True)
+class _Words:
+    """Every sentence of the page in one language."""
+
+    title: str
+    subtitle: str
+    not_valid: str | None
+    registry: str
+    grade: str
+    standard: str
+    scope: str
+    validity: str
+    scores: str
+    code: str
+    scan: str
+    printed: str
+
+
+def _words(
+    certificate: CertificateSummary,
+    provider: dict[str, Any],
+    scope: Scope,
+    printed_on: str,
+) -> _Words:
+    """The page's sentences in the current language (`api.i18n.using`)."""
+    status = _(certificate.status)
+    not_valid = None
+    if certificate.status != "valid":  # printed after the fact: say so on the paper
+        when = certificate.status_changed_at[:10]
+        if certificate.status == "expired":
+            when = certificate.valid_until[:10]
+        not_valid = _("NOT VALID: %(status)s since %(date)s") % {
+            "status": status.upper(),
+            "date": i18n.format_day(when),
+        }
+    kinds = ", ".join(_(t.replace("_", " ")) for t in scope.provider_types)
+    corridors = ", ".join(scope.corridors) or _("none listed")
+    standard = certificate.standard
+    return _Words(
+        title=_("RIGHTSMARK CERTIFICATE"),
+        subtitle=_("Core-rights certification in labour recruitment and mobility"),
+        not_valid=not_valid,
+        registry=_("Registry id %(id)s - registered in %(country)s")
+        % {"id": provider["id"], "country": i18n.country_name(provider["country"])},
+        grade=_("%(grade)s - score %(score)s / 100")
+        % {"grade": _(certificate.grade).upper(), "score": score_text(certificate.score)},
+        standard=_("against the standard %(standard)s")
+        % {"standard": f"{standard.slug}@{standard.version}"},
+        scope=_("Scope: %(types)s; corridors %(corridors)s")
+        % {"types": kinds, "corridors": corridors},
+        validity=_("Valid from %(start)s until %(end)s - next surveillance audit due by %(due)s")
+        % {
+            "start": i18n.format_day(certificate.valid_from),
+            "end": i18n.format_day(certificate.valid_until),
+            "due": i18n.format_day(certificate.surveillance_due),
+        },
+        scores=_("Scores by category (out of 100)"),
+        code=_("Certificate code %(code)s") % {"code": certificate.code},
+        scan=_(
+            "Scan the code or open the address below for the current status: a certificate "
+            "can be suspended or revoked after it is printed."
+        ),
+        printed=_("Status when printed (%(date)s): %(status)s")
+        % {"date": i18n.format_day(printed_on), "status": status},
+    )
+
+
 def certificate_pdf(
     certificate: CertificateSummary,
     provider: dict[str, Any],
@@ -152,59 +233,45 @@ def certificate_pdf(
     scope: Scope,
     *,
     printed_on: str,
+    lang: str = i18n.DEFAULT,
 ) -> bytes:
-    """The PDF bytes for a certificate summary (`registry.certificates.service.get`)."""
-    w = _Writer()
+    """The PDF bytes for a certificate summary (`registry.certificates.service.get`), in
+    English and `lang`."""
+    with i18n.using(i18n.DEFAULT):
+        en = _words(certificate, provider, scope, printed_on)
+    with i18n.using(lang):
+        local = _words(certificate, provider, scope, printed_on)
+    bilingual = lang != i18n.DEFAULT
+    w = _Writer(lang)
     pdf = w.pdf
     url = qr.page_url(certificate.code)
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 190, 277)
-    pdf.set_y(22)
-    w.line("RIGHTSMARK CERTIFICATE", size=12, height=7, colour=ACCENT)
-    w.line("Core-rights certification in labour recruitment and mobility", size=10, height=6)
-    if certificate.status != "valid":  # printed after the fact: say so on the paper
-        when = certificate.status_changed_at[:10]
-        if certificate.status == "expired":
-            when = certificate.valid_until[:10]
-        w.line(
-            f"NOT VALID: {certificate.status.upper()} since {when}",
-            size=14,
-            height=9,
-            colour=ALERT,
-        )
-    pdf.ln(6)
+    pdf.set_y(18 if bilingual else 22)
+    w.both((en.title, local.title), size=12, height=7, colour=ACCENT)
+    w.both((en.subtitle, local.subtitle), size=10, height=6)
+    if en.not_valid and local.not_valid:
+        w.both((en.not_valid, local.not_valid), size=14, height=9, colour=ALERT)
+    pdf.ln(3 if bilingual else 6)
     w.line(provider["legal_name"], size=22, height=11)
-    w.line(f"Registry id {provider['id']} - registered in {provider['country']}", size=10, height=6)
-    pdf.ln(6)
-    grade = certificate.grade.upper()
-    score = score_text(certificate.score)
-    w.line(f"{grade} - score {score} / 100", size=26, height=13, colour=ACCENT)
-    standard = certificate.standard
-    w.line(f"against the standard {standard.slug}@{standard.version}", size=11, height=6)
-    pdf.ln(4)
-    kinds = ", ".join(t.replace("_", " ") for t in scope.provider_types)
-    corridors = ", ".join(scope.corridors) or "none listed"
-    w.line(f"Scope: {kinds}; corridors {corridors}", size=10, height=6)
-    w.line(
-        f"Valid from {certificate.valid_from[:10]} until {certificate.valid_until[:10]}"
-        f" - next surveillance audit due by {certificate.surveillance_due[:10]}",
-        size=10,
-        height=6,
-    )
+    w.both((en.registry, local.registry), size=10, height=6)
+    pdf.ln(3 if bilingual else 6)
+    w.both((en.grade, local.grade), size=26 if not bilingual else 22, height=12, colour=ACCENT)
+    w.both((en.standard, local.standard), size=11, height=6)
+    pdf.ln(2 if bilingual else 4)
+    w.both((en.scope, local.scope), size=10, height=6)
+    w.both((en.validity, local.validity), size=10, height=6)
     if categories:
-        pdf.ln(4)
-        w.line("Scores by category (out of 100)", size=10, height=6, colour=ACCENT)
+        pdf.ln(2 if bilingual else 4)
+        w.both((en.scores, local.scores), size=10, height=6, colour=ACCENT)
         draw_scores(w, categories, top=pdf.get_y() + 1, bottom=QR_TOP - 4)
     draw_qr(pdf, url, x=75, y=QR_TOP, size=60)
-    pdf.set_y(248)
-    w.line(f"Certificate code {certificate.code}", size=16, height=8)
-    w.line(
-        "Scan the code or open the address below for the current status: a certificate",
-        size=9,
-        height=5,
-    )
-    w.line("can be suspended or revoked after it is printed.", size=9, height=5)
+    pdf.set_y(246)
+    w.line(en.code, size=16, height=8)
+    w.line(en.scan, size=9, height=4.5, colour=INK)
+    if bilingual:
+        w.line(local.scan, size=8, height=4.5, colour=MUTED)
     w.line(url, size=9, height=5, colour=ACCENT)
-    w.line(f"Status when printed ({printed_on}): {certificate.status}", size=8, height=5)
+    w.both((en.printed, local.printed), size=8, height=4.5)
     return bytes(pdf.output())

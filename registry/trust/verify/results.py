@@ -50,10 +50,25 @@ class Verdict:
     # standard {slug, version, digest}, validFrom, validUntil. None when not a JSON object.
     certificate: dict[str, Any] | None
 
+    @property
+    def code(self) -> str:
+        """The reason as a stable code, the same in every language (docs/languages.md):
+        the status when it says it all (`valid`, `revoked`, `suspended`, `expired`,
+        `not_yet_valid`); for an invalid one, `not_genuine.<check>` when an authenticity
+        check failed, else `failed.<check>`, naming the first check that failed."""
+        if self.status != "invalid":
+            return self.status
+        failures = [check for check in self.checks if check.result == "failed"]
+        first = next((c for c in failures if c.name in AUTHENTICITY), None)
+        if first is not None:
+            return f"not_genuine.{first.name}"
+        return f"failed.{failures[0].name}" if failures else "invalid"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "valid": self.valid,
             "status": self.status,
+            "code": self.code,
             "reason": self.reason,
             "checks": [check.to_dict() for check in self.checks],
             "certificate": self.certificate,

@@ -111,10 +111,10 @@ async def test_a_suspension_drops_only_what_shows_that_certificate(seeded: Demo)
         "other provider": f"/providers/{other['provider']['id']}",
     }
     before = {name: await seeded.client.get(path) for name, path in paths.items()}
-    kept = {
-        "web.certificate_pages": other["code"],
-        "web.provider_pages": other["provider"]["id"],
-        "http.certificate_details": other["code"],
+    kept = {  # rendered answers are kept per language (api.i18n): English here
+        "web.certificate_pages": ("en", other["code"]),
+        "web.provider_pages": ("en", other["provider"]["id"]),
+        "http.certificate_details": ("en", other["code"]),
     }
     rendered = {region: read_cache.regions[region].get(key) for region, key in kept.items()}
     assert None not in rendered.values()

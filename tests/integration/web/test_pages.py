@@ -24,7 +24,7 @@ async def _html(
     assert "script-src" not in csp
     body = response.text
     assert body.startswith("<!doctype html>")
-    assert '<html lang="en">' in body
+    assert '<html lang="en" dir="ltr">' in body
     assert '<main id="main"' in body
     assert "<script" not in body
     assert not EXTERNAL.search(body), EXTERNAL.search(body)
@@ -251,7 +251,16 @@ async def test_stylesheet_is_served_locally(seeded: Demo) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
     assert "@import" not in response.text
-    assert "url(" not in response.text
+    # The only resources it names are the registry's own fonts (docs/languages.md)
+    urls = re.findall(r"url\(([^)]*)\)", response.text)
+    assert urls
+    for url in urls:
+        path = url.strip("\"'")
+        assert path.startswith("/static/fonts/"), url
+        assert path.endswith(".ttf"), url
+        font = await seeded.client.get(path)
+        assert font.status_code == 200, path
+        assert font.content[:4] == b"\x00\x01\x00\x00", path  # a TrueType font
     assert ":focus-visible" in response.text
 
 
