@@ -7,7 +7,7 @@ from typing import Final
 
 from fpdf import FPDF
 
-from api.web.render.pdf import ALERT, INK, _fit, _font_file
+from api.web.render.pdf import ALERT, FONT_FILES, FONTS, INK, _fit
 from registry.clock import iso_utc, utc_now
 from registry.watchlists.checks import Check
 
@@ -24,15 +24,13 @@ class _Report(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="L", format="A4", unit="mm")
         self.set_creator("Rightsmark registry")
-        font = _font_file()
-        self.family = "body" if font else "Helvetica"
-        self.unicode = font is not None
-        if font:
-            self.add_font("body", "", str(font))
+        # The bundled Noto fonts, as on the certificate: a supplier's name in Arabic,
+        # Devanagari or Bengali script prints as written.
+        for family, file in FONT_FILES.items():
+            self.add_font(family, "", str(FONTS / file))
+        self.family = next(iter(FONT_FILES))
+        self.set_fallback_fonts([f for f in FONT_FILES if f != self.family])
         self.set_auto_page_break(auto=True, margin=12)
-
-    def safe(self, value: str) -> str:
-        return value if self.unicode else value.encode("latin-1", "replace").decode("latin-1")
 
     def heading(self) -> None:
         self.set_font(self.family, size=7.5)
@@ -51,7 +49,7 @@ def report_pdf(found: Check, page_url: str) -> bytes:
     pdf.set_font(pdf.family, size=9)
     pdf.multi_cell(
         0, 5,
-        pdf.safe(
+        (
             f"{found.total} suppliers: {counts['matched']} matched, {counts['doubtful']} doubtful, "
             f"{counts['not_found']} not in the registry. Made {iso_utc(utc_now())[:16]} UTC; "
             f"statuses change: the live report is at {page_url}"
@@ -78,7 +76,7 @@ def report_pdf(found: Check, page_url: str) -> bytes:
         alert = s is not None and s.status in ("suspended", "revoked")
         pdf.set_text_color(*(ALERT if alert else INK))
         for (_, width), text in zip(COLUMNS, cells, strict=True):
-            pdf.cell(width, ROW, _fit(pdf, pdf.safe(text), width - 1))
+            pdf.cell(width, ROW, _fit(pdf, text, width - 1))
         pdf.ln(ROW)
     pdf.set_text_color(*INK)
     pdf.ln(3)
