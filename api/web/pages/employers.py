@@ -27,10 +27,6 @@ from registry.watchlists.suppliers import (
 
 Req = Request[Any, Any, Any]
 CheckId = Annotated[str, PathParameter(max_length=60)]
-SENT: Final = (
-    "If this address can have an employer account, a confirmation link is on its way. It "
-    f"works once and for {signup.LINK_HOURS} hours."
-)
 # Never stored by a shared cache: a report's URL is its only key.
 PRIVATE: Final = {**PAGE_HEADERS, "Cache-Control": "private, no-store"}
 
@@ -73,7 +69,11 @@ class EmployerPages(Controller):
                 fields={k: fields.get(k, "")[:320] for k in ("name", "organisation", "email")},
                 errors={exc.field or "email": str(exc)},
             )  # fmt: skip
-        return page("employer_sign_up.html", section="employers", sent=SENT)
+        # The words are the template's, so they follow the reader's language.
+        return page(
+            "employer_sign_up.html", section="employers", sent=True,
+            link_hours=signup.LINK_HOURS,
+        )  # fmt: skip
 
     @get("/employers/confirm", name="web:employer-confirm")
     async def confirm_form(
