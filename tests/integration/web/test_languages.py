@@ -164,3 +164,39 @@ async def test_a_standard_page_shows_its_translation_and_the_same_digest(publish
     assert shown_en.group(1) == shown_fr.group(1)
     served = await client.get("/api/v1/standards/core-rights/versions/3.0.0")
     assert served.json()["digest"] == shown_en.group(1)
+
+
+# Words of the employers', open-data and unsubscribe pages that must not stay English.
+ENGLISH_ONLY = ("Check a supplier list", "Supplier check", "Not in the registry", "Open data",
+                "Sign up as an employer", "E-mail alerts", "Latest export")  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+async def test_employer_open_data_and_unsubscribe_pages_in_every_language(
+    seeded: Demo, lang: str
+) -> None:
+    client = seeded.client
+    client.cookies.set("lang", lang)
+    csv = f"name,country,licence_number,certificate_code\r\nX,PH,,{seeded.code('valid')}\r\n"
+    checked = await client.post(
+        "/supplier-check", files={"file": ("s.csv", csv.encode(), "text/csv")}
+    )
+    assert checked.status_code == 303, checked.text[:2000]
+    pages = {
+        "form": await client.get("/supplier-check"),
+        "report": await client.get(checked.headers["location"]),
+        "sign-up": await client.get("/employers/sign-up"),
+        "sent": await client.post("/employers/sign-up", data={"name": "A", "organisation": "B",
+                                                               "email": "a@example.org"}),
+        "open data": await client.get("/open-data"),
+        "unsubscribe": await client.get("/unsubscribe/not-a-token"),
+    }  # fmt: skip
+    for name, answer in pages.items():
+        assert answer.status_code == (404 if name == "unsubscribe" else 200), (name, answer.text)
+        assert answer.headers["content-language"] == lang, name
+        assert _lang(answer.text)[0] == lang, name
+        main = answer.text.split("<main", 1)[-1].split("</main>", 1)[0]
+        left = [words for words in ENGLISH_ONLY if words in main]
+        assert left == [], (name, left)
+    assert 'data-outcome="' in pages["report"].text  # the table, in the reader's language
+    client.cookies.clear()
