@@ -17,6 +17,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import PathParameter
 from msgspec import structs
 
+from api.i18n import gettext as _
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts, auditors
 from registry.accounts import Actor, Role
@@ -110,7 +111,11 @@ async def accredit(request: Req) -> Response[Any]:
     except InvalidRequestError as exc:
         field = _INDEXED.sub("", exc.field or "") or "general"
         return await _page(request, actor, status=422, errors={field: str(exc)}, fields=kept)
-    flash(request, f"Accreditation {granted.id} granted to {auditor_id}.")
+    flash(
+        request,
+        _("Accreditation %(id)s granted to %(auditor)s.")
+        % {"id": granted.id, "auditor": auditor_id},
+    )
     return see_other(PAGE)
 
 
@@ -147,7 +152,7 @@ async def change(
             request, actor, status=409, errors={key: str(exc)}, reasons={key: reason}
         )
     done = "suspended" if change == "suspend" else "reinstated"
-    flash(request, f"Accreditation {accreditation_id} {done}.")
+    flash(request, _("Accreditation %(id)s %(done)s.") % {"id": accreditation_id, "done": done})
     return see_other(f"{PAGE}#{accreditation_id}")
 
 

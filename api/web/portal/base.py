@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import PathParameter
 from litestar.response import Redirect
 
+from api.i18n import gettext as _
 from api.web.portal.session import (
     NONCE_COOKIE,
     SESSION,
@@ -235,7 +236,7 @@ async def change_certificate(
             errors={action: str(exc)},
             reasons={action: reason[:2000]},
         )
-    flash(request, f"Done: {action}.")
+    flash(request, _("Done: %(action)s.") % {"action": action})
     return see_other(f"/portal/secretariat/certificates/{changed.code}")
 
 

@@ -21,6 +21,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal import auditor as form
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from api.web.portal.provider_organisation import published_standards
@@ -111,7 +112,7 @@ async def _form_page(
     status: int = 200,
     **context: Any,
 ) -> Response[str]:
-    slug, _, version = standard.partition("@")
+    slug, _at, version = standard.partition("@")
     items = form.indicators_for(types, await get_ruleset(slug, version))
     context.setdefault("errors", {})
     context.setdefault("general", [])
@@ -171,7 +172,7 @@ async def file(request: Req) -> Response[Any]:
     if posted_fields.get("do") != "file":
         query = "&".join([f"standard={standard}", *(f"provider_types={t}" for t in types)])
         return see_other(f"{NEW}?{query}&saved=1")
-    slug, _, version = standard.partition("@")
+    slug, _at, version = standard.partition("@")
     items = form.indicators_for(types, await get_ruleset(slug, version))
     data = msgspec.json.encode(form.document_for(standard, types, items, fields))
     try:
@@ -219,7 +220,7 @@ async def _result_page(
         actor,
         status=status,
         self_assessment=found,
-        card_title=f"Self-assessment {found.id}",
+        card_title=_("Self-assessment %(id)s") % {"id": found.id},
         attachable=await _attachable(actor, found),
         error=error,
     )
