@@ -198,7 +198,7 @@ async def lodge(request: Req) -> Response[Any]:
                 filename=checked.filename,
             )
         except RegistryError as exc:
-            message += f" Its file was not kept ({exc})."
+            message += " " + _("Its file was not kept (%(error)s).") % {"error": exc}
     flash(request, message)
     return see_other("/portal/provider/appeals")
 

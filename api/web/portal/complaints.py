@@ -19,6 +19,7 @@ from litestar import Request, Response, get, post
 from litestar.params import PathParameter, QueryParameter
 
 from api.http.downloads import opened_file
+from api.i18n import gettext as _
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts
 from registry.accounts import Actor, Role
@@ -111,7 +112,7 @@ async def _core_indicators(case: Case) -> list[str]:
     found: dict[str, None] = {}
     for standard in {(c.standard.slug, c.standard.version) for c in listed.items}:
         ruleset = await get_ruleset(*standard)
-        for _, indicator in ruleset.indicators():
+        for _id, indicator in ruleset.indicators():
             if indicator.core and rules.alleges(case.categories, indicator.id):
                 found[indicator.id] = None
     return sorted(found)
@@ -206,7 +207,7 @@ def _optional(value: str | None) -> str | None:
 async def acknowledge(request: Req, reference: Ref) -> Response[Any]:
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         await handling.acknowledge(reference, actor, _optional(fields.get("note")))
-        return f"Complaint {reference} acknowledged."
+        return _("Complaint %(reference)s acknowledged.") % {"reference": reference}
 
     return await _act(request, reference, "acknowledge", run)
 
@@ -218,7 +219,10 @@ async def assign(request: Req, reference: Ref) -> Response[Any]:
         if not handler:
             raise InvalidRequestError("choose a handler", field="handler_id")
         await handling.assign_handler(reference, handler, actor)
-        return f"Complaint {reference} assigned to {handler}."
+        return _("Complaint %(reference)s assigned to %(handler)s.") % {
+            "reference": reference,
+            "handler": handler,
+        }
 
     return await _act(request, reference, "assign", run)
 
@@ -236,7 +240,12 @@ async def ask(request: Req, reference: Ref) -> Response[Any]:
         await handling.ask(
             reference, rules.Party(to), fields.get("body", ""), actor, response_due=due
         )
-        return f"Question sent to the {to}" + (f", response due by {due}." if due else ".")
+        if due:
+            return _("Question sent to the %(to)s, response due by %(due)s.") % {
+                "to": to,
+                "due": due,
+            }
+        return _("Question sent to the %(to)s.") % {"to": to}
 
     return await _act(request, reference, "ask", run)
 
@@ -272,7 +281,10 @@ async def suspend(request: Req, reference: Ref) -> Response[Any]:
         await handling.suspend(
             reference, indicator, actor, certificate=_optional(fields.get("certificate"))
         )
-        return f"Certificate suspended on complaint {reference} ({indicator})."
+        return _("Certificate suspended on complaint %(reference)s (%(indicator)s).") % {
+            "reference": reference,
+            "indicator": indicator,
+        }
 
     return await _act(request, reference, "suspend", run)
 
@@ -286,7 +298,10 @@ async def close(request: Req, reference: Ref) -> Response[Any]:
         except ValueError:
             raise InvalidRequestError("choose an outcome", field="outcome") from None
         await handling.close(reference, outcome, fields.get("reasons", ""), actor)
-        return f"Complaint {reference} closed: {outcome.value.replace('_', ' ')}."
+        return _("Complaint %(reference)s closed: %(outcome)s.") % {
+            "reference": reference,
+            "outcome": outcome.value.replace("_", " "),
+        }
 
     return await _act(request, reference, "close", run)
 
@@ -323,7 +338,10 @@ async def remedy(request: Req, reference: Ref) -> Response[Any]:
             ),
             actor,
         )
-        return f"Remedy {ordered.id} ordered, due by {ordered.deadline}."
+        return _("Remedy %(id)s ordered, due by %(deadline)s.") % {
+            "id": ordered.id,
+            "deadline": ordered.deadline,
+        }
 
     return await _act(request, reference, "remedy", run)
 
@@ -338,7 +356,7 @@ async def confirm_remedy(request: Req, reference: Ref, remedy_id: Id) -> Respons
         if remedy_id not in {r.id for r in case.remedies}:
             raise InvalidRequestError(f"remedy {remedy_id} is not on {reference}", field="remedy")
         await remedies.confirm(remedy_id, actor)
-        return f"Remedy {remedy_id} confirmed done."
+        return _("Remedy %(id)s confirmed done.") % {"id": remedy_id}
 
     return await _act(request, reference, f"confirm-{remedy_id}", run)
 

@@ -96,8 +96,10 @@ async def decide(request: Req, application_id: AppId) -> Response[Any]:
             actor,
             application_id,
             status=400,
-            failed="Nothing was signed: confirm what the certificate will say with "
-            "“Sign the certificate” below, or refuse certification with a reason.",
+            failed=_(
+                "Nothing was signed: confirm what the certificate will say with "
+                "“Sign the certificate” below, or refuse certification with a reason."
+            ),
         )
     try:
         decided = await decisions.decide_application(application_id, actor, **options)
@@ -111,7 +113,7 @@ async def decide(request: Req, application_id: AppId) -> Response[Any]:
             actor,
             application_id,
             status=409,
-            failed=f"Not decided, nothing stored: {exc}",
+            failed=_("Not decided, nothing stored: %(error)s") % {"error": exc},
             reason=reason,
         )
     if decided.certificate is not None:
