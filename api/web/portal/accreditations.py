@@ -81,7 +81,11 @@ def _date(raw: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
-        message = "give a date" if not raw.strip() else f"{raw.strip()[:40]!r} is not a date"
+        message = (
+            _("give a date")
+            if not raw.strip()
+            else _("%(raw)s is not a date") % {"raw": repr(raw.strip()[:40])}
+        )
         raise InvalidRequestError(message, field=field) from None
 
 
@@ -97,7 +101,7 @@ async def accredit(request: Req) -> Response[Any]:
     kept = {**fields, "provider_types": types}
     try:
         if not auditor_id:
-            raise InvalidRequestError("choose the auditor", field="account_id")
+            raise InvalidRequestError(_("choose the auditor"), field="account_id")
         granted = await auditors.accredit(
             auditor_id,
             provider_types=types,

@@ -101,7 +101,7 @@ async def decide(request: Req, appeal_id: Id) -> Response[Any]:
     reasons = fields.get("reasons", "")[:MAX_FIELD]
     try:
         if decision not in ("uphold", "overturn"):
-            raise InvalidRequestError("choose uphold or overturn", field="decision")
+            raise InvalidRequestError(_("choose uphold or overturn"), field="decision")
         decided = await appeals.decide(appeal_id, decision == "overturn", reasons, actor)
     except (InvalidRequestError, ConflictError, ForbiddenError) as exc:
         return await _appeal_page(
@@ -167,9 +167,9 @@ async def lodge(request: Req) -> Response[Any]:
         try:
             subject = rules.AppealSubject(fields.get("subject", ""))
         except ValueError:
-            raise InvalidRequestError("choose what you appeal", field="subject") from None
+            raise InvalidRequestError(_("choose what you appeal"), field="subject") from None
         if subject not in PROVIDER_SUBJECTS:
-            raise InvalidRequestError("choose what you appeal", field="subject")
+            raise InvalidRequestError(_("choose what you appeal"), field="subject")
         checked = (
             None
             if upload is None

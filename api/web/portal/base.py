@@ -141,9 +141,9 @@ async def sign_in_form(request: Req) -> Response[Any]:
         return see_other("/portal")
     notice = None
     if request.query_params.get("ended"):
-        notice = "You were signed out: the token of this session was revoked or has expired."
+        notice = _("You were signed out: the token of this session was revoked or has expired.")
     elif request.query_params.get("out"):
-        notice = "You are signed out."
+        notice = _("You are signed out.")
     return portal_page("portal_sign_in.html", request, None, notice=notice)
 
 

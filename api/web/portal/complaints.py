@@ -61,12 +61,14 @@ def date_field(raw: str, field: str, *, required: bool) -> dt.date | None:
     raw = raw.strip()
     if not raw:
         if required:
-            raise InvalidRequestError("give a date (YYYY-MM-DD)", field=field)
+            raise InvalidRequestError(_("give a date (YYYY-MM-DD)"), field=field)
         return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidRequestError(f"{raw[:40]!r} is not a date (YYYY-MM-DD)", field=field) from None
+        raise InvalidRequestError(
+            _("%(raw)s is not a date (YYYY-MM-DD)") % {"raw": repr(raw[:40])}, field=field
+        ) from None
 
 
 async def _names(role: Role) -> list[tuple[str, str]]:
@@ -81,7 +83,9 @@ async def queue(
     """Oldest first; open cases by default, `?show=all` or a state for the rest."""
     actor = await signed_in(request, Role.SECRETARIAT)
     if show not in FILTERS:
-        raise InvalidRequestError(f"show is one of {', '.join(FILTERS)}", field="show")
+        raise InvalidRequestError(
+            _("show is one of %(filters)s") % {"filters": ", ".join(FILTERS)}, field="show"
+        )
     state = None if show in ("open", "all") else rules.CaseState(show)
     listed, total = await handling.queue(actor, state=state, limit=LIST_LIMIT, offset=0)
     if show == "open":
@@ -217,7 +221,7 @@ async def assign(request: Req, reference: Ref) -> Response[Any]:
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         handler = fields.get("handler_id", "").strip()
         if not handler:
-            raise InvalidRequestError("choose a handler", field="handler_id")
+            raise InvalidRequestError(_("choose a handler"), field="handler_id")
         await handling.assign_handler(reference, handler, actor)
         return _("Complaint %(reference)s assigned to %(handler)s.") % {
             "reference": reference,
@@ -235,7 +239,7 @@ async def ask(request: Req, reference: Ref) -> Response[Any]:
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         to = fields.get("to", "")
         if to not in (rules.Party.COMPLAINANT.value, rules.Party.PROVIDER.value):
-            raise InvalidRequestError("ask the complainant or the provider", field="to")
+            raise InvalidRequestError(_("ask the complainant or the provider"), field="to")
         due = date_field(fields.get("response_due", ""), "response_due", required=False)
         await handling.ask(
             reference, rules.Party(to), fields.get("body", ""), actor, response_due=due
@@ -277,7 +281,7 @@ async def suspend(request: Req, reference: Ref) -> Response[Any]:
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         indicator = fields.get("indicator", "").strip().upper()
         if not indicator:
-            raise InvalidRequestError("name the core indicator alleged", field="indicator")
+            raise InvalidRequestError(_("name the core indicator alleged"), field="indicator")
         await handling.suspend(
             reference, indicator, actor, certificate=_optional(fields.get("certificate"))
         )
@@ -296,7 +300,7 @@ async def close(request: Req, reference: Ref) -> Response[Any]:
         try:
             outcome = rules.Outcome(raw)
         except ValueError:
-            raise InvalidRequestError("choose an outcome", field="outcome") from None
+            raise InvalidRequestError(_("choose an outcome"), field="outcome") from None
         await handling.close(reference, outcome, fields.get("reasons", ""), actor)
         return _("Complaint %(reference)s closed: %(outcome)s.") % {
             "reference": reference,
@@ -313,7 +317,7 @@ def _int_field(raw: str, field: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise InvalidRequestError("write a whole number", field=field) from None
+        raise InvalidRequestError(_("write a whole number"), field=field) from None
 
 
 @post("/secretariat/complaints/{reference:str}/remedy", name="portal:complaint-remedy")
@@ -322,7 +326,7 @@ async def remedy(request: Req, reference: Ref) -> Response[Any]:
         try:
             kind = rules.RemedyKind(fields.get("kind", ""))
         except ValueError:
-            raise InvalidRequestError("choose the kind of remedy", field="kind") from None
+            raise InvalidRequestError(_("choose the kind of remedy"), field="kind") from None
         deadline = date_field(fields.get("deadline", ""), "deadline", required=True)
         assert deadline is not None
         currency = _optional(fields.get("currency"))
@@ -354,7 +358,11 @@ async def confirm_remedy(request: Req, reference: Ref, remedy_id: Id) -> Respons
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         case = await handling.get_case(reference, actor)
         if remedy_id not in {r.id for r in case.remedies}:
-            raise InvalidRequestError(f"remedy {remedy_id} is not on {reference}", field="remedy")
+            raise InvalidRequestError(
+                _("remedy %(id)s is not on %(reference)s")
+                % {"id": remedy_id, "reference": reference},
+                field="remedy",
+            )
         await remedies.confirm(remedy_id, actor)
         return _("Remedy %(id)s confirmed done.") % {"id": remedy_id}
 

@@ -110,9 +110,11 @@ async def review(request: Req, conflict_id: Id) -> Response[Any]:
     kept = {conflict_id: fields.get("reason", "")[:MAX_REASON]}
     try:
         if decision not in DECISIONS:
-            raise InvalidRequestError("choose accept or reject", field="decision")
+            raise InvalidRequestError(_("choose accept or reject"), field="decision")
         if not 1 <= len(reason) <= MAX_REASON:
-            raise InvalidRequestError(f"give a reason of 1 to {MAX_REASON} characters")
+            raise InvalidRequestError(
+                _("give a reason of 1 to %(max)s characters") % {"max": MAX_REASON}
+            )
         await conflicts.review(
             conflict_id,
             decision="accept" if decision == "accept" else "reject",
@@ -141,7 +143,7 @@ async def record(request: Req) -> Response[Any]:
     try:
         if not 1 <= len(reason) <= MAX_REASON:
             raise InvalidRequestError(
-                f"give a reason of 1 to {MAX_REASON} characters", field="reason"
+                _("give a reason of 1 to %(max)s characters") % {"max": MAX_REASON}, field="reason"
             )
         declared = await conflicts.declare(
             actor,

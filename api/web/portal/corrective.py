@@ -244,7 +244,7 @@ async def submit_evidence(request: Req, action_id: ActionId) -> Response[Any]:
     try:
         workflow.text(note, "note", required=False)
         if upload is None and not note.strip():
-            raise InvalidRequestError("choose a file or write a note", field="evidence")
+            raise InvalidRequestError(_("choose a file or write a note"), field="evidence")
         if State(current.progress) not in SUBMIT_EVIDENCE_FROM:
             raise ConflictError(f"corrective action {action_id} is {current.state}; evidence "
                                 "is taken once its plan is accepted")  # fmt: skip

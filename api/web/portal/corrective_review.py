@@ -35,7 +35,7 @@ async def _review(request: Req, action_id: str, step: str) -> Response[Any]:
     reason = fields.get("reason", "")[: MAX_TEXT + 1]
     try:
         if decision not in DECISIONS:
-            raise InvalidRequestError("choose accept or return", field="reason")
+            raise InvalidRequestError(_("choose accept or return"), field="reason")
         accept = decision == "accept"
         if step == "plan":
             await workflow.review_plan(action_id, actor, accept=accept, reason=reason)

@@ -83,10 +83,12 @@ async def _scope(actor: Actor, fields: dict[str, str]) -> tuple[str, list[str]]:
     organisation is registered for (a page saying what is wrong otherwise)."""
     organisation = await _organisation(actor)
     if organisation is None:
-        raise ConflictError("register your organisation first")
+        raise ConflictError(_("register your organisation first"))
     standard = fields.get("standard", "")[:100]
     if standard not in await published_standards():
-        raise NotFoundError(f"no published standard {standard or '(none chosen)'}")
+        raise NotFoundError(
+            _("no published standard %(standard)s") % {"standard": standard or _("(none chosen)")}
+        )
     raw = fields.get("provider_types", "")
     types = sorted({t for t in raw.split(",") if t})
     allowed = set(organisation["provider_types"])
@@ -244,7 +246,7 @@ async def attach(request: Req, self_assessment_id: Id) -> Response[Any]:
     application_id = fields.get("application_id", "")[:64]
     try:
         if not application_id:
-            raise ConflictError("choose the application to attach it to")
+            raise ConflictError(_("choose the application to attach it to"))
         await service.attach(application_id, self_assessment_id, actor)
     except RegistryError as exc:
         return await _result_page(request, actor, found, status=_status(exc), error=str(exc))
