@@ -17,6 +17,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import PathParameter
 from msgspec import structs
 
+from api.i18n import gettext as _
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts, auditors
 from registry.accounts import Actor, Role
@@ -80,7 +81,11 @@ def _date(raw: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
-        message = "give a date" if not raw.strip() else f"{raw.strip()[:40]!r} is not a date"
+        message = (
+            _("give a date")
+            if not raw.strip()
+            else _("%(raw)s is not a date") % {"raw": repr(raw.strip()[:40])}
+        )
         raise InvalidRequestError(message, field=field) from None
 
 
@@ -96,7 +101,7 @@ async def accredit(request: Req) -> Response[Any]:
     kept = {**fields, "provider_types": types}
     try:
         if not auditor_id:
-            raise InvalidRequestError("choose the auditor", field="account_id")
+            raise InvalidRequestError(_("choose the auditor"), field="account_id")
         granted = await auditors.accredit(
             auditor_id,
             provider_types=types,
@@ -110,7 +115,11 @@ async def accredit(request: Req) -> Response[Any]:
     except InvalidRequestError as exc:
         field = _INDEXED.sub("", exc.field or "") or "general"
         return await _page(request, actor, status=422, errors={field: str(exc)}, fields=kept)
-    flash(request, f"Accreditation {granted.id} granted to {auditor_id}.")
+    flash(
+        request,
+        _("Accreditation %(id)s granted to %(auditor)s.")
+        % {"id": granted.id, "auditor": auditor_id},
+    )
     return see_other(PAGE)
 
 
@@ -147,7 +156,7 @@ async def change(
             request, actor, status=409, errors={key: str(exc)}, reasons={key: reason}
         )
     done = "suspended" if change == "suspend" else "reinstated"
-    flash(request, f"Accreditation {accreditation_id} {done}.")
+    flash(request, _("Accreditation %(id)s %(done)s.") % {"id": accreditation_id, "done": done})
     return see_other(f"{PAGE}#{accreditation_id}")
 
 

@@ -14,6 +14,7 @@ from litestar import Request, Response, get, post
 from litestar.params import PathParameter, QueryParameter
 
 from api.http.downloads import opened_file
+from api.i18n import gettext as _
 from api.web.pages import complaint_form as forms
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from api.web.portal.complaints import MAX_FIELD, status_of
@@ -100,7 +101,7 @@ async def decide(request: Req, appeal_id: Id) -> Response[Any]:
     reasons = fields.get("reasons", "")[:MAX_FIELD]
     try:
         if decision not in ("uphold", "overturn"):
-            raise InvalidRequestError("choose uphold or overturn", field="decision")
+            raise InvalidRequestError(_("choose uphold or overturn"), field="decision")
         decided = await appeals.decide(appeal_id, decision == "overturn", reasons, actor)
     except (InvalidRequestError, ConflictError, ForbiddenError) as exc:
         return await _appeal_page(
@@ -112,7 +113,7 @@ async def decide(request: Req, appeal_id: Id) -> Response[Any]:
             refused=isinstance(exc, ForbiddenError),
             entered={"decision": decision, "reasons": reasons},
         )
-    flash(request, f"Appeal {appeal_id} {decided.state.value}.")
+    flash(request, _("Appeal %(id)s %(state)s.") % {"id": appeal_id, "state": decided.state.value})
     return see_other(f"/portal/secretariat/appeals/{appeal_id}")
 
 
@@ -166,9 +167,9 @@ async def lodge(request: Req) -> Response[Any]:
         try:
             subject = rules.AppealSubject(fields.get("subject", ""))
         except ValueError:
-            raise InvalidRequestError("choose what you appeal", field="subject") from None
+            raise InvalidRequestError(_("choose what you appeal"), field="subject") from None
         if subject not in PROVIDER_SUBJECTS:
-            raise InvalidRequestError("choose what you appeal", field="subject")
+            raise InvalidRequestError(_("choose what you appeal"), field="subject")
         checked = (
             None
             if upload is None
@@ -186,7 +187,7 @@ async def lodge(request: Req) -> Response[Any]:
             field=exc.field if isinstance(exc, InvalidRequestError) else None,
             entered=fields,
         )
-    message = f"Appeal {lodged.id} lodged."
+    message = _("Appeal %(id)s lodged.") % {"id": lodged.id}
     if checked is not None:
         try:
             await appeals.attach(
@@ -197,7 +198,7 @@ async def lodge(request: Req) -> Response[Any]:
                 filename=checked.filename,
             )
         except RegistryError as exc:
-            message += f" Its file was not kept ({exc})."
+            message += " " + _("Its file was not kept (%(error)s).") % {"error": exc}
     flash(request, message)
     return see_other("/portal/provider/appeals")
 

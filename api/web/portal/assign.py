@@ -17,6 +17,7 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts, applications, assignment, conflicts
 from registry.accounts import Actor, Role
@@ -142,8 +143,13 @@ async def assign(request: Req, application_id: AppId) -> Response[Any]:
     auditor = assigned.auditor_id or ""
     flash(
         request,
-        f"Application {application_id} assigned to {auditor} ({names.get(auditor, auditor)}), "
-        f"audit date {assigned.audit_date}.",
+        _("Application %(id)s assigned to %(auditor)s (%(name)s), audit date %(date)s.")
+        % {
+            "id": application_id,
+            "auditor": auditor,
+            "name": names.get(auditor, auditor),
+            "date": assigned.audit_date,
+        },
     )
     return see_other("/portal/secretariat")
 

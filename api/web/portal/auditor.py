@@ -20,6 +20,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal import evidence as portal_evidence
 from api.web.portal import self_view
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
@@ -85,7 +86,7 @@ async def auditor(request: Req) -> Response[str]:
 
 async def assigned(application_id: str, actor: Actor) -> tuple[Application, RuleSet]:
     application = await applications.visible_application(application_id, actor)
-    slug, _, version = application.standard.partition("@")
+    slug, _at, version = application.standard.partition("@")
     return application, await get_ruleset(slug, version)
 
 
@@ -334,9 +335,15 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
             )
         flash(
             request,
-            f"Evidence {stored.filename} "
-            f"{'uploaded' if created else 'was already uploaded'} ({stored.ref[:19]}...); "
-            "attach it to findings below.",
+            (
+                _("Evidence %(name)s uploaded (%(ref)s...); attach it to findings below.")
+                if created
+                else _(
+                    "Evidence %(name)s was already uploaded (%(ref)s...); "
+                    "attach it to findings below."
+                )
+            )
+            % {"name": stored.filename, "ref": stored.ref[:19]},
         )
         if posted_fields.get("do") != "file":
             return see_other(path)
@@ -358,7 +365,11 @@ async def submit(request: Req, application_id: AppId) -> Response[Any]:
             general=general,
         )
     drop_draft(request, application_id)
-    flash(request, f"Assessment of {application_id} filed as {filed.id}: {engine_said(filed)}.")
+    flash(
+        request,
+        _("Assessment of %(application)s filed as %(id)s: %(said)s.")
+        % {"application": application_id, "id": filed.id, "said": engine_said(filed)},
+    )
     # The report the engine made of it: score, grade, non-conformities and their deadlines.
     return see_other(f"/portal/assessments/{filed.id}")
 
@@ -379,7 +390,7 @@ def engine_said(filed: AssessmentSummary) -> str:
 async def _special(audit_id: str, actor: Actor) -> tuple[Any, Application, RuleSet]:
     ordered = await special_audits.ordered_to(audit_id, actor)
     application = await applications.get_application(ordered.application_id)
-    slug, _, version = application.standard.partition("@")
+    slug, _at, version = application.standard.partition("@")
     return ordered, application, await get_ruleset(slug, version)
 
 
@@ -443,7 +454,9 @@ async def special_audit_submit(request: Req, audit_id: AppId) -> Response[Any]:
             form_action=path,
         )
     drop_draft(request, audit_id)
-    flash(request, f"Special audit {audit_id} filed as {filed.id}.")
+    flash(
+        request, _("Special audit %(audit)s filed as %(id)s.") % {"audit": audit_id, "id": filed.id}
+    )
     return see_other("/portal/auditor")
 
 

@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import PathParameter
 from litestar.response import Redirect
 
+from api.i18n import gettext as _
 from api.web.portal.session import (
     NONCE_COOKIE,
     SESSION,
@@ -140,9 +141,9 @@ async def sign_in_form(request: Req) -> Response[Any]:
         return see_other("/portal")
     notice = None
     if request.query_params.get("ended"):
-        notice = "You were signed out: the token of this session was revoked or has expired."
+        notice = _("You were signed out: the token of this session was revoked or has expired.")
     elif request.query_params.get("out"):
-        notice = "You are signed out."
+        notice = _("You are signed out.")
     return portal_page("portal_sign_in.html", request, None, notice=notice)
 
 
@@ -235,7 +236,7 @@ async def change_certificate(
             errors={action: str(exc)},
             reasons={action: reason[:2000]},
         )
-    flash(request, f"Done: {action}.")
+    flash(request, _("Done: %(action)s.") % {"action": action})
     return see_other(f"/portal/secretariat/certificates/{changed.code}")
 
 

@@ -19,6 +19,7 @@ from litestar import Request, Response, get, post
 from litestar.params import PathParameter, QueryParameter
 
 from api.http.downloads import opened_file
+from api.i18n import gettext as _
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts
 from registry.accounts import Actor, Role
@@ -60,12 +61,14 @@ def date_field(raw: str, field: str, *, required: bool) -> dt.date | None:
     raw = raw.strip()
     if not raw:
         if required:
-            raise InvalidRequestError("give a date (YYYY-MM-DD)", field=field)
+            raise InvalidRequestError(_("give a date (YYYY-MM-DD)"), field=field)
         return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidRequestError(f"{raw[:40]!r} is not a date (YYYY-MM-DD)", field=field) from None
+        raise InvalidRequestError(
+            _("%(raw)s is not a date (YYYY-MM-DD)") % {"raw": repr(raw[:40])}, field=field
+        ) from None
 
 
 async def _names(role: Role) -> list[tuple[str, str]]:
@@ -80,7 +83,9 @@ async def queue(
     """Oldest first; open cases by default, `?show=all` or a state for the rest."""
     actor = await signed_in(request, Role.SECRETARIAT)
     if show not in FILTERS:
-        raise InvalidRequestError(f"show is one of {', '.join(FILTERS)}", field="show")
+        raise InvalidRequestError(
+            _("show is one of %(filters)s") % {"filters": ", ".join(FILTERS)}, field="show"
+        )
     state = None if show in ("open", "all") else rules.CaseState(show)
     listed, total = await handling.queue(actor, state=state, limit=LIST_LIMIT, offset=0)
     if show == "open":
@@ -111,7 +116,7 @@ async def _core_indicators(case: Case) -> list[str]:
     found: dict[str, None] = {}
     for standard in {(c.standard.slug, c.standard.version) for c in listed.items}:
         ruleset = await get_ruleset(*standard)
-        for _, indicator in ruleset.indicators():
+        for _id, indicator in ruleset.indicators():
             if indicator.core and rules.alleges(case.categories, indicator.id):
                 found[indicator.id] = None
     return sorted(found)
@@ -206,7 +211,7 @@ def _optional(value: str | None) -> str | None:
 async def acknowledge(request: Req, reference: Ref) -> Response[Any]:
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         await handling.acknowledge(reference, actor, _optional(fields.get("note")))
-        return f"Complaint {reference} acknowledged."
+        return _("Complaint %(reference)s acknowledged.") % {"reference": reference}
 
     return await _act(request, reference, "acknowledge", run)
 
@@ -216,9 +221,12 @@ async def assign(request: Req, reference: Ref) -> Response[Any]:
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         handler = fields.get("handler_id", "").strip()
         if not handler:
-            raise InvalidRequestError("choose a handler", field="handler_id")
+            raise InvalidRequestError(_("choose a handler"), field="handler_id")
         await handling.assign_handler(reference, handler, actor)
-        return f"Complaint {reference} assigned to {handler}."
+        return _("Complaint %(reference)s assigned to %(handler)s.") % {
+            "reference": reference,
+            "handler": handler,
+        }
 
     return await _act(request, reference, "assign", run)
 
@@ -231,12 +239,17 @@ async def ask(request: Req, reference: Ref) -> Response[Any]:
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         to = fields.get("to", "")
         if to not in (rules.Party.COMPLAINANT.value, rules.Party.PROVIDER.value):
-            raise InvalidRequestError("ask the complainant or the provider", field="to")
+            raise InvalidRequestError(_("ask the complainant or the provider"), field="to")
         due = date_field(fields.get("response_due", ""), "response_due", required=False)
         await handling.ask(
             reference, rules.Party(to), fields.get("body", ""), actor, response_due=due
         )
-        return f"Question sent to the {to}" + (f", response due by {due}." if due else ".")
+        if due:
+            return _("Question sent to the %(to)s, response due by %(due)s.") % {
+                "to": to,
+                "due": due,
+            }
+        return _("Question sent to the %(to)s.") % {"to": to}
 
     return await _act(request, reference, "ask", run)
 
@@ -268,11 +281,14 @@ async def suspend(request: Req, reference: Ref) -> Response[Any]:
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         indicator = fields.get("indicator", "").strip().upper()
         if not indicator:
-            raise InvalidRequestError("name the core indicator alleged", field="indicator")
+            raise InvalidRequestError(_("name the core indicator alleged"), field="indicator")
         await handling.suspend(
             reference, indicator, actor, certificate=_optional(fields.get("certificate"))
         )
-        return f"Certificate suspended on complaint {reference} ({indicator})."
+        return _("Certificate suspended on complaint %(reference)s (%(indicator)s).") % {
+            "reference": reference,
+            "indicator": indicator,
+        }
 
     return await _act(request, reference, "suspend", run)
 
@@ -284,9 +300,12 @@ async def close(request: Req, reference: Ref) -> Response[Any]:
         try:
             outcome = rules.Outcome(raw)
         except ValueError:
-            raise InvalidRequestError("choose an outcome", field="outcome") from None
+            raise InvalidRequestError(_("choose an outcome"), field="outcome") from None
         await handling.close(reference, outcome, fields.get("reasons", ""), actor)
-        return f"Complaint {reference} closed: {outcome.value.replace('_', ' ')}."
+        return _("Complaint %(reference)s closed: %(outcome)s.") % {
+            "reference": reference,
+            "outcome": outcome.value.replace("_", " "),
+        }
 
     return await _act(request, reference, "close", run)
 
@@ -298,7 +317,7 @@ def _int_field(raw: str, field: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise InvalidRequestError("write a whole number", field=field) from None
+        raise InvalidRequestError(_("write a whole number"), field=field) from None
 
 
 @post("/secretariat/complaints/{reference:str}/remedy", name="portal:complaint-remedy")
@@ -307,7 +326,7 @@ async def remedy(request: Req, reference: Ref) -> Response[Any]:
         try:
             kind = rules.RemedyKind(fields.get("kind", ""))
         except ValueError:
-            raise InvalidRequestError("choose the kind of remedy", field="kind") from None
+            raise InvalidRequestError(_("choose the kind of remedy"), field="kind") from None
         deadline = date_field(fields.get("deadline", ""), "deadline", required=True)
         assert deadline is not None
         currency = _optional(fields.get("currency"))
@@ -323,7 +342,10 @@ async def remedy(request: Req, reference: Ref) -> Response[Any]:
             ),
             actor,
         )
-        return f"Remedy {ordered.id} ordered, due by {ordered.deadline}."
+        return _("Remedy %(id)s ordered, due by %(deadline)s.") % {
+            "id": ordered.id,
+            "deadline": ordered.deadline,
+        }
 
     return await _act(request, reference, "remedy", run)
 
@@ -336,9 +358,13 @@ async def confirm_remedy(request: Req, reference: Ref, remedy_id: Id) -> Respons
     async def run(actor: Actor, fields: dict[str, str]) -> str:
         case = await handling.get_case(reference, actor)
         if remedy_id not in {r.id for r in case.remedies}:
-            raise InvalidRequestError(f"remedy {remedy_id} is not on {reference}", field="remedy")
+            raise InvalidRequestError(
+                _("remedy %(id)s is not on %(reference)s")
+                % {"id": remedy_id, "reference": reference},
+                field="remedy",
+            )
         await remedies.confirm(remedy_id, actor)
-        return f"Remedy {remedy_id} confirmed done."
+        return _("Remedy %(id)s confirmed done.") % {"id": remedy_id}
 
     return await _act(request, reference, f"confirm-{remedy_id}", run)
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts, conflicts, providers
 from registry.accounts import Actor, Role
@@ -109,9 +110,11 @@ async def review(request: Req, conflict_id: Id) -> Response[Any]:
     kept = {conflict_id: fields.get("reason", "")[:MAX_REASON]}
     try:
         if decision not in DECISIONS:
-            raise InvalidRequestError("choose accept or reject", field="decision")
+            raise InvalidRequestError(_("choose accept or reject"), field="decision")
         if not 1 <= len(reason) <= MAX_REASON:
-            raise InvalidRequestError(f"give a reason of 1 to {MAX_REASON} characters")
+            raise InvalidRequestError(
+                _("give a reason of 1 to %(max)s characters") % {"max": MAX_REASON}
+            )
         await conflicts.review(
             conflict_id,
             decision="accept" if decision == "accept" else "reject",
@@ -123,7 +126,10 @@ async def review(request: Req, conflict_id: Id) -> Response[Any]:
         return await _page(
             request, actor, status=status, errors={conflict_id: str(exc)}, fields=kept
         )
-    flash(request, f"Conflict {conflict_id} {DECISIONS[decision]}.")
+    flash(
+        request,
+        _("Conflict %(id)s %(decision)s.") % {"id": conflict_id, "decision": DECISIONS[decision]},
+    )
     return see_other(PAGE)
 
 
@@ -137,7 +143,7 @@ async def record(request: Req) -> Response[Any]:
     try:
         if not 1 <= len(reason) <= MAX_REASON:
             raise InvalidRequestError(
-                f"give a reason of 1 to {MAX_REASON} characters", field="reason"
+                _("give a reason of 1 to %(max)s characters") % {"max": MAX_REASON}, field="reason"
             )
         declared = await conflicts.declare(
             actor,
@@ -149,7 +155,7 @@ async def record(request: Req) -> Response[Any]:
         field = getattr(exc, "field", None) or "record"
         status = 409 if isinstance(exc, ConflictError) else 422
         return await _page(request, actor, status=status, errors={field: str(exc)}, fields=kept)
-    flash(request, f"Conflict {declared.id} recorded and accepted.")
+    flash(request, _("Conflict %(id)s recorded and accepted.") % {"id": declared.id})
     return see_other(PAGE)
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal import evidence as portal_evidence
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from registry.accounts import Actor, Role
@@ -221,7 +222,7 @@ async def plan(request: Req, action_id: ActionId) -> Response[Any]:
         field = exc.field if isinstance(exc, InvalidRequestError) and exc.field else "plan"
         return await action_page(request, actor, action_id, status=status_of(exc),
                                  errors={field: str(exc)}, entered=entered)  # fmt: skip
-    flash(request, "Your plan was sent for review.")
+    flash(request, _("Your plan was sent for review."))
     return see_other(f"{BASE}/{action_id}")
 
 
@@ -243,13 +244,13 @@ async def submit_evidence(request: Req, action_id: ActionId) -> Response[Any]:
     try:
         workflow.text(note, "note", required=False)
         if upload is None and not note.strip():
-            raise InvalidRequestError("choose a file or write a note", field="evidence")
+            raise InvalidRequestError(_("choose a file or write a note"), field="evidence")
         if State(current.progress) not in SUBMIT_EVIDENCE_FROM:
             raise ConflictError(f"corrective action {action_id} is {current.state}; evidence "
                                 "is taken once its plan is accepted")  # fmt: skip
         refs: list[str] = []
         if upload is not None:
-            stored, _ = await portal_evidence.store(current.application_id, actor, upload)
+            stored, _created = await portal_evidence.store(current.application_id, actor, upload)
             refs.append(stored.ref)
         await submit_corrective_evidence(action_id, actor, references=refs, note=note)
     except RegistryError as exc:
@@ -259,7 +260,7 @@ async def submit_evidence(request: Req, action_id: ActionId) -> Response[Any]:
         return await action_page(request, actor, action_id, status=status_of(exc),
                                  errors={field or portal_evidence.FIELD: str(exc)},
                                  entered={"note": note})  # fmt: skip
-    flash(request, "Your evidence was sent for review.")
+    flash(request, _("Your evidence was sent for review."))
     return see_other(f"{BASE}/{action_id}")
 
 

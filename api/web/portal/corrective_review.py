@@ -10,6 +10,8 @@ from typing import Any, Final
 
 from litestar import Response, post
 
+from api.i18n import N_
+from api.i18n import gettext as _
 from api.web.portal.base import flash, posted, see_other, signed_in
 from api.web.portal.corrective import BASE, ActionId, Req, action_page, status_of
 from registry.accounts import Role
@@ -19,10 +21,10 @@ from registry.errors import ConflictError, ForbiddenError, InvalidRequestError
 
 DECISIONS: Final = ("accept", "return")
 DONE: Final = {
-    ("plan", "accept"): "The plan is accepted.",
-    ("plan", "return"): "The plan was returned to the provider.",
-    ("closure", "accept"): "Closure verified by desk review: the action is closed.",
-    ("closure", "return"): "The evidence was returned to the provider.",
+    ("plan", "accept"): N_("The plan is accepted."),
+    ("plan", "return"): N_("The plan was returned to the provider."),
+    ("closure", "accept"): N_("Closure verified by desk review: the action is closed."),
+    ("closure", "return"): N_("The evidence was returned to the provider."),
 }
 
 
@@ -33,7 +35,7 @@ async def _review(request: Req, action_id: str, step: str) -> Response[Any]:
     reason = fields.get("reason", "")[: MAX_TEXT + 1]
     try:
         if decision not in DECISIONS:
-            raise InvalidRequestError("choose accept or return", field="reason")
+            raise InvalidRequestError(_("choose accept or return"), field="reason")
         accept = decision == "accept"
         if step == "plan":
             await workflow.review_plan(action_id, actor, accept=accept, reason=reason)
@@ -43,7 +45,7 @@ async def _review(request: Req, action_id: str, step: str) -> Response[Any]:
         return await action_page(request, actor, action_id, status=status_of(exc),
                                  errors={"reason": str(exc)},
                                  entered={"reason": reason})  # fmt: skip
-    flash(request, DONE[(step, decision)])
+    flash(request, _(DONE[(step, decision)]))
     return see_other(f"{BASE}/{action_id}")
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from registry.accounts import Actor, Role
 from registry.assessments import decisions, queue
@@ -95,8 +96,10 @@ async def decide(request: Req, application_id: AppId) -> Response[Any]:
             actor,
             application_id,
             status=400,
-            failed="Nothing was signed: confirm what the certificate will say with "
-            "“Sign the certificate” below, or refuse certification with a reason.",
+            failed=_(
+                "Nothing was signed: confirm what the certificate will say with "
+                "“Sign the certificate” below, or refuse certification with a reason."
+            ),
         )
     try:
         decided = await decisions.decide_application(application_id, actor, **options)
@@ -110,17 +113,25 @@ async def decide(request: Req, application_id: AppId) -> Response[Any]:
             actor,
             application_id,
             status=409,
-            failed=f"Not decided, nothing stored: {exc}",
+            failed=_("Not decided, nothing stored: %(error)s") % {"error": exc},
             reason=reason,
         )
     if decided.certificate is not None:
         flash(
             request,
-            f"Application {application_id} certified: certificate {decided.certificate.code} "
-            f"signed, grade {decided.grade}, valid until {decided.certificate.valid_until[:10]}.",
+            _(
+                "Application %(id)s certified: certificate %(code)s signed, grade %(grade)s, "
+                "valid until %(until)s."
+            )
+            % {
+                "id": application_id,
+                "code": decided.certificate.code,
+                "grade": decided.grade,
+                "until": decided.certificate.valid_until[:10],
+            },
         )
     else:
-        flash(request, f"Application {application_id} not certified.")
+        flash(request, _("Application %(id)s not certified.") % {"id": application_id})
     return see_other("/portal/secretariat")
 
 

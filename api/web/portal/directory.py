@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.http.schemas.common import AccountCreate
 from api.http.schemas.registry import ProviderCreate
+from api.i18n import gettext as _
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import accounts, provider_search, providers
 from registry.accounts import Actor, Role
@@ -169,7 +170,11 @@ async def register_provider(request: Req) -> Response[Any]:
     except InvalidRequestError as exc:
         errors = {_form_field(exc.field or ""): str(exc)}
         return await _providers_page(request, actor, status=422, errors=errors, fields=kept)
-    flash(request, f"Registered {registered['id']}: {registered['legal_name']}.")
+    flash(
+        request,
+        _("Registered %(id)s: %(name)s.")
+        % {"id": registered["id"], "name": registered["legal_name"]},
+    )
     return see_other(f"{PROVIDERS}#{registered['id']}")
 
 

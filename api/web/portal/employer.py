@@ -11,6 +11,8 @@ from litestar.datastructures import UploadFile
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import PathParameter, QueryParameter
 
+from api.i18n import gettext as _
+from api.i18n import ngettext
 from api.web.portal.base import Req, flash, portal_page, see_other, signed_in
 from api.web.portal.session import csrf_ok
 from registry.accounts import Actor, Role
@@ -54,7 +56,7 @@ async def home(request: Req) -> Response[str]:
 @post("/employer/watchlists", name="portal:employer-create", status_code=303)
 async def create(request: Req) -> Response[Any]:
     actor = await _employer(request)
-    fields, _ = await _form(request)
+    fields, _file = await _form(request)
     try:
         made = await service.create(actor, fields.get("name", ""))
     except (InvalidRequestError, ConflictError) as exc:
@@ -81,7 +83,7 @@ async def watchlist(request: Req, watchlist_id: Id) -> Response[str]:
 @post("/employer/watchlists/{watchlist_id:str}/items", name="portal:employer-add", status_code=303)
 async def add(request: Req, watchlist_id: Id) -> Response[Any]:
     actor = await _employer(request)
-    fields, _ = await _form(request)
+    fields, _file = await _form(request)
     ref = fields.get("ref", "")
     try:
         await service.add(actor, watchlist_id, ref)
@@ -94,7 +96,7 @@ async def add(request: Req, watchlist_id: Id) -> Response[Any]:
         return await _watchlist(
             request, actor, watchlist_id, status=422, errors={"ref": str(exc)}, ref=ref[:64]
         )
-    flash(request, f"Added {ref.strip()[:64]}.")
+    flash(request, _("Added %(ref)s.") % {"ref": ref.strip()[:64]})
     return see_other(f"{HOME}/watchlists/{watchlist_id}")
 
 
@@ -104,7 +106,7 @@ async def remove(request: Req, watchlist_id: Id, item_id: Id) -> Response[Any]:
     actor = await _employer(request)
     await _form(request)
     await service.remove(actor, watchlist_id, item_id)
-    flash(request, "Removed.")
+    flash(request, _("Removed."))
     return see_other(f"{HOME}/watchlists/{watchlist_id}")
 
 
@@ -114,7 +116,7 @@ async def delete(request: Req, watchlist_id: Id) -> Response[Any]:
     actor = await _employer(request)
     await _form(request)
     await service.delete(actor, watchlist_id)
-    flash(request, "Watchlist deleted.")
+    flash(request, _("Watchlist deleted."))
     return see_other(HOME)
 
 
@@ -122,7 +124,7 @@ async def delete(request: Req, watchlist_id: Id) -> Response[Any]:
       status_code=303, request_max_body_size=MAX_BYTES + 64 * 1024)  # fmt: skip
 async def upload(request: Req, watchlist_id: Id) -> Response[Any]:
     actor = await _employer(request)
-    _, file = await _form(request)
+    _fields, file = await _form(request)
     if file is None:
         return await _watchlist(
             request, actor, watchlist_id, status=422, errors={"file": "choose a CSV file"}
@@ -149,7 +151,7 @@ async def review(request: Req, check_id: Id) -> Response[str]:
 @post("/employer/uploads/{check_id:str}/apply", name="portal:employer-apply", status_code=303)
 async def apply(request: Req, check_id: Id) -> Response[Any]:
     actor = await _employer(request)
-    fields, _ = await _form(request)
+    fields, _file = await _form(request)
     choices = {
         int(key.removeprefix("choice-")): value
         for key, value in fields.items()
@@ -168,7 +170,15 @@ async def apply(request: Req, check_id: Id) -> Response[Any]:
             errors={"apply": str(exc)},
         )
     found = await checks.get(check_id, actor, advance=False)
-    flash(request, f"Added {len(added)} suppliers to the watchlist.")
+    flash(
+        request,
+        ngettext(
+            "Added %(n)s supplier to the watchlist.",
+            "Added %(n)s suppliers to the watchlist.",
+            len(added),
+        )
+        % {"n": len(added)},
+    )
     return see_other(f"{HOME}/watchlists/{found.watchlist_id}")
 
 
@@ -187,7 +197,7 @@ async def watch_form(
 @post("/employer/watch", name="portal:employer-watch-submit", status_code=303)
 async def watch(request: Req) -> Response[Any]:
     actor = await _employer(request)
-    fields, _ = await _form(request)
+    fields, _file = await _form(request)
     ref, target = fields.get("ref", ""), fields.get("watchlist_id", "")
     try:
         if not target:
@@ -199,7 +209,7 @@ async def watch(request: Req) -> Response[Any]:
             "portal_watch.html", request, actor, status=422, ref=ref[:64],
             watchlists=await service.list_own(actor), errors={"ref": str(exc)},
         )  # fmt: skip
-    flash(request, f"Added {ref.strip()[:64]}.")
+    flash(request, _("Added %(ref)s.") % {"ref": ref.strip()[:64]})
     return see_other(f"{HOME}/watchlists/{target}")
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from registry import identity
 from registry.accounts import Actor, Role
@@ -65,7 +66,7 @@ async def decide(
         elif decision == "refuse":
             done = await identity.refuse(change_id, actor, reason=reason)
         else:
-            raise InvalidRequestError("approve or refuse", field="decision")
+            raise InvalidRequestError(_("approve or refuse"), field="decision")
     except (ConflictError, InvalidRequestError) as exc:
         return await _queue(
             request,

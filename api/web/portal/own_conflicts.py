@@ -14,6 +14,7 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from api.web.portal.conflicts import auditor_names, provider_names
 from registry import conflicts
@@ -84,7 +85,7 @@ async def _declare(request: Req, actor: Actor) -> Response[Any]:
     try:
         if not 1 <= len(reason) <= MAX_REASON:
             raise InvalidRequestError(
-                f"give a reason of 1 to {MAX_REASON} characters", field="reason"
+                _("give a reason of 1 to %(max)s characters") % {"max": MAX_REASON}, field="reason"
             )
         declared = await conflicts.declare(
             actor,
@@ -120,7 +121,9 @@ async def _withdraw(request: Req, actor: Actor, conflict_id: str) -> Response[An
     key = f"withdraw-{conflict_id}"
     try:
         if not 1 <= len(reason) <= MAX_REASON:
-            raise InvalidRequestError(f"give a reason of 1 to {MAX_REASON} characters")
+            raise InvalidRequestError(
+                _("give a reason of 1 to %(max)s characters") % {"max": MAX_REASON}
+            )
         await conflicts.withdraw(conflict_id, reason=reason, actor=actor)
     except (InvalidRequestError, ConflictError, ForbiddenError) as exc:
         status = {InvalidRequestError: 400, ConflictError: 409}.get(type(exc), 403)

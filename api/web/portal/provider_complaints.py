@@ -11,6 +11,7 @@ from typing import Annotated, Any, Final
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.pages import complaint_form as forms
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from api.web.portal.complaints import MAX_FIELD, status_of
@@ -79,7 +80,7 @@ async def respond(request: Req, reference: Ref) -> Response[Any]:
     upload = forms.chosen_file(form.get("attachment"))
     try:
         if not body.strip() and upload is None:
-            raise InvalidRequestError("write your response or choose a file", field="body")
+            raise InvalidRequestError(_("write your response or choose a file"), field="body")
         checked = (
             None
             if upload is None

@@ -16,6 +16,7 @@ from litestar.params import PathParameter
 from pydantic import ValidationError
 
 from api.http.schemas.registry import ContactIn
+from api.i18n import gettext as _
 from api.web.portal.base import LIST_LIMIT, flash, portal_page, posted, see_other, signed_in
 from registry import applications, identity, providers
 from registry.accounts import PENDING_PREFIX, Actor, Role
@@ -81,7 +82,7 @@ def _date(value: str, *, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidRequestError("write the date as YYYY-MM-DD", field=field) from None
+        raise InvalidRequestError(_("write the date as YYYY-MM-DD"), field=field) from None
 
 
 def _licences(fields: dict[str, str]) -> list[Licence]:
@@ -94,7 +95,9 @@ def _licences(fields: dict[str, str]) -> list[Licence]:
         at = len(found)
         for part, value in parts.items():
             if not value:
-                raise InvalidRequestError("fill in the whole row", field=f"licences[{at}].{part}")
+                raise InvalidRequestError(
+                    _("fill in the whole row"), field=f"licences[{at}].{part}"
+                )
         found.append(
             Licence(
                 country=parts["country"],
@@ -110,7 +113,7 @@ def _registrations(text: str) -> list[RegistrationNumber]:
     """One per line: the country code, then the number (`PH CS2019-12345`)."""
     found: list[RegistrationNumber] = []
     for i, line in enumerate(_lines(text)):
-        code, _, number = line.partition(" ")
+        code, _sep, number = line.partition(" ")
         if not number.strip():
             raise InvalidRequestError(
                 "write the country code, a space, then the number (PH CS2019-12345)",
@@ -321,7 +324,7 @@ async def apply(request: Req) -> Response[Any]:
     corridors = [str(v) for v in form.getall("corridors", []) if isinstance(v, str)][:200]
     try:
         if provider_id is None:
-            raise ConflictError("register your organisation first")
+            raise ConflictError(_("register your organisation first"))
         made = await applications.apply(
             provider_id=provider_id,
             standard=fields.get("standard", "")[:100],

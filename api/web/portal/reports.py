@@ -21,6 +21,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal import auditor as portal_auditor
 from api.web.portal import evidence as portal_evidence
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
@@ -135,7 +136,7 @@ async def _own(assessment_id: str, actor: Actor) -> Assessment:
     """The assessment if `actor` filed it (404 for anyone else, as for the API)."""
     found = await assessments.get_assessment(assessment_id, actor)
     if found.auditor_id != actor.account_id:
-        raise NotFoundError(f"assessment {assessment_id} does not exist")
+        raise NotFoundError(_("assessment %(id)s does not exist") % {"id": assessment_id})
     return found
 
 

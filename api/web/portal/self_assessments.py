@@ -21,6 +21,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
 
+from api.i18n import gettext as _
 from api.web.portal import auditor as form
 from api.web.portal.base import flash, portal_page, posted, see_other, signed_in
 from api.web.portal.provider_organisation import published_standards
@@ -82,10 +83,12 @@ async def _scope(actor: Actor, fields: dict[str, str]) -> tuple[str, list[str]]:
     organisation is registered for (a page saying what is wrong otherwise)."""
     organisation = await _organisation(actor)
     if organisation is None:
-        raise ConflictError("register your organisation first")
+        raise ConflictError(_("register your organisation first"))
     standard = fields.get("standard", "")[:100]
     if standard not in await published_standards():
-        raise NotFoundError(f"no published standard {standard or '(none chosen)'}")
+        raise NotFoundError(
+            _("no published standard %(standard)s") % {"standard": standard or _("(none chosen)")}
+        )
     raw = fields.get("provider_types", "")
     types = sorted({t for t in raw.split(",") if t})
     allowed = set(organisation["provider_types"])
@@ -111,7 +114,7 @@ async def _form_page(
     status: int = 200,
     **context: Any,
 ) -> Response[str]:
-    slug, _, version = standard.partition("@")
+    slug, _at, version = standard.partition("@")
     items = form.indicators_for(types, await get_ruleset(slug, version))
     context.setdefault("errors", {})
     context.setdefault("general", [])
@@ -171,7 +174,7 @@ async def file(request: Req) -> Response[Any]:
     if posted_fields.get("do") != "file":
         query = "&".join([f"standard={standard}", *(f"provider_types={t}" for t in types)])
         return see_other(f"{NEW}?{query}&saved=1")
-    slug, _, version = standard.partition("@")
+    slug, _at, version = standard.partition("@")
     items = form.indicators_for(types, await get_ruleset(slug, version))
     data = msgspec.json.encode(form.document_for(standard, types, items, fields))
     try:
@@ -219,7 +222,7 @@ async def _result_page(
         actor,
         status=status,
         self_assessment=found,
-        card_title=f"Self-assessment {found.id}",
+        card_title=_("Self-assessment %(id)s") % {"id": found.id},
         attachable=await _attachable(actor, found),
         error=error,
     )
@@ -243,7 +246,7 @@ async def attach(request: Req, self_assessment_id: Id) -> Response[Any]:
     application_id = fields.get("application_id", "")[:64]
     try:
         if not application_id:
-            raise ConflictError("choose the application to attach it to")
+            raise ConflictError(_("choose the application to attach it to"))
         await service.attach(application_id, self_assessment_id, actor)
     except RegistryError as exc:
         return await _result_page(request, actor, found, status=_status(exc), error=str(exc))
