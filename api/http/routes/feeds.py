@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, Final
 
+import msgspec
 from litestar import Controller, Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
 from api.http.conditional import NO_CACHE, entity_tag, not_modified
@@ -33,6 +35,45 @@ Before = Annotated[
 ]
 ProviderId = Annotated[str, PathParameter(max_length=64, description="RMP-XXXXXXXX")]
 Country = Annotated[str, PathParameter(max_length=8, description="ISO 3166-1 alpha-2 code")]
+
+
+class _FeedAuthor(msgspec.Struct):
+    name: str
+    url: str
+
+
+class _FeedItem(msgspec.Struct):
+    id: str
+    url: str
+    title: str
+    content_text: str
+    date_published: str
+    date_modified: str
+    tags: list[str]
+    rightsmark: dict[str, Any] = msgspec.field(name="_rightsmark")
+
+
+class _JsonFeed(msgspec.Struct):
+    """The JSON Feed 1.1 document the feeds answer (for the OpenAPI description only: the
+    body is rendered by api.http.feed_formats.json_feed)."""
+
+    version: str
+    title: str
+    home_page_url: str
+    feed_url: str
+    description: str
+    language: str
+    authors: list[_FeedAuthor]
+    items: list[_FeedItem]
+    next_url: str | None = None
+
+
+JSON_FEED_RESPONSE: Final = ResponseSpec(
+    data_container=_JsonFeed,
+    media_type=JSON_FEED_TYPE,
+    description="A page of the feed, newest first",
+    generate_examples=False,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +168,7 @@ class FeedsController(Controller):
         description="The same changes as `/feeds/status.atom`, as JSON Feed 1.1 with a "
         "`_rightsmark` extension on each item (log index, certificate, provider, reason)." + _ABOUT,
         media_type=JSON_FEED_TYPE,
+        responses={200: JSON_FEED_RESPONSE},
     )
     async def all_json(
         self, request: Request[Any, Any, Any], before: Before = None
@@ -152,6 +194,7 @@ class FeedsController(Controller):
         summary="One provider's certificate status changes (JSON Feed)",
         description="As the provider's Atom feed, in JSON Feed 1.1." + _ABOUT,
         media_type=JSON_FEED_TYPE,
+        responses={200: JSON_FEED_RESPONSE},
     )
     async def provider_json(
         self, request: Request[Any, Any, Any], provider_id: ProviderId, before: Before = None
@@ -177,6 +220,7 @@ class FeedsController(Controller):
         summary="Certificate status changes of providers registered in one country (JSON Feed)",
         description="As the country's Atom feed, in JSON Feed 1.1." + _ABOUT,
         media_type=JSON_FEED_TYPE,
+        responses={200: JSON_FEED_RESPONSE},
     )
     async def country_json(
         self, request: Request[Any, Any, Any], country: Country, before: Before = None

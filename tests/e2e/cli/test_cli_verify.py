@@ -242,8 +242,9 @@ def test_json_output_has_one_result_per_certificate_with_its_source(served: Serv
     assert set(body) == {"results", "valid", "not_valid"}
     assert (body["valid"], body["not_valid"]) == (1, 1)
     first, second = body["results"]
-    assert set(first) == {"valid", "status", "reason", "checks", "certificate", "source"}
+    assert set(first) == {"valid", "status", "code", "reason", "checks", "certificate", "source"}
     assert (first["source"], first["valid"], first["status"]) == (valid, True, "valid")
+    assert first["code"] == "valid"  # the stable code, the same in every language
     assert (second["source"], second["status"]) == (suspended, "suspended")
     assert [check["name"] for check in first["checks"]] == [*CHECK_NAMES, "log"]
     assert {check["result"] for check in first["checks"]} == {"passed", "skipped"}
